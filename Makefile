@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# make            build/matryoshka.efi (the loader with the core inside)
+# make usb        build/matryoshka.img (GPT disk, FAT ESP, EFI/BOOT/BOOTX64.EFI)
+# make pxe        build/tftp/ (what a TFTP server serves)
+# make run        boot the USB image in Bochs + OVMF, serial on the terminal
+# make run-qemu   the same in QEMU (+KVM where /dev/kvm offers VMX, else TCG)
+# make check      host unit tests + system tests (boots in Bochs and QEMU)
+# make unit       host unit tests only
+
+B := build
+CC ?= gcc
+NASM ?= nasm
+LD := ld
+OBJCOPY := objcopy
+
+CPUS ?= 1
+TIMEOUT ?= 120
+CFG ?= boot/matryoshka.cfg
+
+VERSION := 0.1.0
+GITREV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wundef -Wvla -Wformat=2 \
+	-Wno-format-nonliteral
+COMMON := -std=gnu11 -O2 -g -I. -ffreestanding -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -mno-red-zone -mgeneral-regs-only \
+	-DMK_VERSION='"$(VERSION)"' -DMK_GITREV='"$(GITREV)"' $(WARN)
+
+# --- core: everything outside boot/, freestanding, linked by linker.ld ---
+CORE_CFLAGS := $(COMMON) -fno-pic -fno-pie -mcmodel=kernel -fno-common
+CORE_C := core/main.c core/panic.c arch/x86/gdt.c arch/x86/idt.c \
+	arch/x86/exception.c drivers/serial.c lib/fmt.c lib/log.c
+CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm
+CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)
+
+# --- loader: boot/ plus the pure pieces it shares with the core ---
+EFI_INC := /usr/include/efi
+LOADER_CFLAGS := $(COMMON) -fpic -fshort-wchar -DGNU_EFI_USE_MS_ABI \
+	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64
+LOADER_C := boot/main.c boot/options.c boot/config.c boot/mp.c boot/survey.c \
+	boot/load.c boot/console.c vmx/caps.c vmx/msrs.c mm/pagetable.c \
+	drivers/serial.c lib/fmt.c lib/log.c
+LOADER_ASM := boot/core_blob.asm
+LOADER_OBJ := $(LOADER_C:%.c=$(B)/loader/%.o) $(LOADER_ASM:%.asm=$(B)/loader/%.o)
+
+# --- host unit tests (cmocka): pure logic only ---
+UNIT_CFLAGS := -std=gnu11 -O1 -g -I. $(WARN) -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -DUNIT_TEST
+UNIT_TESTS := options caps pagetable log fmt
+UT_SRC_options := boot/options.c lib/log.c lib/fmt.c
+UT_SRC_caps := vmx/caps.c
+UT_SRC_pagetable := mm/pagetable.c
+UT_SRC_log := lib/log.c lib/fmt.c
+UT_SRC_fmt := lib/fmt.c
+
+.PHONY: all usb pxe run run-qemu check unit systest clean
+all: $(B)/matryoshka.efi
+
+$(B)/core/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -MMD -c $< -o $@
+
+$(B)/core/%.o: %.asm $(B)/asm-offsets.inc
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -I$(B)/ -I. $< -o $@
+
+# Struct offsets for nasm come from C (never written by hand).
+$(B)/asm-offsets.inc: arch/x86/asm-offsets.c $(wildcard core/*.h arch/x86/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -S $< -o $(B)/asm-offsets.s
+	sed -n 's/.*->\([A-Z_0-9]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/%define \1 \2/p' \
+		$(B)/asm-offsets.s > $@
+
+$(B)/core.elf: $(CORE_OBJ) linker.ld
+	$(LD) -nostdlib -static -z max-page-size=4096 -T linker.ld $(CORE_OBJ) -o $@
+
+$(B)/core.bin: $(B)/core.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(B)/loader/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(LOADER_CFLAGS) -MMD -c $< -o $@
+
+$(B)/loader/boot/core_blob.o: boot/core_blob.asm $(B)/core.bin
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -I$(B)/ $< -o $@
+
+$(B)/loader.so: $(LOADER_OBJ)
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T /usr/lib/elf_x86_64_efi.lds \
+		/usr/lib/crt0-efi-x86_64.o $(LOADER_OBJ) -L/usr/lib -lefi -lgnuefi -o $@
+
+$(B)/matryoshka.efi: $(B)/loader.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 \
+		--subsystem=10 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes; core $$(stat -c %s $(B)/core.bin) bytes)"
+
+usb: $(B)/matryoshka.img
+$(B)/matryoshka.img: $(B)/matryoshka.efi $(CFG) tests/system/mkimage.sh
+	tests/system/mkimage.sh $@ $(B)/matryoshka.efi $(CFG)
+
+pxe: $(B)/matryoshka.efi $(CFG)
+	rm -rf $(B)/tftp && mkdir -p $(B)/tftp
+	cp $(B)/matryoshka.efi $(B)/tftp/matryoshka.efi
+	cp $(CFG) $(B)/tftp/matryoshka.cfg
+	@echo "PXE tree in $(B)/tftp: bootfile matryoshka.efi"
+
+run: $(B)/matryoshka.img
+	tests/system/bochs.sh --disk $(B)/matryoshka.img --cpus $(CPUS) \
+		--timeout $(TIMEOUT) --log $(B)/run-bochs.log --show
+
+run-qemu: $(B)/matryoshka.img
+	tests/system/qemu.sh --disk $(B)/matryoshka.img --cpus $(CPUS) \
+		--timeout $(TIMEOUT) --log $(B)/run-qemu.log --show
+
+unit: $(UNIT_TESTS:%=$(B)/unit/test_%)
+	@pass=0; fail=0; for t in $^; do \
+		if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "unit: $$t FAILED"; fi; \
+	done; echo "unit test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+.SECONDEXPANSION:
+$(B)/unit/test_%: tests/unit/test_%.c $$(UT_SRC_$$*) $$(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) $< $(UT_SRC_$*) -lcmocka -o $@
+
+check: all usb pxe unit
+	tests/system/run-all.sh
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

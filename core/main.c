@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The core's per-CPU init, reached from core_enter (arch/x86/entry.asm) on
+ * the CPU's own core stack with the core's page tables live. The bootstrap
+ * CPU comes first and alone; the APs follow in parallel.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/gdt.h"
+#include "arch/x86/idt.h"
+#include "core/percpu.h"
+#include "drivers/serial.h"
+#include "lib/log.h"
+#include "vmx/msr.h"
+
+struct boot_info bootinfo; /* filled in by the loader */
+
+uint64_t core_cpu_entry(uint32_t cpu, struct percpu *pc,
+			const struct fw_context *fw);
+
+static unsigned core_log_cpu(void)
+{
+	return this_cpu()->cpu;
+}
+
+static void core_log_sink(enum log_level level, const char *line, size_t len)
+{
+	(void)level;
+	serial_write(line, len);
+}
+
+static void bsp_init(void)
+{
+	serial_init(bootinfo.serial_port);
+	log_setup(core_log_sink, core_log_cpu, (enum log_level)bootinfo.log_level);
+	idt_init();
+	log_info("core: Matryoshka core " MK_VERSION " at 0x%lx (physical 0x%lx), %lu KiB region, %u CPUs entering",
+		 bootinfo.core_va, bootinfo.core_pa, bootinfo.region_size / 1024,
+		 bootinfo.entering);
+	log_info("core: physical memory mapped below 0x%lx, %lu KiB page pool free",
+		 bootinfo.phys_map_end, bootinfo.pool_size / 1024);
+}
+
+uint64_t core_cpu_entry(uint32_t cpu, struct percpu *pc,
+			const struct fw_context *fw)
+{
+	pc->self = pc;
+	pc->cpu = cpu;
+	pc->fw = fw;
+	gdt_init(pc);
+	/* after the segment reloads: a selector load may reset the base */
+	wrmsr(MSR_IA32_GS_BASE, (uint64_t)pc);
+	if (cpu == bootinfo.bsp)
+		bsp_init();
+	idt_load();
+	pc->apic_id = apic_id_now();
+	log_info("core: init done on cpu%u (APIC id %u, firmware rip 0x%lx cr3 0x%lx)",
+		 cpu, pc->apic_id, fw->rip, fw->cr3);
+	__atomic_add_fetch(&bootinfo.cpus_done, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}

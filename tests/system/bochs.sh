@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Boots a disk image in Bochs + OVMF (real VMX as Bochs models it) with the
+# serial console in --log. See watch.sh for the options.
+set -uo pipefail
+here=$(dirname "$0")
+. "$here/watch.sh"
+parse_args "$@"
+[ -n "$disk" ] || usage
+command -v bochs >/dev/null || { echo "bochs.sh: bochs is not installed" >&2; exit 1; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# A private copy: Bochs may write to the disk, and a stale .lock stops it.
+cp "$disk" "$work/disk.img"
+echo c >"$work/rc"
+# Memory: OVMF in Bochs wants a few hundred MiB; megs above 2048 need guest/host.
+cat >"$work/bochsrc" <<EOT
+romimage: file=/usr/share/ovmf/OVMF.fd, address=0xffe00000
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+cpu: model=$model, count=$cpus, ips=8000000
+memory: guest=512, host=512
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=disk, path=$work/disk.img, mode=flat
+boot: disk
+display_library: rfb, options="timeout=0"
+com1: enabled=1, mode=file, dev=$log
+speaker: enabled=0
+info: action=ignore
+log: $work/bochs.log
+EOT
+bochs -q -f "$work/bochsrc" -rc "$work/rc" >"$work/stdout" 2>&1 &
+watch_emulator $!
+rc=$?
+if [ $rc -ne 0 ] && [ -s "$work/bochs.log" ]; then
+	echo "bochs.sh: last lines of the Bochs log:" >&2
+	grep -aE "PANIC|ERROR|>>" "$work/bochs.log" | tail -n 5 >&2
+fi
+exit $rc
