@@ -92,6 +92,8 @@ static enum pt_err check_range(uint64_t va, uint64_t pa, uint64_t size)
 {
 	if ((va | pa | size) & (PAGE_4K - 1))
 		return PT_EALIGN;
+	if (!size)
+		return PT_OK;
 	uint64_t last = va + size - 1;
 
 	if (last < va || !canonical(va) || !canonical(last) ||
