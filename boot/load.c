@@ -162,6 +162,7 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		.entering = (uint32_t)entering,
 		.serial_port = o->serial_port,
 		.log_level = (uint8_t)o->log,
+		.selftest = (uint8_t)o->selftest,
 	};
 	st = build_tables(bi, &b, allow_1g);
 	if (EFI_ERROR(st)) {

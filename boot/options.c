@@ -26,7 +26,8 @@
 #define SERIAL_EXPECT "'none', com1-com4 or an I/O port from 0x1 to " STR(SERIAL_PORT_MAX)
 #define LOG_EXPECT "one of error, warn, info, debug"
 #define CPUS_EXPECT "'all' or a number from 1 to " STR(OPT_CPUS_MAX)
-#define KNOWN_KEYS "serial, log, next, cpus"
+#define SELFTEST_EXPECT "one of none, fault"
+#define KNOWN_KEYS "serial, log, next, cpus, selftest"
 
 /* A piece of the input text. */
 struct span {
@@ -259,6 +260,19 @@ static bool set_cpus(struct parser *ps, struct span val)
 	return true;
 }
 
+static bool set_selftest(struct parser *ps, struct span val)
+{
+	if (!val.len)
+		return empty_value(ps, "selftest", SELFTEST_EXPECT);
+	if (span_is(val, "none"))
+		ps->o->selftest = SELFTEST_NONE;
+	else if (span_is(val, "fault"))
+		ps->o->selftest = SELFTEST_FAULT;
+	else
+		return bad_value(ps, "selftest", val, SELFTEST_EXPECT);
+	return true;
+}
+
 static const struct {
 	const char *key;
 	bool (*set)(struct parser *ps, struct span val);
@@ -267,6 +281,7 @@ static const struct {
 	{ "log", set_log },
 	{ "next", set_next },
 	{ "cpus", set_cpus },
+	{ "selftest", set_selftest },
 };
 
 /* Checked before anything quotes the word back in an error. */
@@ -321,6 +336,7 @@ void options_default(struct options *o)
 	o->log = LOG_INFO;
 	o->next[0] = '\0';
 	o->cpus = 0;
+	o->selftest = SELFTEST_NONE;
 }
 
 bool options_parse(struct options *o, const char *text, size_t len,

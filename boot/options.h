@@ -16,11 +16,15 @@
 #define OPT_CPUS_MAX 1024 /* largest number cpus= accepts */
 #define OPT_ERR_MAX 160   /* bytes of an error message including the NUL */
 
+/* A deliberate fault for the system tests (docs/options.md). */
+enum selftest { SELFTEST_NONE = 0, SELFTEST_FAULT = 1 };
+
 struct options {
 	uint16_t serial_port;      /* 16550 I/O base; 0 = serial=none */
 	enum log_level log;        /* threshold */
 	char next[OPT_NEXT_MAX];   /* next boot stage; "" = back to firmware */
 	uint32_t cpus;             /* 0 = all */
+	enum selftest selftest;
 };
 
 void options_default(struct options *o);

@@ -37,7 +37,7 @@ struct boot_info {
 	uint32_t entering;     /* CPUs the loader will send into the core */
 	uint16_t serial_port;  /* 0 = no serial console */
 	uint8_t log_level;     /* enum log_level */
-	uint8_t pad0;
+	uint8_t selftest;      /* enum selftest (boot/options.h) */
 	uint32_t cpus_done;    /* incremented (atomically) by each CPU's init */
 	uint32_t pad1;
 };

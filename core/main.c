@@ -7,6 +7,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
 #include "arch/x86/idt.h"
+#include "boot/options.h"
 #include "core/percpu.h"
 #include "drivers/serial.h"
 #include "lib/log.h"
@@ -56,5 +57,9 @@ uint64_t core_cpu_entry(uint32_t cpu, struct percpu *pc,
 	log_info("core: init done on cpu%u (APIC id %u, firmware rip 0x%lx cr3 0x%lx)",
 		 cpu, pc->apic_id, fw->rip, fw->cr3);
 	__atomic_add_fetch(&bootinfo.cpus_done, 1, __ATOMIC_SEQ_CST);
+	if (bootinfo.selftest == SELFTEST_FAULT && cpu == bootinfo.bsp) {
+		log_warn("core: selftest=fault: executing ud2 on purpose");
+		__asm__ volatile("ud2");
+	}
 	return 0;
 }

@@ -75,6 +75,7 @@ static void assert_defaults(const struct options *o)
 	assert_int_equal(o->serial_port, 0x3f8);
 	assert_int_equal(o->log, LOG_INFO);
 	assert_string_equal(o->next, "");
+	assert_int_equal(o->selftest, SELFTEST_NONE);
 	assert_int_equal(o->cpus, 0);
 }
 
@@ -268,11 +269,11 @@ static void test_syntax_errors(void **state)
 
 	(void)state;
 	bad("log=info\nserial=com1\nsreial=com2",
-	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus)");
+	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest)");
 	bad("Log=info",
-	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus)");
+	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest)");
 	bad("foo=",
-	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus)");
+	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest)");
 	bad("=5", CFG ":1: '=5' has no option name before '='");
 	bad("=", CFG ":1: '=' has no option name before '='");
 	bad("verbose", CFG ":1: 'verbose' is not key=value");
@@ -289,7 +290,7 @@ static void test_long_words_are_cut_in_errors(void **state)
 {
 	(void)state;
 	bad("abcdefghijklmnopqrstuvwxyz0123456789=1",
-	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus)");
+	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest)");
 	bad("log=abcdefghijklmnopqrstuvwxyz0123456789",
 	    CFG ":1: option 'log': 'abcdefghijklmnopqrstuvwxyz012...' is not one of error, warn, info, debug");
 	/* Exactly 32 bytes are quoted whole. */
@@ -466,9 +467,22 @@ static void test_small_or_missing_err_buffer(void **state)
 	assert_int_equal(o.log, LOG_WARN);
 }
 
+static void test_selftest(void **state)
+{
+	(void)state;
+	assert_int_equal(good("selftest=fault").selftest, SELFTEST_FAULT);
+	assert_int_equal(good("selftest=fault selftest=none").selftest,
+			 SELFTEST_NONE);
+	bad("selftest=crash",
+	    CFG ":1: option 'selftest': 'crash' is not one of none, fault");
+	bad("selftest=",
+	    CFG ":1: option 'selftest': the value is empty; expected one of none, fault");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_selftest),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_empty_and_blank_text),
 		cmocka_unit_test(test_serial_good),

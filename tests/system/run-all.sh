@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# System tests: boot the real EFI image in QEMU + OVMF and Bochs + OVMF and
+# check the serial console line by line. Every expectation prints one PASS or
+# FAIL line; the last line is "N passed, N failed". A missing emulator, a
+# timeout or a missing line is a failure. Run from the repository root after
+# `make all usb pxe`; `tests/system/run-all.sh NAME...` runs only those tests.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+S=tests/system
+OUT=build/systest
+EFI=build/matryoshka.efi
+mkdir -p "$OUT"
+pass=0 fail=0
+
+ok() { echo "PASS $1: $2"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+
+# The firmware's text carries ANSI escapes and CRs; tests read plain lines.
+clean() { sed -e 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' -e 's/\r//g' "$1" | tr -d '\000'; }
+
+expect() { # NAME REGEX [DESCRIPTION]
+	if clean "$OUT/$1.log" | grep -aEq -- "$2"; then ok "$1" "${3:-$2}"; else bad "$1" "missing: ${3:-$2}"; fi
+}
+expect_not() {
+	if clean "$OUT/$1.log" | grep -aEq -- "$2"; then bad "$1" "unexpected: ${3:-$2}"; else ok "$1" "absent: ${3:-$2}"; fi
+}
+
+# boot NAME EMULATOR UNTIL ARGS...: runs it, reports the time and any failure to finish.
+boot() {
+	local name=$1 emu=$2 until=$3 start=$SECONDS
+	shift 3
+	if "$S/$emu.sh" --log "$OUT/$name.log" --until "$until" "$@" 2>"$OUT/$name.err"; then
+		ok "$name" "reached /$until/ in $((SECONDS - start))s"
+	else
+		bad "$name" "did not reach /$until/ ($(tail -n 2 "$OUT/$name.err" | tr '\n' ' '))"
+		echo "---- last lines of $OUT/$name.log:"
+		clean "$OUT/$name.log" | grep -av '^$' | tail -n 15
+		echo "----"
+	fi
+}
+
+# image NAME CONFIG-TEXT [EFI]: a USB image with this matryoshka.cfg
+image() {
+	printf '%b' "$2" >"$OUT/$1.cfg"
+	$S/mkimage.sh "$OUT/$1.img" "${3-$EFI}" "$OUT/$1.cfg" "${@:4}" >/dev/null
+}
+
+BANNER='^Matryoshka [0-9.]+ \(.*\): nested-VMX micro-hypervisor, loader starting'
+RETURN='boot: returning to the firmware'
+
+t_qemu_novmx() { # QEMU TCG has no VMX: the survey must say so and change nothing
+	local n=qemu-novmx
+	image $n 'log=info\n'
+	boot $n qemu "$RETURN" --disk "$OUT/$n.img" --cpus 2 --timeout 90
+	expect $n "$BANNER" "banner"
+	expect $n 'VMX not usable: CPUID.1:ECX.VMX\[bit 5\] is 0.* \(2 of 2 CPUs\)' "VMX not usable line for both CPUs"
+	expect $n "$RETURN \\(status 0x8000000000000003\\)" "EFI_UNSUPPORTED back to the firmware"
+	expect_not $n 'boot: core reserved|core: ' "no core was loaded"
+}
+
+t_qemu_pxe() { # PXE: the loader and its config come from TFTP
+	local n=qemu-pxe
+	rm -rf "$OUT/tftp" && cp -r build/tftp "$OUT/tftp"
+	printf 'log=debug\ncpus=1\n' >"$OUT/tftp/matryoshka.cfg"
+	boot $n qemu "$RETURN" --pxe "$OUT/tftp" --timeout 120
+	expect $n "$BANNER" "banner over PXE"
+	expect $n 'boot: loaded from tftp://10\.0\.2\.2/; read matryoshka.cfg' "config read over TFTP"
+	expect $n 'boot: options: serial=0x3f8 log=debug next=\(none\) cpus=1' "TFTP config applied"
+	expect $n 'VMX not usable: CPUID.1:ECX.VMX' "survey ran"
+}
+
+t_bad_key() {
+	local n=bad-key
+	image $n 'serial=com1\n# a comment\nsreial=0x2f8\n'
+	boot $n qemu 'nothing was changed' --disk "$OUT/$n.img" --timeout 90
+	expect $n "$BANNER" "banner"
+	expect $n "\\[error cpu0\\] boot: matryoshka.cfg:3: unknown option 'sreial' \\(known: serial, log, next, cpus, selftest\\)" "unknown key named with its line"
+	expect $n 'boot: bad configuration: nothing was changed, returning to the firmware' "returns to the firmware"
+	expect_not $n 'vmx:' "no survey ran"
+}
+
+t_bad_value() {
+	local n=bad-value
+	image $n 'log=debug\ncpus=0\n'
+	boot $n qemu 'nothing was changed' --disk "$OUT/$n.img" --timeout 90
+	expect $n "boot: matryoshka.cfg:2: option 'cpus': '0' is not 'all' or a number from 1 to 1024" "malformed value named"
+	expect_not $n 'vmx:|boot: options:' "nothing ran after the error"
+}
+
+t_load_options() { # the shell passes load options; they override matryoshka.cfg
+	local n=load-options
+	printf 'fs0:\\EFI\\mk\\matryoshka.efi log=debug cpus=1\n' >"$OUT/$n.nsh"
+	image $n 'log=warn\ncpus=all\n' "" "$EFI=/EFI/mk/matryoshka.efi" \
+		"$OUT/$n.cfg=/EFI/mk/matryoshka.cfg" "$OUT/$n.nsh=/startup.nsh"
+	boot $n qemu "$RETURN" --disk "$OUT/$n.img" --cpus 2 --timeout 120
+	expect $n 'boot: loaded from file system, directory \\EFI\\mk\\; read matryoshka.cfg, load options read' "both sources read"
+	expect $n 'boot: options: serial=0x3f8 log=debug next=\(none\) cpus=1' "load options win over the config"
+}
+
+bochs_core() { # NAME CPUS CONFIG ENTERING
+	local n=$1 cpus=$2 entering=$4
+	image $n "$3"
+	boot $n bochs 'boot: no next= stage' --disk "$OUT/$n.img" --cpus "$cpus" --timeout 240
+	expect $n "$BANNER" "banner"
+	expect $n 'vmx: capabilities of cpu0' "capability table"
+	for row in 'VMCS +revision 0x2b, 4096 bytes, WB' 'EPT +yes \(4-level walk' 'VPID +yes' \
+		'unrestricted guest +yes' 'VMCS shadowing +yes' 'preemption timer +yes' 'PML +yes' \
+		'posted interrupts +no' 'notify VM exit +no' 'true controls +yes'; do
+		expect $n "\\[info cpu0\\] vmx:   $row" "table row /$row/"
+	done
+	expect_not $n 'VMX not usable|differs from the BSP' "VMX usable and alike on every CPU"
+	expect $n "boot: entering the core on $entering of $cpus CPUs" "core entered on $entering CPUs"
+	for ((c = 0; c < entering; c++)); do
+		expect $n "\\[info cpu$c\\] core: init done on cpu$c \\(APIC id $c," "cpu$c core init"
+	done
+	expect $n "boot: core init finished on $entering of $entering CPUs" "every chosen CPU finished"
+	expect_not $n "init done on cpu$entering" "no CPU beyond cpus="
+}
+
+t_bochs_1cpu() { bochs_core bochs-1cpu 1 'log=info\n' 1; }
+t_bochs_4cpu() { bochs_core bochs-4cpu 4 'log=info\n' 4; }
+t_bochs_cpus2() { bochs_core bochs-cpus2 4 'cpus=2\n' 2; }
+
+t_bochs_fault() { # an exception inside the core dumps the registers and halts that CPU
+	local n=bochs-fault
+	image $n 'selftest=fault\n'
+	boot $n bochs 'cpu halted' --disk "$OUT/$n.img" --cpus 1 --timeout 240
+	expect $n 'core: selftest=fault: executing ud2 on purpose' "fault announced"
+	expect $n '\[error cpu0\] core: exception 6 \(#UD invalid opcode\), error code 0x0' "exception named"
+	expect $n '\[error cpu0\]   rip 0xffffffff8[0-9a-f]{7} cs 0x8 rflags 0x[0-9a-f]+ rsp 0xffffffff8[0-9a-f]{7}' "rip/rsp in the core"
+	expect $n '\[error cpu0\]   rax 0x[0-9a-f]{16} rbx' "general registers"
+	expect $n '\[error cpu0\]   cr0 0x[0-9a-f]+ cr2 0x[0-9a-f]+ cr3 0x[0-9a-f]+ cr4' "control registers"
+	expect $n '\[error cpu0\] cpu halted' "cpu halted"
+	expect_not $n 'boot: core init finished' "the loader never resumed on that CPU"
+}
+
+ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault"
+for t in ${*:-$ALL}; do
+	start=$SECONDS
+	"t_${t//-/_}"
+	echo "time $t: $((SECONDS - start))s"
+done
+echo "system tests: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
