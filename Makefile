@@ -9,13 +9,15 @@
 # make unit       host unit tests only
 
 B := build
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
 CC ?= gcc
 NASM ?= nasm
 LD := ld
 OBJCOPY := objcopy
 
 CPUS ?= 1
-TIMEOUT ?= 120
+TIMEOUT ?= 60
 CFG ?= boot/matryoshka.cfg
 
 VERSION := 0.1.0
@@ -60,51 +62,57 @@ all: $(B)/matryoshka.efi
 
 $(B)/core/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CORE_CFLAGS) -MMD -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CORE_CFLAGS) -MMD -c $< -o $@
 
 $(B)/core/%.o: %.asm $(B)/asm-offsets.inc
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -g -I$(B)/ -I. $< -o $@
+	@echo "  NASM    $@"
+	$(Q)$(NASM) -f elf64 -g -I$(B)/ -I. $< -o $@
 
 # Struct offsets for nasm come from C (never written by hand).
 $(B)/asm-offsets.inc: arch/x86/asm-offsets.c $(wildcard core/*.h arch/x86/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CORE_CFLAGS) -S $< -o $(B)/asm-offsets.s
-	sed -n 's/.*->\([A-Z_0-9]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/%define \1 \2/p' \
+	@echo "  GEN     $@"
+	$(Q)$(CC) $(CORE_CFLAGS) -S $< -o $(B)/asm-offsets.s
+	$(Q)sed -n 's/.*->\([A-Z_0-9]*\) \$$\{0,1\}\(-\{0,1\}[0-9]*\).*/%define \1 \2/p' \
 		$(B)/asm-offsets.s > $@
 
 $(B)/core.elf: $(CORE_OBJ) linker.ld
-	$(LD) -nostdlib -static -z max-page-size=4096 -T linker.ld $(CORE_OBJ) -o $@
+	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -static -z max-page-size=4096 -T linker.ld $(CORE_OBJ) -o $@
 
 $(B)/core.bin: $(B)/core.elf
-	$(OBJCOPY) -O binary $< $@
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 $(B)/loader/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(LOADER_CFLAGS) -MMD -c $< -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(LOADER_CFLAGS) -MMD -c $< -o $@
 
 $(B)/loader/boot/core_blob.o: boot/core_blob.asm $(B)/core.bin
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -I$(B)/ $< -o $@
+	$(Q)$(NASM) -f elf64 -I$(B)/ $< -o $@
 
 $(B)/loader.so: $(LOADER_OBJ)
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T /usr/lib/elf_x86_64_efi.lds \
+	@echo "  LD      $@"
+	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic -T /usr/lib/elf_x86_64_efi.lds \
 		/usr/lib/crt0-efi-x86_64.o $(LOADER_OBJ) -L/usr/lib -lefi -lgnuefi -o $@
 
 $(B)/matryoshka.efi: $(B)/loader.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
 		-j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 \
 		--subsystem=10 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes; core $$(stat -c %s $(B)/core.bin) bytes)"
 
 usb: $(B)/matryoshka.img
 $(B)/matryoshka.img: $(B)/matryoshka.efi $(CFG) tests/system/mkimage.sh
-	tests/system/mkimage.sh $@ $(B)/matryoshka.efi $(CFG)
+	$(Q)tests/system/mkimage.sh $@ $(B)/matryoshka.efi $(CFG)
 
 pxe: $(B)/matryoshka.efi $(CFG)
-	rm -rf $(B)/tftp && mkdir -p $(B)/tftp
-	cp $(B)/matryoshka.efi $(B)/tftp/matryoshka.efi
-	cp $(CFG) $(B)/tftp/matryoshka.cfg
+	$(Q)rm -rf $(B)/tftp && mkdir -p $(B)/tftp
+	$(Q)cp $(B)/matryoshka.efi $(B)/tftp/matryoshka.efi
+	$(Q)cp $(CFG) $(B)/tftp/matryoshka.cfg
 	@echo "PXE tree in $(B)/tftp: bootfile matryoshka.efi"
 
 run: $(B)/matryoshka.img
@@ -123,7 +131,8 @@ unit: $(UNIT_TESTS:%=$(B)/unit/test_%)
 .SECONDEXPANSION:
 $(B)/unit/test_%: tests/unit/test_%.c $$(UT_SRC_$$*) $$(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) $< $(UT_SRC_$*) -lcmocka -o $@
+	@echo "  CC      $@"
+	$(Q)$(CC) $(UNIT_CFLAGS) $< $(UT_SRC_$*) -lcmocka -o $@
 
 check: all usb pxe unit
 	tests/system/run-all.sh

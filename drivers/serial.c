@@ -13,6 +13,7 @@
 #define MCR 4
 #define LSR 5
 #define LSR_THRE 0x20
+#define LSR_TEMT 0x40
 
 #define LCR_8N1 0x03
 #define LCR_DLAB 0x80
@@ -24,6 +25,10 @@ void serial_init(uint16_t base)
 	port = base;
 	if (!port)
 		return;
+	/* Let a byte still shifting out finish: reprogramming cuts it to junk. */
+	for (unsigned spins = 0; spins < 1000000; spins++)
+		if (inb(port + LSR) & LSR_TEMT)
+			break;
 	outb(port + IER, 0x00);    /* polled: we never take its interrupts */
 	outb(port + LCR, LCR_DLAB);
 	outb(port + DLL, 1);       /* 115200 = 1.8432 MHz / 16 / 1 */
