@@ -33,8 +33,14 @@ COMMON := -std=gnu11 -O2 -g -I. -ffreestanding -fno-stack-protector \
 # --- core: everything outside boot/, freestanding, linked by linker.ld ---
 CORE_CFLAGS := $(COMMON) -fno-pic -fno-pie -mcmodel=kernel -fno-common
 CORE_C := core/main.c core/panic.c arch/x86/gdt.c arch/x86/idt.c \
-	arch/x86/exception.c drivers/serial.c lib/fmt.c lib/log.c
-CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm
+	arch/x86/exception.c drivers/serial.c lib/fmt.c lib/log.c lib/string.c \
+	mm/page_alloc.c mm/pagetable.c mm/mtrr.c mm/mtrr_hw.c \
+	vmx/caps.c vmx/msrs.c vmx/config.c vmx/ept.c vmx/segment.c vmx/vmcs.c \
+	vmx/vmcs01.c vmx/launch.c vmx/vcpu.c vmx/exit.c vmx/exit_names.c \
+	vmx/exit_cpuid.c vmx/exit_msr.c vmx/exit_cr.c vmx/exit_misc.c \
+	vmx/exit_init.c vmx/exit_ept.c vmx/hypercall.c vmx/vcaps.c vmx/dump.c
+CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
+	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)
 
 # --- loader: boot/ plus the pure pieces it shares with the core ---
@@ -50,12 +56,14 @@ LOADER_OBJ := $(LOADER_C:%.c=$(B)/loader/%.o) $(LOADER_ASM:%.asm=$(B)/loader/%.o
 # --- host unit tests (cmocka): pure logic only ---
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. $(WARN) -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -DUNIT_TEST
-UNIT_TESTS := options caps pagetable log fmt
+UNIT_TESTS := options caps pagetable log fmt mtrr segment
 UT_SRC_options := boot/options.c lib/log.c lib/fmt.c
 UT_SRC_caps := vmx/caps.c
 UT_SRC_pagetable := mm/pagetable.c
 UT_SRC_log := lib/log.c lib/fmt.c
 UT_SRC_fmt := lib/fmt.c
+UT_SRC_mtrr := mm/mtrr.c
+UT_SRC_segment := vmx/segment.c
 
 .PHONY: all usb pxe run run-qemu check unit systest clean
 all: $(B)/matryoshka.efi
@@ -140,4 +148,4 @@ check: all usb pxe unit
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B)/core $(B)/loader $(B)/guests -name '*.d' 2>/dev/null)

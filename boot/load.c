@@ -11,8 +11,12 @@
 
 extern const uint8_t core_blob_start[], core_blob_end[];
 
-/* Pages the core gets beyond its page tables, for its own allocator. */
-#define POOL_SPARE (1024 * 1024)
+/*
+ * Pages the core gets beyond its page tables, for its own allocator: EPT01
+ * (as large as the page tables at most, plus splits around L0 and the fixed
+ * MTRR ranges), and a VMXON region and VMCS per CPU.
+ */
+#define POOL_SPARE (2 * 1024 * 1024)
 /* Upper bound of the whole region (image, per-CPU areas, pool). */
 #define REGION_MAX (64ull << 20)
 
@@ -92,7 +96,7 @@ static EFI_STATUS phys_end(uint64_t *end)
 static EFI_STATUS build_tables(struct boot_info *bi, struct bump *b,
 			       BOOLEAN allow_1g)
 {
-	struct pt_ctx c = { bump_alloc, identity, b, allow_1g };
+	struct pt_ctx c = { bump_alloc, identity, b, allow_1g, PT_X86 };
 	enum pt_err e = PT_ENOMEM;
 
 	bi->cr3 = pt_new_root(&c);
@@ -128,7 +132,7 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 	 */
 	uint64_t pt_pages = 1 + pt_pages_needed(0, 0, end, allow_1g) +
 			    pt_pages_needed(h->base_va, PAGE_4K, REGION_MAX, 0);
-	uint64_t pool = pt_pages * PAGE_4K + POOL_SPARE;
+	uint64_t pool = 2 * pt_pages * PAGE_4K + 2 * mp->count * PAGE_4K + POOL_SPARE;
 	uint64_t size = image + percpu + pool;
 
 	if (size > REGION_MAX) {
@@ -177,6 +181,5 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 	log_info("boot: core page tables: identity map below 0x%lx with %s pages",
 		 end, allow_1g ? "1 GiB" : "2 MiB");
 	out->enter = (core_enter_fn)(pa + h->entry_off);
-	out->bi = bi;
 	return EFI_SUCCESS;
 }

@@ -14,7 +14,6 @@ typedef uint64_t (*core_enter_fn)(uint64_t cpu) __attribute__((sysv_abi));
 
 struct loaded_core {
 	core_enter_fn enter;
-	struct boot_info *bi; /* inside the reserved copy */
 };
 
 EFI_STATUS core_load(const struct options *o, const struct mp *mp,

@@ -131,6 +131,7 @@ struct entry {
 	uint64_t *status;
 };
 
+/* Runs on each CPU; from a CPU that entered the core it runs again as L1. */
 static void enter_one(UINTN cpu, void *arg)
 {
 	struct entry *e = arg;
@@ -138,6 +139,8 @@ static void enter_one(UINTN cpu, void *arg)
 	if (e->chosen[cpu])
 		e->status[cpu] = e->enter(cpu);
 }
+
+#define NOT_RUN (~0ull)
 
 static EFI_STATUS start_core(const struct setup *s, const struct mp *mp,
 			     BOOLEAN allow_1g)
@@ -150,6 +153,8 @@ static EFI_STATUS start_core(const struct setup *s, const struct mp *mp,
 
 	if (!EFI_ERROR(st))
 		n = choose_cpus(mp, &s->o, chosen);
+	for (UINTN cpu = 0; status && cpu < mp->count; cpu++)
+		status[cpu] = NOT_RUN;
 	if (!EFI_ERROR(st))
 		st = core_load(&s->o, mp, n, allow_1g, &lc);
 	if (!EFI_ERROR(st)) {
@@ -161,13 +166,25 @@ static EFI_STATUS start_core(const struct setup *s, const struct mp *mp,
 		if (EFI_ERROR(st))
 			log_err("boot: starting the core on the APs failed: status 0x%lx",
 				(uint64_t)st);
-		for (UINTN cpu = 0; cpu < mp->count; cpu++)
-			if (status[cpu])
-				log_err("boot: core init on cpu%lu returned %lu",
-					cpu, status[cpu]);
-		uint32_t done = __atomic_load_n(&lc.bi->cpus_done, __ATOMIC_SEQ_CST);
+		/*
+		 * The loader now runs as L1 and cannot read the core's memory:
+		 * what each core_enter returned tells how it went.
+		 */
+		UINTN done = 0;
 
-		log_info("boot: core init finished on %u of %lu CPUs", done, n);
+		for (UINTN cpu = 0; cpu < mp->count; cpu++) {
+			if (!chosen[cpu])
+				continue;
+			if (status[cpu] == 0)
+				done++;
+			else if (status[cpu] == NOT_RUN)
+				log_err("boot: cpu%lu never entered the core", cpu);
+			else
+				log_err("boot: core init on cpu%lu failed (code %lu, see the core's lines above)",
+					cpu, status[cpu]);
+		}
+		log_info("boot: core init finished on %lu of %lu CPUs: they run as L1 now",
+			 done, n);
 		if (done != n && !EFI_ERROR(st))
 			st = EFI_DEVICE_ERROR;
 	}

@@ -38,8 +38,6 @@ struct boot_info {
 	uint16_t serial_port;  /* 0 = no serial console */
 	uint8_t log_level;     /* enum log_level */
 	uint8_t selftest;      /* enum selftest (boot/options.h) */
-	uint32_t cpus_done;    /* incremented (atomically) by each CPU's init */
-	uint32_t pad1;
 };
 
 /*
@@ -59,7 +57,7 @@ struct fw_context {
 	uint64_t rflags;
 	uint64_t cr3;
 	uint64_t fs_base, gs_base;
-	uint16_t cs, ds, es, fs, gs, ss;
+	uint16_t cs, ds, es, fs, gs, ss, tr, ldtr;
 	struct desc_ptr gdtr;
 	uint16_t pad0;
 	struct desc_ptr idtr;

@@ -11,12 +11,17 @@
 #include "core/percpu.h"
 #include "drivers/serial.h"
 #include "lib/log.h"
+#include "mm/page_alloc.h"
+#include "vmx/launch.h"
 #include "vmx/msr.h"
 
 struct boot_info bootinfo; /* filled in by the loader */
 
 uint64_t core_cpu_entry(uint32_t cpu, struct percpu *pc,
 			const struct fw_context *fw);
+
+/* core_enter's result when the bootstrap CPU could not set up VMX for all */
+#define CORE_ERR_GLOBAL 100
 
 static unsigned core_log_cpu(void)
 {
@@ -29,7 +34,7 @@ static void core_log_sink(enum log_level level, const char *line, size_t len)
 	serial_write(line, len);
 }
 
-static void bsp_init(void)
+static bool bsp_init(void)
 {
 	serial_init(bootinfo.serial_port);
 	log_setup(core_log_sink, core_log_cpu, (enum log_level)bootinfo.log_level);
@@ -37,8 +42,13 @@ static void bsp_init(void)
 	log_info("core: Matryoshka core " MK_VERSION " at 0x%lx (physical 0x%lx), %lu KiB region, %u CPUs entering",
 		 bootinfo.core_va, bootinfo.core_pa, bootinfo.region_size / 1024,
 		 bootinfo.entering);
-	log_info("core: physical memory mapped below 0x%lx, %lu KiB page pool free",
-		 bootinfo.phys_map_end, bootinfo.pool_size / 1024);
+	page_alloc_init(bootinfo.pool_pa, bootinfo.pool_size);
+	if (!vmx_global_init())
+		return false;
+	log_info("core: physical memory mapped below 0x%lx, %lu KiB of %lu KiB page pool free",
+		 bootinfo.phys_map_end, page_alloc_free() / 1024,
+		 bootinfo.pool_size / 1024);
+	return true;
 }
 
 uint64_t core_cpu_entry(uint32_t cpu, struct percpu *pc,
@@ -50,16 +60,16 @@ uint64_t core_cpu_entry(uint32_t cpu, struct percpu *pc,
 	gdt_init(pc);
 	/* after the segment reloads: a selector load may reset the base */
 	wrmsr(MSR_IA32_GS_BASE, (uint64_t)pc);
-	if (cpu == bootinfo.bsp)
-		bsp_init();
+	if (cpu == bootinfo.bsp && !bsp_init())
+		return CORE_ERR_GLOBAL;
 	idt_load();
 	pc->apic_id = apic_id_now();
 	log_info("core: init done on cpu%u (APIC id %u, firmware rip 0x%lx cr3 0x%lx)",
 		 cpu, pc->apic_id, fw->rip, fw->cr3);
-	__atomic_add_fetch(&bootinfo.cpus_done, 1, __ATOMIC_SEQ_CST);
 	if (bootinfo.selftest == SELFTEST_FAULT && cpu == bootinfo.bsp) {
 		log_warn("core: selftest=fault: executing ud2 on purpose");
 		__asm__ volatile("ud2");
 	}
-	return 0;
+	/* from here on this CPU is L1's: it comes back only if that failed */
+	return (uint64_t)vmx_cpu_start(pc);
 }

@@ -23,7 +23,13 @@ static bool canonical(uint64_t va)
 	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
-/* PS makes a PDPTE a 1 GiB leaf and a PDE a 2 MiB leaf (SDM Table 4-15ff). */
+/* An EPT entry is present when any of R, W, X is set (SDM 29.3.2). */
+static bool present(const struct pt_ctx *c, uint64_t e)
+{
+	return c->format == PT_EPT ? (e & EPT_RWX) != 0 : (e & PTE_P) != 0;
+}
+
+/* PS (bit 7 in both formats) makes a PDPTE a 1 GiB leaf and a PDE a 2 MiB leaf. */
 static bool is_leaf(uint64_t e, int level)
 {
 	return level == 0 || ((level == 1 || level == 2) && (e & PTE_PS));
@@ -43,7 +49,7 @@ static bool lookup(const struct pt_ctx *c, uint64_t root, uint64_t va,
 
 		*level = l;
 		*entry = e;
-		if (!(*e & PTE_P))
+		if (!present(c, *e))
 			return false;
 		if (is_leaf(*e, l))
 			return true;
@@ -141,7 +147,9 @@ enum pt_err pt_map(const struct pt_ctx *c, uint64_t root, uint64_t va,
 
 	flags &= ~(PTE_ADDR | PTE_PS);
 	/* Intermediate entries allow everything; the leaf decides. */
-	uint64_t table_flags = PTE_P | PTE_W | (flags & PTE_US);
+	uint64_t table_flags = c->format == PT_EPT ? EPT_RWX
+						   : PTE_P | PTE_W | (flags & PTE_US);
+	uint64_t leaf_present = c->format == PT_EPT ? 0 : PTE_P;
 
 	for (uint64_t off = 0; off < size;) {
 		uint64_t v = va + off, p = pa + off;
@@ -151,7 +159,7 @@ enum pt_err pt_map(const struct pt_ctx *c, uint64_t root, uint64_t va,
 		for (int l = 3; l > leaf; l--) {
 			uint64_t *e = &table(c, tpa)[level_index(v, l)];
 
-			if (!(*e & PTE_P)) {
+			if (!present(c, *e)) {
 				uint64_t n = c->alloc_page(c->arg);
 
 				if (!n)
@@ -161,7 +169,7 @@ enum pt_err pt_map(const struct pt_ctx *c, uint64_t root, uint64_t va,
 			tpa = *e & PTE_ADDR;
 		}
 		table(c, tpa)[level_index(v, leaf)] =
-			p | flags | PTE_P | (leaf ? PTE_PS : 0);
+			p | flags | leaf_present | (leaf ? PTE_PS : 0);
 		off += level_size(leaf);
 	}
 	return PT_OK;

@@ -24,12 +24,23 @@
 #define PAGE_2M 0x200000ull
 #define PAGE_1G 0x40000000ull
 
+/* EPT entries (SDM Vol. 3C 29.3.2): same tree, other bits. */
+#define EPT_R (1ull << 0)
+#define EPT_W (1ull << 1)
+#define EPT_X (1ull << 2)
+#define EPT_RWX (EPT_R | EPT_W | EPT_X)
+#define EPT_MT_SHIFT 3 /* memory type of a leaf, bits 5:3 */
+#define EPT_IGNORE_PAT (1ull << 6)
+
+enum pt_format { PT_X86 = 0, PT_EPT = 1 };
+
 struct pt_ctx {
 	/* Returns the physical address of a zeroed 4 KiB page, or 0. */
 	uint64_t (*alloc_page)(void *arg);
 	void *(*phys_to_virt)(void *arg, uint64_t pa);
 	void *arg;
-	bool allow_1g; /* CPUID.80000001H:EDX.Page1GB */
+	bool allow_1g; /* CPUID.80000001H:EDX.Page1GB, or EPT 1 GiB pages */
+	enum pt_format format;
 };
 
 enum pt_err {
@@ -46,7 +57,8 @@ const char *pt_strerror(enum pt_err e);
 uint64_t pt_new_root(const struct pt_ctx *c);
 
 /*
- * Maps [va, va+size) to [pa, pa+size) with leaf flags (PTE_P is implied),
+ * Maps [va, va+size) to [pa, pa+size) with leaf flags (PTE_P is implied
+ * for PT_X86; for PT_EPT the flags give the access bits and memory type),
  * using 1 GiB and 2 MiB pages wherever va and pa are aligned for them. On an
  * error nothing already mapped is changed, but tables allocated on the way
  * may stay (empty or partly filled for the new range).

@@ -21,6 +21,7 @@ void asm_offsets(void)
 	OFF(BI_CR3, struct boot_info, cr3);
 	OFF(BI_PERCPU_VA, struct boot_info, percpu_va);
 	DEFINE(PERCPU_SIZE, PERCPU_SIZE);
+	DEFINE(PERCPU_STACK_RESERVE, PERCPU_STACK_RESERVE);
 
 	DEFINE(FW_SIZE, (sizeof(struct fw_context) + 15) & ~15ul);
 	OFF(FW_RBX, struct fw_context, rbx);
@@ -41,6 +42,8 @@ void asm_offsets(void)
 	OFF(FW_FS, struct fw_context, fs);
 	OFF(FW_GS, struct fw_context, gs);
 	OFF(FW_SS, struct fw_context, ss);
+	OFF(FW_TR, struct fw_context, tr);
+	OFF(FW_LDTR, struct fw_context, ldtr);
 	OFF(FW_GDTR, struct fw_context, gdtr);
 	OFF(FW_IDTR, struct fw_context, idtr);
 
@@ -61,6 +64,22 @@ void asm_offsets(void)
 	OFF(EXC_R14, struct exc_frame, r14);
 	OFF(EXC_R15, struct exc_frame, r15);
 	OFF(EXC_VECTOR, struct exc_frame, vector);
+
+	OFF(VCPU_RAX, struct vcpu, regs.rax);
+	OFF(VCPU_RBX, struct vcpu, regs.rbx);
+	OFF(VCPU_RCX, struct vcpu, regs.rcx);
+	OFF(VCPU_RDX, struct vcpu, regs.rdx);
+	OFF(VCPU_RSI, struct vcpu, regs.rsi);
+	OFF(VCPU_RDI, struct vcpu, regs.rdi);
+	OFF(VCPU_RBP, struct vcpu, regs.rbp);
+	OFF(VCPU_R8, struct vcpu, regs.r8);
+	OFF(VCPU_R9, struct vcpu, regs.r9);
+	OFF(VCPU_R10, struct vcpu, regs.r10);
+	OFF(VCPU_R11, struct vcpu, regs.r11);
+	OFF(VCPU_R12, struct vcpu, regs.r12);
+	OFF(VCPU_R13, struct vcpu, regs.r13);
+	OFF(VCPU_R14, struct vcpu, regs.r14);
+	OFF(VCPU_R15, struct vcpu, regs.r15);
 
 	DEFINE(MSR_FS_BASE, MSR_IA32_FS_BASE);
 	DEFINE(MSR_GS_BASE, MSR_IA32_GS_BASE);

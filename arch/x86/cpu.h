@@ -48,6 +48,41 @@ DEFINE_READ_CR(3)
 DEFINE_READ_CR(4)
 #undef DEFINE_READ_CR
 
+/* 0, or -1 if the CPU raised #GP (arch/x86/msr_safe.asm). */
+int rdmsr_safe(uint32_t msr, uint64_t *value);
+int wrmsr_safe(uint32_t msr, uint64_t value);
+
+static inline void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+static inline void write_cr4(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_dr7(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%dr7, %0" : "=r"(v));
+	return v;
+}
+
+static inline void xsetbv(uint32_t index, uint64_t value)
+{
+	__asm__ volatile("xsetbv"
+			 :
+			 : "c"(index), "a"((uint32_t)value),
+			   "d"((uint32_t)(value >> 32)));
+}
+
+static inline void wbinvd(void)
+{
+	__asm__ volatile("wbinvd" : : : "memory");
+}
+
 static inline uint64_t read_rflags(void)
 {
 	uint64_t v;

@@ -51,6 +51,8 @@ core_enter:
 	mov [rsp + FW_FS], fs
 	mov [rsp + FW_GS], gs
 	mov [rsp + FW_SS], ss
+	str word [rsp + FW_TR]
+	sldt word [rsp + FW_LDTR]
 	sgdt [rsp + FW_GDTR]
 	sidt [rsp + FW_IDTR]
 
@@ -67,7 +69,7 @@ core_enter:
 	mov rax, r13
 	imul rax, rax, PERCPU_SIZE
 	add rax, [rbx + BI_PERCPU_VA]
-	lea rsp, [rax + PERCPU_SIZE]		; this CPU's core stack
+	lea rsp, [rax + PERCPU_SIZE - PERCPU_STACK_RESERVE]	; this CPU's core stack
 	mov rdi, r13
 	mov rsi, rax
 	mov rdx, r12

@@ -3,6 +3,7 @@
 
 #include "arch/x86/cpu.h"
 #include "core/panic.h"
+#include "core/percpu.h"
 #include "lib/log.h"
 
 static const char *const names[EXC_VECTORS] = {
@@ -33,6 +34,22 @@ void exception_dump(const struct exc_frame *f)
 		read_cr3(), read_cr4());
 }
 
+extern const char rdmsr_fault_at[], rdmsr_fixup[], wrmsr_fault_at[], wrmsr_fixup[];
+
+/* The few instructions allowed to fault, and where they go on when they do. */
+static bool fixup(struct exc_frame *f)
+{
+	if (f->vector != 13)
+		return false;
+	if (f->rip == (uint64_t)rdmsr_fault_at)
+		f->rip = (uint64_t)rdmsr_fixup;
+	else if (f->rip == (uint64_t)wrmsr_fault_at)
+		f->rip = (uint64_t)wrmsr_fixup;
+	else
+		return false;
+	return true;
+}
+
 /*
  * Any exception inside the core is a core bug: dump and stop this CPU (the
  * others go on). An NMI is not a bug: say so and carry on.
@@ -44,9 +61,17 @@ void exception_dispatch(struct exc_frame *f)
 				   : "reserved vector";
 
 	if (f->vector == 2) {
-		log_warn("core: NMI at rip 0x%lx (no guest yet: dropped)", f->rip);
+		struct percpu *pc = this_cpu();
+
+		/* NMIs belong to L1: owe it one (delivered at the next entry) */
+		if (pc && pc->vcpu.active)
+			vcpu_nmi_arrived(&pc->vcpu);
+		else
+			log_warn("core: NMI at rip 0x%lx (no guest yet: dropped)", f->rip);
 		return;
 	}
+	if (fixup(f))
+		return;
 	log_err("core: exception %lu (%s), error code 0x%lx", f->vector, name,
 		f->error);
 	exception_dump(f);

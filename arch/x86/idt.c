@@ -54,3 +54,8 @@ void idt_load(void)
 
 	lidt(&idtr);
 }
+
+uint64_t idt_base(void)
+{
+	return (uint64_t)idt;
+}

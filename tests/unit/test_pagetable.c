@@ -49,7 +49,7 @@ static struct fixture *make(size_t pages, bool allow_1g)
 
 	f->pool.base = aligned_alloc(PAGE_4K, pages * PAGE_4K);
 	f->pool.pages = pages;
-	f->ctx = (struct pt_ctx){ pool_alloc, host_virt, &f->pool, allow_1g };
+	f->ctx = (struct pt_ctx){ pool_alloc, host_virt, &f->pool, allow_1g, PT_X86 };
 	f->root = pt_new_root(&f->ctx);
 	assert_int_not_equal(f->root, 0);
 	return f;
@@ -254,6 +254,39 @@ static void translate_rejects_non_canonical(void **state)
 	destroy(f);
 }
 
+/* EPT trees: presence is any of R/W/X, no P bit is forced, the memory type stays. */
+static void ept_format(void **state)
+{
+	(void)state;
+	struct fixture *f = make(16, true);
+	uint64_t pa, flags, size, wb = 6ull << EPT_MT_SHIFT, uc = 0;
+
+	f->ctx.format = PT_EPT;
+	assert_int_equal(pt_map(&f->ctx, f->root, 0, 0, 1ull << 30,
+				EPT_RWX | wb),
+			 PT_OK);
+	assert_int_equal(pt_map(&f->ctx, f->root, 1ull << 30, 0x12345000,
+				PAGE_4K, EPT_R | uc),
+			 PT_OK);
+	assert_true(pt_translate(&f->ctx, f->root, 0x1000, &pa, &flags, &size));
+	assert_int_equal(size, PAGE_1G);
+	assert_int_equal(flags & (EPT_RWX | (7ull << EPT_MT_SHIFT)), EPT_RWX | wb);
+	assert_true(pt_translate(&f->ctx, f->root, (1ull << 30) + 8, &pa, &flags,
+				 &size));
+	assert_int_equal(pa, 0x12345008);
+	assert_int_equal(size, PAGE_4K);
+	assert_int_equal(flags & EPT_RWX, EPT_R);
+	/* the tables on the way are RWX so the leaf alone decides */
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)f->root;
+
+	assert_int_equal(pml4[0] & EPT_RWX, EPT_RWX);
+	/* a range overlapping an execute-only-free leaf is still refused */
+	assert_int_equal(pt_map(&f->ctx, f->root, 0x200000, 0, PAGE_4K, EPT_R),
+			 PT_EEXIST);
+	expect_unmapped(f, (1ull << 30) + PAGE_4K);
+	destroy(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +300,7 @@ int main(void)
 		cmocka_unit_test(overlap_changes_nothing),
 		cmocka_unit_test(running_out_of_pages),
 		cmocka_unit_test(translate_rejects_non_canonical),
+		cmocka_unit_test(ept_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

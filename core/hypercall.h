@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The L1 -> L0 hypercall ABI (docs/hypercalls.md). L1 executes VMCALL at
+ * CPL 0 with the function in RAX and arguments in RBX, RCX, RDX; L0 returns
+ * a status in RAX and results in RBX, RCX, RDX, and leaves every other
+ * register as it was. VMCALL at CPL > 0 gets #UD, as on a CPU without a
+ * hypervisor that takes it. Test payloads include this header.
+ */
+#ifndef CORE_HYPERCALL_H
+#define CORE_HYPERCALL_H
+
+#define HC_BASE 0x4d4b0000u /* "MK" */
+
+/* Prints every vCPU's per-exit-reason counters on the serial console. */
+#define HC_PRINT_COUNTERS (HC_BASE + 1)
+/*
+ * For tests of L0's isolation: RBX = physical base of L0's memory, RCX =
+ * its size, RDX = physical address of a 16-byte canary inside it.
+ */
+#define HC_L0_INFO (HC_BASE + 2)
+/* RBX = 1 if L0's canary still holds its value, 0 if it was changed. */
+#define HC_L0_CANARY_CHECK (HC_BASE + 3)
+
+#define HC_OK 0ull
+#define HC_UNKNOWN 0xffffffffffffffffull
+
+/* CPUID leaf 0x40000000: EAX = highest hypervisor leaf, EBX:ECX:EDX = this. */
+#define HV_CPUID_LEAF 0x40000000u
+#define HV_SIGNATURE "MatryoshkaL0"
+
+/* The canary's 16 bytes (two quadwords). */
+#define HC_CANARY_LO 0x6b6873796f72744dull /* "Mtroyshk" */
+#define HC_CANARY_HI 0x3f3f3f3f6e656b6full /* "oken????" */
+
+#endif

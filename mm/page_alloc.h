@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The core's page pool: the part of its reserved region the loader left free
+ * (boot_info.pool_*). Pages are handed out zeroed and never returned yet:
+ * everything the core allocates today lives as long as the machine.
+ */
+#ifndef MM_PAGE_ALLOC_H
+#define MM_PAGE_ALLOC_H
+
+#include <stdint.h>
+
+void page_alloc_init(uint64_t pa, uint64_t size);
+/* Physical address of a zeroed 4 KiB page, or 0 when the pool is empty. */
+uint64_t page_alloc(void);
+uint64_t page_alloc_free(void);
+
+/* The core identity-maps physical memory (docs/architecture.md). */
+static inline void *phys_to_virt(uint64_t pa)
+{
+	return (void *)pa;
+}
+
+#endif

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# build-image.sh OUT.img [FIRST_STAGE.efi]
+#
+# Builds a GPT disk with a FAT EFI system partition that boots Debian's cloud
+# kernel (linux-image-cloud-amd64: LZ4, quick to decompress in Bochs) with a
+# busybox initramfs through a standalone GRUB EFI image:
+#
+#   /vmlinuz, /initrd.img          the kernel and the initramfs (init.sh as /init)
+#   without FIRST_STAGE:
+#     /EFI/BOOT/BOOTX64.EFI        GRUB (bare Bochs: the reference run)
+#   with FIRST_STAGE (e.g. build/matryoshka.efi):
+#     /EFI/BOOT/BOOTX64.EFI        FIRST_STAGE
+#     /EFI/BOOT/grubx64.efi        GRUB
+#     /EFI/BOOT/matryoshka.cfg     log=info, next=/EFI/BOOT/grubx64.efi
+#
+# The Debian packages (the kernel package that linux-image-cloud-amd64
+# depends on, grub-efi-amd64-bin, busybox-static) are fetched with
+# `apt-get download` on the first run and kept, with their extracted files,
+# in build/linux/cache: later runs are offline. `rm -rf build/linux/cache`
+# fetches them again (e.g. after a kernel update). Host tools that are
+# missing are installed with apt-get when running as root.
+set -euo pipefail
+PATH=$PATH:/usr/sbin:/sbin
+
+usage() {
+	echo "usage: $0 OUT.img [FIRST_STAGE.efi]" >&2
+	exit 2
+}
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
+out=$(realpath -m "$1")
+first=""
+if [ $# -eq 2 ]; then
+	first=$(realpath "$2")
+	[ -f "$first" ] || { echo "build-image.sh: no such file: $2" >&2; exit 1; }
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cache=$top/build/linux/cache
+log() { echo "build-image.sh: $*" >&2; }
+
+# ---- host tools --------------------------------------------------------
+# command -> Debian package providing it
+need_tools() {
+	local missing=() pair
+	for pair in grub-mkstandalone:grub-common cpio:cpio mcopy:mtools \
+		mkfs.vfat:dosfstools sgdisk:gdisk gcc:gcc strip:binutils \
+		gzip:gzip dpkg-deb:dpkg apt-get:apt; do
+		command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+	done
+	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(libc6-dev)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		log "missing packages (run as root to install them): ${missing[*]}"
+		exit 1
+	fi
+	log "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		"${missing[@]}" >/dev/null || {
+		apt-get update >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y \
+			--no-install-recommends "${missing[@]}" >/dev/null
+	}
+}
+need_tools
+
+# ---- Debian packages, cached -------------------------------------------
+kernel_package() { # the real package behind linux-image-cloud-amd64
+	apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+		awk '$1 ~ /Depends:$/ && $2 ~ /^linux-image-/ { print $2; exit }'
+}
+
+fetch_packages() {
+	local kpkg deb
+	kpkg=$(kernel_package)
+	if [ -z "$kpkg" ]; then
+		log "apt-cache knows no linux-image-cloud-amd64: apt-get update"
+		apt-get update >/dev/null
+		kpkg=$(kernel_package)
+	fi
+	[ -n "$kpkg" ] || { log "cannot resolve linux-image-cloud-amd64"; exit 1; }
+	rm -rf "$cache"
+	mkdir -p "$cache/debs" "$cache/root"
+	log "downloading $kpkg grub-efi-amd64-bin busybox-static"
+	# _apt must be able to write here, or apt warns that it runs unsandboxed
+	chmod 777 "$cache/debs"
+	(cd "$cache/debs" && apt-get download -q "$kpkg" grub-efi-amd64-bin busybox-static >/dev/null)
+	for deb in "$cache"/debs/*.deb; do
+		dpkg-deb -x "$deb" "$cache/root"
+	done
+	echo "$kpkg grub-efi-amd64-bin busybox-static" >"$cache/packages"
+}
+[ -s "$cache/packages" ] || fetch_packages
+root=$cache/root
+
+vmlinuz=$(find "$root/boot" -name "vmlinuz-*" 2>/dev/null | head -n 1)
+[ -n "$vmlinuz" ] || { log "no kernel in $root/boot (rm -rf $cache and retry)"; exit 1; }
+kver=${vmlinuz##*/vmlinuz-}
+grubdir=$root/usr/lib/grub/x86_64-efi
+busybox=$root/bin/busybox
+if [ ! -d "$grubdir" ] || [ ! -x "$busybox" ]; then
+	log "incomplete cache: rm -rf $cache"
+	exit 1
+fi
+
+mkdir -p "$top/build/linux"
+work=$(mktemp -d "$top/build/linux/work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# ---- initramfs ---------------------------------------------------------
+ird=$work/initramfs
+mkdir -p "$ird"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,lib/modules}
+cp "$busybox" "$ird/bin/busybox"
+for app in $("$busybox" --list-full); do
+	[ -e "$ird/$app" ] || ln -s /bin/busybox "$ird/$app"
+done
+install -m 0755 "$here/init.sh" "$ird/init"
+gcc -static -Os -Wall -Wextra -Werror -o "$ird/sbin/bochs-poweroff" "$here/bochs-poweroff.c"
+strip "$ird/sbin/bochs-poweroff"
+# The kernel opens /dev/console for /init before devtmpfs is mounted.
+if [ "$(id -u)" -eq 0 ]; then
+	mknod -m 0600 "$ird/dev/console" c 5 1
+fi
+
+# KVM modules for later tests (not loaded by init.sh). strip drops the
+# appended signature along with the debug sections: less to read and load.
+for mod in irqbypass kvm kvm-intel; do
+	src=$(find "$root/lib/modules/$kver" -name "$mod.ko*" | head -n 1)
+	[ -n "$src" ] || { log "module $mod not found in $kver"; exit 1; }
+	case $src in
+	*.xz) xz -dc "$src" >"$ird/lib/modules/$mod.ko" ;;
+	*.zst) zstd -qdc "$src" >"$ird/lib/modules/$mod.ko" ;;
+	*.gz) gzip -dc "$src" >"$ird/lib/modules/$mod.ko" ;;
+	*) cp "$src" "$ird/lib/modules/$mod.ko" ;;
+	esac
+	strip --strip-debug "$ird/lib/modules/$mod.ko"
+done
+
+# Fixed mtimes (the kernel keeps them) and gzip -n: the same inputs give
+# the same initrd.img.
+find "$ird" -exec touch -h -d @0 {} +
+(cd "$ird" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n >"$work/initrd.img"
+
+# ---- GRUB --------------------------------------------------------------
+# Only the modules the config needs, no video driver: GRUB says "no suitable
+# video mode found, booting in blind mode" and Linux gets no framebuffer
+# console, which would be slow to draw in Bochs; the console is ttyS0.
+cat >"$work/grub.cfg" <<'EOF'
+set timeout=0
+set default=0
+search --no-floppy --file /vmlinuz --set=root
+menuentry "Debian cloud kernel, busybox initramfs" {
+	echo "grub: loading /vmlinuz and /initrd.img from $root"
+	linux /vmlinuz console=ttyS0,115200 rdinit=/init cryptomgr.notests loglevel=6
+	initrd /initrd.img
+}
+EOF
+mods="part_gpt fat search search_fs_file linux normal echo"
+grub-mkstandalone -O x86_64-efi -d "$grubdir" -o "$work/grubx64.efi" \
+	--modules="$mods" --install-modules="$mods" \
+	--locales= --fonts= --themes= \
+	"boot/grub/grub.cfg=$work/grub.cfg"
+
+# ---- disk image --------------------------------------------------------
+extra=("$vmlinuz=/vmlinuz" "$work/initrd.img=/initrd.img")
+if [ -z "$first" ]; then
+	efi=$work/grubx64.efi cfg=""
+else
+	efi=$first cfg=$work/matryoshka.cfg
+	printf 'log=info\nnext=/EFI/BOOT/grubx64.efi\n' >"$cfg"
+	extra+=("$work/grubx64.efi=/EFI/BOOT/grubx64.efi")
+fi
+mkdir -p "$(dirname "$out")"
+"$top/tests/system/mkimage.sh" "$out" "$efi" "$cfg" "${extra[@]}" >/dev/null
+log "built $out: kernel $kver ($(du -k "$vmlinuz" | cut -f1) KiB)," \
+	"initramfs $(du -k "$work/initrd.img" | cut -f1) KiB," \
+	"GRUB $(du -k "$work/grubx64.efi" | cut -f1) KiB${first:+, first stage $first}"

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What every CPU's vmcs01 shares: the controls chosen once from the
+ * capability MSRs, the fixed CR bits, the MSR bitmap and EPT01.
+ */
+#ifndef VMX_CONFIG_H
+#define VMX_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmx/caps.h"
+
+struct vmx_config {
+	struct vmx_msrs msrs;
+	uint32_t pin, proc, proc2, exit, entry; /* entry without IA-32e mode */
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	uint64_t cr0_mask, cr4_mask; /* bits L1 may not set freely */
+	uint64_t msr_bitmap_pa;
+	bool invvpid_single;
+};
+
+extern struct vmx_config vmx_cfg;
+
+/* Done once, on the bootstrap CPU; false after logging why. */
+bool vmx_config_init(void);
+
+/* CR0/CR4 values L1 wants, made acceptable to VMX (SDM Vol. 3D A.7, A.8). */
+uint64_t vmx_guest_cr0(uint64_t wanted);
+uint64_t vmx_guest_cr4(uint64_t wanted);
+/* Drops L1's cached translations after L0 changed its paging controls. */
+void vmx_flush_guest_tlb(uint16_t vpid);
+
+#endif

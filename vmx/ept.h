@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * EPT01: how L1's guest-physical memory maps to host-physical memory. An
+ * identity map with the MTRRs' memory types, except L0's own region, whose
+ * pages all map to one scratch page (docs/architecture.md, "L0's memory").
+ */
+#ifndef VMX_EPT_H
+#define VMX_EPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ept01 {
+	uint64_t root;       /* PML4 physical address */
+	uint64_t eptp;       /* with WB paging-structure type and 4-level walk */
+	uint64_t end;        /* identity map built below this at start-up */
+	uint64_t hole_pa, hole_size; /* L0's region */
+	uint64_t scratch_pa; /* what L1 sees there */
+	bool allow_1g;
+	unsigned phys_bits;  /* guest-physical addresses at or above 2^phys_bits do not exist */
+};
+
+/* Builds the map below end; false (with a log line) if the pool runs out. */
+bool ept01_build(struct ept01 *e, uint64_t end, uint64_t hole_pa,
+		 uint64_t hole_size, bool allow_1g);
+
+/*
+ * An EPT violation at gpa outside what was built (MMIO above end, e.g. a
+ * 64-bit PCI BAR): maps its 2 MiB (or 4 KiB) block with its MTRR type.
+ * Returns false if gpa cannot be mapped (L0's region, beyond the physical
+ * address width, or already mapped, i.e. a real permission fault).
+ */
+bool ept01_map_on_demand(struct ept01 *e, uint64_t gpa);
+
+extern struct ept01 ept01;
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* CPUID exits: the CPU's answer, plus what says that L0 is there. */
+#include "arch/x86/cpu.h"
+#include "core/hypercall.h"
+#include "lib/string.h"
+#include "vmx/exit.h"
+#include "vmx/vmx.h"
+
+#define CPUID1_ECX_OSXSAVE (1u << 27)
+#define CPUID1_ECX_HYPERVISOR (1u << 31)
+#define CPUID7_ECX_OSPKE (1u << 4)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_PKE (1ull << 22)
+
+static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
+{
+	struct cpuid_regs r = { 0, 0, 0, 0 };
+
+	if (leaf == HV_CPUID_LEAF) {
+		r.eax = HV_CPUID_LEAF + 1;
+		memcpy(&r.ebx, HV_SIGNATURE, 4);
+		memcpy(&r.ecx, HV_SIGNATURE + 4, 4);
+		memcpy(&r.edx, HV_SIGNATURE + 8, 4);
+	}
+	return r;
+}
+
+/*
+ * Bits that mirror a CR4 bit follow L1's CR4, not L0's: CPUID runs here in
+ * root mode, where CR4 is L0's (SDM Vol. 2A CPUID, leaves 1 and 7).
+ */
+static void follow_guest_cr4(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	uint64_t cr4 = vmcs_read(GUEST_CR4);
+
+	if (leaf == 1) {
+		r->ecx &= ~CPUID1_ECX_OSXSAVE;
+		r->ecx |= (cr4 & CR4_OSXSAVE) ? CPUID1_ECX_OSXSAVE : 0;
+		r->ecx |= CPUID1_ECX_HYPERVISOR;
+	} else if (leaf == 7 && sub == 0) {
+		r->ecx &= ~CPUID7_ECX_OSPKE;
+		r->ecx |= (cr4 & CR4_PKE) ? CPUID7_ECX_OSPKE : 0;
+	}
+}
+
+enum exit_action exit_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
+	struct cpuid_regs r;
+
+	if ((leaf & 0xffff0000u) == HV_CPUID_LEAF) {
+		r = hypervisor_leaf(leaf);
+	} else {
+		r = cpuid(leaf, sub);
+		follow_guest_cr4(leaf, sub, &r);
+	}
+	v->regs.rax = r.eax;
+	v->regs.rbx = r.ebx;
+	v->regs.rcx = r.ecx;
+	v->regs.rdx = r.edx;
+	vcpu_skip_instruction(v);
+	return EXIT_RESUME;
+}

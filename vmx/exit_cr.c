@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * MOV to CR0/CR4 exits, taken only when L1 changes a bit VMX keeps fixed
+ * (CR0.NE, CR4.VMXE...): L1 gets the value it wrote in the read shadow, the
+ * CPU gets it with the fixed bits set.
+ */
+#include "vmx/config.h"
+#include "vmx/exit.h"
+#include "vmx/vmx.h"
+
+#define CR0_PE (1ull << 0)
+#define CR0_WP (1ull << 16)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+
+/* SDM Vol. 3C Table 28-3 */
+#define CR_NUM(q) ((q) & 0xf)
+#define CR_ACCESS_TYPE(q) (((q) >> 4) & 3)
+#define CR_GPR(q) (((q) >> 8) & 0xf)
+#define CR_MOV_TO 0
+
+/* Paging turned on or off by an emulated write: do what the CPU would (SDM 10.8.5). */
+static bool update_long_mode(uint64_t old, uint64_t val)
+{
+	uint64_t efer = vmcs_read(GUEST_IA32_EFER);
+	uint64_t entry = vmcs_read(VM_ENTRY_CONTROLS);
+
+	if (!(old & CR0_PG) && (val & CR0_PG) && (efer & EFER_LME)) {
+		if (!(vmcs_read(GUEST_CR4) & CR4_PAE))
+			return false;
+		efer |= EFER_LMA;
+		entry |= ENTRY_IA32E_MODE;
+	} else if ((old & CR0_PG) && !(val & CR0_PG)) {
+		efer &= ~EFER_LMA;
+		entry &= ~(uint64_t)ENTRY_IA32E_MODE;
+	}
+	vmcs_write(GUEST_IA32_EFER, efer);
+	vmcs_write(VM_ENTRY_CONTROLS, entry);
+	return true;
+}
+
+static bool set_cr0(struct vcpu *v, uint64_t val)
+{
+	uint64_t old = vmcs_read(CR0_READ_SHADOW);
+
+	/* the #GP(0) conditions of MOV to CR0 (SDM Vol. 2B MOV-Move to/from CR) */
+	if ((val >> 32) || ((val & CR0_NW) && !(val & CR0_CD)) ||
+	    ((val & CR0_PG) && !(val & CR0_PE)) || !update_long_mode(old, val))
+		return false;
+	vmcs_write(CR0_READ_SHADOW, val);
+	vmcs_write(GUEST_CR0, vmx_guest_cr0(val));
+	if ((old ^ val) & (CR0_PE | CR0_PG | CR0_WP | CR0_CD))
+		vmx_flush_guest_tlb(v->vpid);
+	return true;
+}
+
+static bool set_cr4(struct vcpu *v, uint64_t val)
+{
+	/* bits the CPU cannot set are reserved: #GP(0) */
+	if (val & ~vmx_cfg.cr4_fixed1)
+		return false;
+	vmcs_write(CR4_READ_SHADOW, val);
+	vmcs_write(GUEST_CR4, vmx_guest_cr4(val));
+	vmx_flush_guest_tlb(v->vpid);
+	return true;
+}
+
+enum exit_action exit_cr_access(struct vcpu *v)
+{
+	uint64_t q = vmcs_read(EXIT_QUALIFICATION);
+	bool ok;
+
+	if (CR_ACCESS_TYPE(q) != CR_MOV_TO ||
+	    (CR_NUM(q) != 0 && CR_NUM(q) != 4))
+		return EXIT_STOP; /* nothing else is configured to exit */
+	uint64_t val = vcpu_read_gpr(v, CR_GPR(q));
+
+	ok = CR_NUM(q) == 0 ? set_cr0(v, val) : set_cr4(v, val);
+	if (!ok)
+		vcpu_inject_exception(v, VEC_GP, true, 0);
+	else
+		vcpu_skip_instruction(v);
+	return EXIT_RESUME;
+}

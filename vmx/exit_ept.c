@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* EPT violations of L1: a guest-physical address EPT01 has not mapped yet. */
+#include "lib/log.h"
+#include "vmx/ept.h"
+#include "vmx/exit.h"
+#include "vmx/vmx.h"
+
+enum exit_action exit_ept_violation(struct vcpu *v)
+{
+	uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+
+	(void)v;
+	/* MMIO above the start-up map (a 64-bit BAR): map it and retry */
+	if (ept01_map_on_demand(&ept01, gpa))
+		return EXIT_RESUME;
+	log_err("vmx: EPT violation at guest-physical 0x%lx (qualification 0x%lx) that EPT01 cannot map",
+		gpa, vmcs_read(EXIT_QUALIFICATION));
+	return EXIT_STOP;
+}

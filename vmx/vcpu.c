@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Events L0 gives L1: exceptions, NMIs, and the event an exit interrupted. */
+#include "vmx/vcpu.h"
+
+#include "vmx/vmx.h"
+
+#define RFLAGS_TF (1ull << 8)
+#define PENDING_DBG_BS (1ull << 14)
+
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
+			   uint32_t error)
+{
+	vmcs_write(VM_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION |
+					       (has_error ? INTR_INFO_DELIVER_CODE : 0) |
+					       vector);
+	if (has_error)
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	v->injected = true;
+}
+
+/*
+ * As if the CPU had executed the instruction: the next one, no STI/MOV SS
+ * shadow left (SDM 25.4.2), and a single-step trap owed if TF was set.
+ */
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	(void)v;
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+	uint64_t intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   intr & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+	if (vmcs_read(GUEST_RFLAGS) & RFLAGS_TF)
+		vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS,
+			   vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
+}
+
+unsigned vcpu_cpl(void)
+{
+	return (vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3;
+}
+
+uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n)
+{
+	return n == 4 ? vmcs_read(GUEST_RSP) : *vcpu_gpr(v, n);
+}
+
+void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value)
+{
+	if (n == 4)
+		vmcs_write(GUEST_RSP, value);
+	else
+		*vcpu_gpr(v, n) = value;
+}
+
+/* Encoding order of SDM Table 28-3 (0 RAX, 1 RCX, 2 RDX, 3 RBX, 4 RSP, ...). */
+uint64_t *vcpu_gpr(struct vcpu *v, unsigned n)
+{
+	struct guest_regs *r = &v->regs;
+	uint64_t *const regs[16] = { &r->rax, &r->rcx, &r->rdx, &r->rbx, 0,
+				     &r->rbp, &r->rsi, &r->rdi, &r->r8,  &r->r9,
+				     &r->r10, &r->r11, &r->r12, &r->r13, &r->r14,
+				     &r->r15 };
+
+	return regs[n & 15];
+}
+
+void vcpu_nmi_arrived(struct vcpu *v)
+{
+	__atomic_add_fetch(&v->nmis_pending, 1, __ATOMIC_RELAXED);
+}
+
+static void set_proc_ctl(struct vcpu *v, uint32_t bit, bool on)
+{
+	uint32_t ctls = on ? v->proc_ctls | bit : v->proc_ctls & ~bit;
+
+	if (ctls != v->proc_ctls) {
+		v->proc_ctls = ctls;
+		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, ctls);
+	}
+}
+
+/*
+ * An exit that interrupted the delivery of an event (IDT-vectoring info,
+ * SDM 28.2.4) must deliver it again, or L1 loses an interrupt or exception.
+ */
+static void requeue_interrupted_event(struct vcpu *v)
+{
+	uint32_t info = (uint32_t)vmcs_read(IDT_VECTORING_INFO);
+
+	if (!(info & INTR_INFO_VALID) || v->injected)
+		return;
+	vmcs_write(VM_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKED_BY_IRET);
+	if (info & INTR_INFO_DELIVER_CODE)
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			   vmcs_read(IDT_VECTORING_ERROR_CODE));
+	uint32_t type = info & INTR_TYPE_MASK;
+
+	if (type == INTR_TYPE_SW_INTR || type == INTR_TYPE_PRIV_SW_EXCEPTION ||
+	    type == INTR_TYPE_SW_EXCEPTION)
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
+			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+	v->injected = true;
+}
+
+/*
+ * NMIs are owed while v->nmis_pending > 0. One goes in when nothing else is
+ * being injected and L1 does not block NMIs; otherwise NMI-window exiting
+ * (which needs virtual NMIs, SDM 26.2.1.1) says when it can.
+ */
+static void deliver_nmi(struct vcpu *v)
+{
+	if (!v->nmis_pending) {
+		set_proc_ctl(v, CPU_NMI_WINDOW_EXITING, false);
+		return;
+	}
+	uint64_t intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	bool blocked = v->injected ||
+		       (intr & (INTERRUPTIBILITY_NMI | INTERRUPTIBILITY_MOV_SS |
+				INTERRUPTIBILITY_STI)) ||
+		       vmcs_read(GUEST_ACTIVITY_STATE) == ACTIVITY_WAIT_SIPI;
+
+	if (!blocked) {
+		vmcs_write(VM_ENTRY_INTR_INFO,
+			   INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI);
+		__atomic_sub_fetch(&v->nmis_pending, 1, __ATOMIC_RELAXED);
+		v->injected = true;
+	}
+	set_proc_ctl(v, CPU_NMI_WINDOW_EXITING, v->nmis_pending != 0);
+}
+
+void vcpu_prepare_entry(struct vcpu *v)
+{
+	requeue_interrupted_event(v);
+	deliver_nmi(v);
+	v->injected = false;
+}

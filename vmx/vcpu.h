@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One vCPU of L1 per physical CPU: its saved registers, VMCS and counters. */
+#ifndef VMX_VCPU_H
+#define VMX_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmx/controls.h"
+
+/* Saved by vmx_entry.asm on every exit (RSP and RIP live in the VMCS). */
+struct guest_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct vcpu {
+	struct guest_regs regs;
+	uint32_t cpu;
+	uint16_t vpid;
+	bool active;           /* vmcs01 is current on this CPU */
+	bool injected;         /* an event is queued for the next entry */
+	uint32_t nmis_pending; /* NMIs owed to L1 */
+	uint32_t proc_ctls;    /* current primary processor-based controls */
+	uint64_t vmxon_pa, vmcs_pa;
+	uint64_t exits[EXIT_REASON_COUNT];
+	uint64_t exits_total;
+};
+
+/* What an exit handler tells the dispatcher (see vmx/exit.c). */
+enum exit_action { EXIT_RESUME, EXIT_STOP };
+
+/* Queues an exception for the next VM entry (SDM 27.6). */
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
+			   uint32_t error);
+/* Retires the instruction that exited: RIP, interruptibility, single-step. */
+void vcpu_skip_instruction(struct vcpu *v);
+/* CPL of L1 from SS.DPL (SDM 25.4.1). */
+unsigned vcpu_cpl(void);
+/* The general register numbered as in exit qualifications (0 = RAX ... 15). */
+uint64_t *vcpu_gpr(struct vcpu *v, unsigned n);
+uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n);
+void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);
+/* Delivers owed NMIs and re-queues an interrupted event before each entry. */
+void vcpu_prepare_entry(struct vcpu *v);
+/* An NMI arrived while this CPU ran L0 or L1: owe it to L1. */
+void vcpu_nmi_arrived(struct vcpu *v);
+
+/* Dumps the VMCS to the log (error level) and stops this vCPU for good. */
+__attribute__((noreturn)) void vcpu_stop(struct vcpu *v, const char *why);
+void vmcs_dump(void);
+
+#endif

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * VMX instructions. The raw forms return how the instruction ended (SDM Vol.
+ * 3C 31.2: CF=1 VMfailInvalid, ZF=1 VMfailValid); the checked VMCS accessors
+ * (vmcs_read/vmcs_write) stop the CPU with the field, the VM-instruction
+ * error and the caller when one fails, because a failing VMREAD/VMWRITE of
+ * L0's own VMCS is always an L0 bug.
+ */
+#ifndef VMX_VMX_H
+#define VMX_VMX_H
+
+#include <stdint.h>
+
+#include "vmx/vmcs_fields.h"
+
+enum vmx_result { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
+
+static inline enum vmx_result vmx_result(uint8_t cf, uint8_t zf)
+{
+	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : VMX_OK;
+}
+
+#define VMX_MEM_OP(insn, pa)                                                \
+	({                                                                  \
+		uint8_t cf_, zf_;                                           \
+		__asm__ volatile(insn " %2; setc %0; setz %1"               \
+				 : "=qm"(cf_), "=qm"(zf_)                   \
+				 : "m"(pa)                                  \
+				 : "cc", "memory");                         \
+		vmx_result(cf_, zf_);                                       \
+	})
+
+static inline enum vmx_result vmxon(uint64_t pa)
+{
+	return VMX_MEM_OP("vmxon", pa);
+}
+
+static inline enum vmx_result vmclear(uint64_t pa)
+{
+	return VMX_MEM_OP("vmclear", pa);
+}
+
+static inline enum vmx_result vmptrld(uint64_t pa)
+{
+	return VMX_MEM_OP("vmptrld", pa);
+}
+
+static inline void vmxoff(void)
+{
+	__asm__ volatile("vmxoff" : : : "cc", "memory");
+}
+
+static inline enum vmx_result vmread_raw(uint64_t field, uint64_t *value)
+{
+	uint8_t cf, zf;
+
+	__asm__ volatile("vmread %3, %0; setc %1; setz %2"
+			 : "=rm"(*value), "=qm"(cf), "=qm"(zf)
+			 : "r"(field)
+			 : "cc");
+	return vmx_result(cf, zf);
+}
+
+static inline enum vmx_result vmwrite_raw(uint64_t field, uint64_t value)
+{
+	uint8_t cf, zf;
+
+	__asm__ volatile("vmwrite %2, %3; setc %0; setz %1"
+			 : "=qm"(cf), "=qm"(zf)
+			 : "rm"(value), "r"(field)
+			 : "cc");
+	return vmx_result(cf, zf);
+}
+
+/* INVEPT/INVVPID descriptors and types (SDM Vol. 3C 31.3). */
+#define INVEPT_SINGLE 1
+#define INVEPT_ALL 2
+#define INVVPID_SINGLE 1
+#define INVVPID_ALL 2
+
+static inline enum vmx_result invept(uint64_t type, uint64_t eptp)
+{
+	struct {
+		uint64_t eptp, reserved;
+	} desc = { eptp, 0 };
+	uint8_t cf, zf;
+
+	__asm__ volatile("invept %2, %3; setc %0; setz %1"
+			 : "=qm"(cf), "=qm"(zf)
+			 : "m"(desc), "r"(type)
+			 : "cc", "memory");
+	return vmx_result(cf, zf);
+}
+
+static inline enum vmx_result invvpid(uint64_t type, uint16_t vpid)
+{
+	struct {
+		uint64_t vpid, addr;
+	} desc = { vpid, 0 };
+	uint8_t cf, zf;
+
+	__asm__ volatile("invvpid %2, %3; setc %0; setz %1"
+			 : "=qm"(cf), "=qm"(zf)
+			 : "m"(desc), "r"(type)
+			 : "cc", "memory");
+	return vmx_result(cf, zf);
+}
+
+uint64_t vmcs_read_at(enum vmcs_field f, const char *file, int line);
+void vmcs_write_at(enum vmcs_field f, uint64_t v, const char *file, int line);
+#define vmcs_read(f) vmcs_read_at((f), __FILE__, __LINE__)
+#define vmcs_write(f, v) vmcs_write_at((f), (v), __FILE__, __LINE__)
+
+/* "unsupported VMCS component" etc. (SDM Vol. 3C 31.4) */
+const char *vmx_instruction_error_name(unsigned error);
+
+#endif

@@ -1,0 +1,90 @@
+; SPDX-License-Identifier: Apache-2.0
+;
+; Entering and leaving L1. HOST_RSP points at a slot holding the vCPU
+; pointer at the top of this CPU's stack (PERCPU_STACK_RESERVE), so every
+; exit finds its vCPU without touching a guest register first. Offsets of
+; struct vcpu come from C (asm-offsets).
+
+%include "asm-offsets.inc"
+
+bits 64
+default rel
+
+extern vmx_handle_exit
+extern vmx_resume_failed
+global vmx_launch
+global vmx_exit_entry
+
+section .text
+
+%macro LOAD_GUEST_GPRS 0			; rax = vcpu; loads every GPR, rax last
+	mov rbx, [rax + VCPU_RBX]
+	mov rcx, [rax + VCPU_RCX]
+	mov rdx, [rax + VCPU_RDX]
+	mov rsi, [rax + VCPU_RSI]
+	mov rdi, [rax + VCPU_RDI]
+	mov rbp, [rax + VCPU_RBP]
+	mov r8, [rax + VCPU_R8]
+	mov r9, [rax + VCPU_R9]
+	mov r10, [rax + VCPU_R10]
+	mov r11, [rax + VCPU_R11]
+	mov r12, [rax + VCPU_R12]
+	mov r13, [rax + VCPU_R13]
+	mov r14, [rax + VCPU_R14]
+	mov r15, [rax + VCPU_R15]
+	mov rax, [rax + VCPU_RAX]
+%endmacro
+
+; uint64_t vmx_launch(struct vcpu *v): returns RFLAGS of a failed VMLAUNCH;
+; a successful one never returns (the next exit enters vmx_exit_entry).
+vmx_launch:
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rax, rdi
+	LOAD_GUEST_GPRS
+	vmlaunch
+	pushfq
+	pop rax
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	ret
+
+vmx_exit_entry:
+	push rax				; vCPU pointer now at [rsp + 8]
+	mov rax, [rsp + 8]
+	mov [rax + VCPU_RBX], rbx
+	mov [rax + VCPU_RCX], rcx
+	mov [rax + VCPU_RDX], rdx
+	mov [rax + VCPU_RSI], rsi
+	mov [rax + VCPU_RDI], rdi
+	mov [rax + VCPU_RBP], rbp
+	mov [rax + VCPU_R8], r8
+	mov [rax + VCPU_R9], r9
+	mov [rax + VCPU_R10], r10
+	mov [rax + VCPU_R11], r11
+	mov [rax + VCPU_R12], r12
+	mov [rax + VCPU_R13], r13
+	mov [rax + VCPU_R14], r14
+	mov [rax + VCPU_R15], r15
+	pop qword [rax + VCPU_RAX]
+	mov rdi, rax
+	cld
+	call vmx_handle_exit			; rsp is 16-byte aligned here
+	mov rax, [rsp]
+	LOAD_GUEST_GPRS
+	vmresume
+	; only a failed VMRESUME gets here: its RFLAGS say how it failed
+	pushfq
+	pop rsi
+	mov rdi, [rsp]
+	call vmx_resume_failed			; does not return
+
+section .note.GNU-stack noalloc noexec nowrite progbits
