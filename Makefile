@@ -136,6 +136,8 @@ unit: $(UNIT_TESTS:%=$(B)/unit/test_%)
 		if $$t; then pass=$$((pass+1)); else fail=$$((fail+1)); echo "unit: $$t FAILED"; fi; \
 	done; echo "unit test programs: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
+include tests/guests/guests.mk
+
 .SECONDEXPANSION:
 $(B)/unit/test_%: tests/unit/test_%.c $$(UT_SRC_$$*) $$(wildcard */*.h)
 	@mkdir -p $(dir $@)

@@ -57,7 +57,8 @@ static int combine(int acc, int t)
 {
 	if (acc < 0 || acc == t)
 		return t;
-	if ((acc == MTRR_WT && t == MTRR_WB) || (acc == MTRR_WB && t == MTRR_WT))
+	if ((acc == MTRR_WT && t == MTRR_WB) ||
+	    (acc == MTRR_WB && t == MTRR_WT))
 		return MTRR_WT;
 	return MTRR_UC;
 }
@@ -118,7 +119,8 @@ static int var_type(const struct mtrr_state *s, uint64_t a, uint64_t *last)
 	for (unsigned n = 0; n < mtrr_var_count(s); n++) {
 		const struct mtrr_var *r = &s->var[n];
 		uint64_t m = r->mask & am, v = r->base & m, edge;
-		uint64_t blk = m ? (m & -m) - 1 : ~0ull; /* offset bits below k */
+		/* bits below k: the offset within a block */
+		uint64_t blk = m ? (m & -m) - 1 : ~0ull;
 
 		if (!(r->mask & MTRR_PHYSMASK_V))
 			continue;

@@ -79,6 +79,12 @@ enum exit_action exit_sipi(struct vcpu *v)
 	vmcs_write(GUEST_CS_BASE, vector << 12);
 	vmcs_write(GUEST_RIP, 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
+	/*
+	 * A CPU started by SIPI has nothing blocked. Bochs saves "blocking by
+	 * SMI" here at the SIPI exit and then refuses its own value outside SMM
+	 * (docs/bochs-deviations.md), so the field is written, not kept.
+	 */
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
 	log_debug("vmx: SIPI: cpu%u starts at 0x%lx", v->cpu, vector << 12);
 	return EXIT_RESUME;
 }

@@ -81,6 +81,8 @@ int vmx_cpu_start(struct percpu *pc)
 	}
 	if (!vmcs01_setup(pc, cr0, cr4))
 		return undo(cr0, cr4, true, 4);
+	/* vmx_exit_entry finds its vCPU here, at HOST_RSP */
+	*(struct vcpu **)percpu_stack_top(pc) = v;
 	v->active = true;
 	log_info("vmx: cpu%u enters VMX non-root: L1 resumes at rip 0x%lx",
 		 pc->cpu, pc->fw->rip);

@@ -13,9 +13,9 @@
 #include "tests/guests/guestlib.h"
 
 /* The trampoline's data, as in apstart_tramp.asm. */
-#define TRAMP_COUNTER   0x800
-#define TRAMP_ARRIVAL   0x804
-#define TRAMP_SLOTS     0x810
+#define TRAMP_COUNTER	0x800
+#define TRAMP_ARRIVAL	0x804
+#define TRAMP_SLOTS	0x810
 #define TRAMP_MAX_SLOTS 127
 
 struct tramp_slot {
@@ -26,15 +26,15 @@ extern const uint8_t tramp_start[] HIDDEN, tramp_end[] HIDDEN;
 
 #define MAX_CPUS 256
 
-#define MSR_APIC_BASE   0x1b
+#define MSR_APIC_BASE	 0x1b
 #define APIC_BASE_X2APIC (1ull << 10)
-#define APIC_BASE_MASK  0x000ffffffffff000ull
-#define MSR_X2APIC_ICR  0x830
-#define APIC_ICR_LO     0x300
-#define APIC_ICR_HI     0x310
-#define ICR_BUSY        (1u << 12)
-#define ICR_INIT_ASSERT 0x4500u /* delivery mode INIT, level assert */
-#define ICR_STARTUP     0x4600u /* delivery mode start-up, vector in 7:0 */
+#define APIC_BASE_MASK	 0x000ffffffffff000ull
+#define MSR_X2APIC_ICR	 0x830
+#define APIC_ICR_LO	 0x300
+#define APIC_ICR_HI	 0x310
+#define ICR_BUSY	 (1u << 12)
+#define ICR_INIT_ASSERT	 0x4500u /* delivery mode INIT, level assert */
+#define ICR_STARTUP	 0x4600u /* delivery mode start-up, vector in 7:0 */
 
 #define TRAMP_MAX_ADDR 0x9ffffull
 
@@ -99,7 +99,7 @@ static void send_ipi(uint32_t apic_id, uint32_t icr)
 		cpu_relax();
 }
 
-/* The APs' APIC IDs from MP services; none if the firmware has no MP services. */
+/* The APs' APIC IDs from MP services (none without MP services). */
 static void find_aps(void)
 {
 	mp_services *s = mp_locate();
@@ -141,15 +141,14 @@ static EFI_STATUS exit_boot_services(EFI_HANDLE image)
 		if (EFI_ERROR(st))
 			return st;
 		st = BS->ExitBootServices(image, key);
-		/* The map changed between the two calls (a timer event): again. */
+		/* The map changed in between (a timer event): again. */
 		if (st != EFI_INVALID_PARAMETER)
 			return st;
 	}
 	return st;
 }
 
-__attribute__((noreturn)) static void fail_all(const char *why,
-						 uint64_t status)
+__attribute__((noreturn)) static void fail_all(const char *why, uint64_t status)
 {
 	check("aps-started", false, "%s: status 0x%lx", why, status);
 	check("aps-in-l1", false, "%s", why);
@@ -164,9 +163,11 @@ static void report(volatile uint8_t *page)
 {
 	uint32_t done = *(volatile uint32_t *)(page + TRAMP_COUNTER);
 	uint32_t arrived = *(volatile uint32_t *)(page + TRAMP_ARRIVAL);
-	const struct tramp_slot *slot = (const void *)(page + TRAMP_SLOTS);
-	unsigned matched = 0, recorded = arrived < TRAMP_MAX_SLOTS ? arrived
-								   : TRAMP_MAX_SLOTS;
+	const volatile struct tramp_slot *slot =
+	    (const volatile struct tramp_slot *)(page + TRAMP_SLOTS);
+	unsigned matched = 0, recorded = arrived < TRAMP_MAX_SLOTS
+					     ? arrived
+					     : TRAMP_MAX_SLOTS;
 	bool told = false;
 	char sig[13];
 
@@ -179,7 +180,8 @@ static void report(volatile uint8_t *page)
 		}
 		/* One example is enough to see what the APs run on. */
 		if (!told) {
-			guest_printf("apstart: info AP with APIC ID %u: signature \"%s\"\n",
+			guest_printf("apstart: info AP with APIC ID %u: "
+				     "signature \"%s\"\n",
 				     slot[i].apic_id, sig);
 			told = true;
 		}
@@ -223,7 +225,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		fail_all("no page below 1 MiB", (uint64_t)st);
 	memset((void *)page, 0, 4096);
 	memcpy((void *)page, tramp_start, tramp_len);
-	guest_printf("apstart: info %u APs, APIC base 0x%lx (%s), trampoline at 0x%lx, TSC %lu/ms\n",
+	guest_printf("apstart: info %u APs, APIC base 0x%lx (%s), trampoline "
+		     "at 0x%lx, TSC %lu/ms\n",
 		     n_aps, apic_base, x2apic ? "x2APIC" : "xAPIC",
 		     (uint64_t)page, tsc_per_ms);
 

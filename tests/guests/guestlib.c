@@ -120,7 +120,7 @@ void guest_finish(void)
 
 bool hv_sig_decode(uint32_t ebx, uint32_t ecx, uint32_t edx, char sig[13])
 {
-	uint32_t w[3] = { ebx, ecx, edx };
+	uint32_t w[3] = {ebx, ecx, edx};
 	const char *want = HV_SIGNATURE;
 	bool match = true;
 
@@ -128,7 +128,7 @@ bool hv_sig_decode(uint32_t ebx, uint32_t ecx, uint32_t edx, char sig[13])
 		char c = (char)(w[i / 4] >> (8 * (i % 4)));
 
 		match &= c == want[i];
-		/* Printable for detail texts: bare CPUs return other leaves' data. */
+		/* Printable: bare CPUs answer with other leaves' data. */
 		sig[i] = c >= 0x20 && c < 0x7f ? c : '.';
 	}
 	sig[12] = 0;
@@ -146,7 +146,7 @@ bool hv_signature(char sig[13], uint32_t *max_leaf)
 
 /* ---- exceptions ---- */
 
-/* The gates trap.asm provides, and where each jumps for faults nobody expected. */
+/* trap.asm's gates, and where each goes on for faults nobody expected. */
 void trap_ud(void) HIDDEN;
 void trap_gp(void) HIDDEN;
 void trap_pf(void) HIDDEN;
@@ -228,7 +228,10 @@ void trap_disarm(void)
 {
 	trap_skip = 0;
 	__asm__ volatile("lidt %0" : : "m"(saved_idtr) : "memory");
-	__asm__ volatile("push %0; popfq" : : "r"(saved_flags) : "memory", "cc");
+	__asm__ volatile("push %0; popfq"
+			 :
+			 : "r"(saved_flags)
+			 : "memory", "cc");
 }
 
 int trap_take(uint64_t *error)
@@ -346,9 +349,11 @@ int hypercall_fault(void)
 
 mp_services *mp_locate(void)
 {
-	static EFI_GUID guid = { 0x3fdda605, 0xa76e, 0x4f46,
-				 { 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d,
-				   0x08 } };
+	static EFI_GUID guid = {
+	    0x3fdda605,
+	    0xa76e,
+	    0x4f46,
+	    {0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08}};
 	mp_services *s;
 
 	if (EFI_ERROR(BS->LocateProtocol(&guid, NULL, (void **)&s)))

@@ -100,9 +100,9 @@ static inline void cpu_relax(void)
 
 /* ---- Catching expected exceptions ---- */
 
-#define VEC_UD 6
-#define VEC_GP 13
-#define VEC_PF 14
+#define VEC_UD	 6
+#define VEC_GP	 13
+#define VEC_PF	 14
 #define NO_FAULT (-1)
 
 /*
@@ -122,12 +122,12 @@ extern volatile int64_t trap_vector HIDDEN;
 extern volatile uint64_t trap_error HIDDEN;
 
 #define GUARD(insn) "movq $(772f - 771f), %[trap_skip]\n771:\t" insn "\n772:\n"
-#define GUARD_OUT [trap_skip] "=m"(trap_skip)
+#define GUARD_OUT   [trap_skip] "=m"(trap_skip)
 
 void trap_arm(void);
 /* Restores the IDT and the interrupt flag. */
 void trap_disarm(void);
-/* The vector the last guarded instruction raised (NO_FAULT if none); clears it. */
+/* The vector the last guarded instruction raised, or NO_FAULT; clears it. */
 int trap_take(uint64_t *error);
 /* "#UD", "#GP", "#PF" or "no fault", for detail texts. */
 const char *vector_name(int vector);

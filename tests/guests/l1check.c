@@ -13,17 +13,17 @@
 
 #include "tests/guests/guestlib.h"
 
-#define CR0_NE      (1ull << 5)
-#define CR4_PCE     (1ull << 8)
+#define CR0_NE	    (1ull << 5)
+#define CR4_PCE	    (1ull << 8)
 #define CR4_VMXE    (1ull << 13)
 #define CR4_OSXSAVE (1ull << 18)
 
-#define CPUID1_ECX_VMX   (1u << 5)
+#define CPUID1_ECX_VMX	 (1u << 5)
 #define CPUID1_ECX_XSAVE (1u << 26)
-#define CPUID1_ECX_HV    (1u << 31)
+#define CPUID1_ECX_HV	 (1u << 31)
 
 #define MSR_FEATURE_CONTROL 0x3a
-#define FC_LOCK             (1ull << 0)
+#define FC_LOCK		    (1ull << 0)
 #define FC_VMX_OUTSIDE_SMX  (1ull << 2)
 
 #define XCR0_X87_SSE 3ull
@@ -47,8 +47,8 @@ static void check_cpuid(void)
 
 	check("cpuid-hypervisor-bit", r.ecx & CPUID1_ECX_HV,
 	      "CPUID.1:ECX 0x%08x", r.ecx);
-	check("cpuid-vmx-visible", r.ecx & CPUID1_ECX_VMX,
-	      "CPUID.1:ECX 0x%08x", r.ecx);
+	check("cpuid-vmx-visible", r.ecx & CPUID1_ECX_VMX, "CPUID.1:ECX 0x%08x",
+	      r.ecx);
 	bool match = hv_signature(sig, &max);
 
 	check("hypervisor-leaf", match && max >= HV_CPUID_LEAF,
@@ -68,7 +68,7 @@ static void check_feature_control(void)
 	}
 	check("feature-control",
 	      (fc & (FC_LOCK | FC_VMX_OUTSIDE_SMX)) ==
-		      (FC_LOCK | FC_VMX_OUTSIDE_SMX),
+		  (FC_LOCK | FC_VMX_OUTSIDE_SMX),
 	      "0x%lx (lock %d, VMX outside SMX %d)", fc, !!(fc & FC_LOCK),
 	      !!(fc & FC_VMX_OUTSIDE_SMX));
 	/* The same value: if it is wrongly accepted, nothing has changed. */
@@ -91,9 +91,9 @@ static void check_cr4_vmxe(void)
 
 	check("cr4-vmxe-as-written",
 	      !(before & CR4_VMXE) && v1 == NO_FAULT && (set & CR4_VMXE) &&
-		      v2 == NO_FAULT && !(clear & CR4_VMXE),
-	      "CR4 0x%lx, after setting VMXE 0x%lx (%s), after clearing 0x%lx (%s)",
-	      before, set, vector_name(v1), clear, vector_name(v2));
+		  v2 == NO_FAULT && !(clear & CR4_VMXE),
+	      "CR4 0x%lx, set VMXE: 0x%lx (%s), cleared: 0x%lx (%s)", before,
+	      set, vector_name(v1), clear, vector_name(v2));
 }
 
 /* A bit L0 does not own: it must simply be L1's. */
@@ -107,7 +107,7 @@ static void check_cr4_pce(void)
 
 	check("cr4-pce-as-written",
 	      v1 == NO_FAULT && v2 == NO_FAULT &&
-		      toggled == (before ^ CR4_PCE) && restored == before,
+		  toggled == (before ^ CR4_PCE) && restored == before,
 	      "CR4 0x%lx, toggled PCE 0x%lx, restored 0x%lx", before, toggled,
 	      restored);
 }
@@ -152,7 +152,7 @@ static void check_xsetbv(void)
 
 	check("xsetbv",
 	      vg == NO_FAULT && vs == NO_FAULT && vr == NO_FAULT &&
-		      now == XCR0_X87_SSE,
+		  now == XCR0_X87_SSE,
 	      "XCR0 0x%lx after XSETBV 0x3 (%s; was 0x%lx, CR4.OSXSAVE was %d)",
 	      now, vector_name(vs), old, had_osxsave);
 
@@ -183,8 +183,8 @@ static void check_vmx_instructions(void)
 			 : "memory", "cc");
 	trap_disarm();
 	v = trap_take(NULL);
-	check("vmxon-no-vmxe-ud", v == VEC_UD,
-	      "VMXON with CR4 0x%lx raised %s", read_cr4(), vector_name(v));
+	check("vmxon-no-vmxe-ud", v == VEC_UD, "VMXON with CR4 0x%lx raised %s",
+	      read_cr4(), vector_name(v));
 
 	trap_arm();
 	__asm__ volatile(GUARD("vmread %[f], %[v]") "\tpushfq\n\tpop %[fl]\n"
@@ -195,7 +195,8 @@ static void check_vmx_instructions(void)
 	v = trap_take(NULL);
 	if (v == NO_FAULT)
 		check("vmread-outside-vmx-ud", false,
-		      "VMREAD completed: value 0x%lx, RFLAGS 0x%lx", val, flags);
+		      "VMREAD completed: value 0x%lx, RFLAGS 0x%lx", val,
+		      flags);
 	else
 		check("vmread-outside-vmx-ud", v == VEC_UD, "VMREAD raised %s",
 		      vector_name(v));
@@ -227,9 +228,9 @@ static bool check_l0_info(struct l0_info *l0)
 			     vector_name(hypercall_fault()));
 	return check("l0-info",
 		     a == HC_OK && l0->base && l0->size &&
-			     l0->canary >= l0->base &&
-			     l0->canary - l0->base < l0->size &&
-			     l0->size - (l0->canary - l0->base) >= 16,
+			 l0->canary >= l0->base &&
+			 l0->canary - l0->base < l0->size &&
+			 l0->size - (l0->canary - l0->base) >= 16,
 		     "RAX 0x%lx base 0x%lx size 0x%lx canary 0x%lx", a,
 		     l0->base, l0->size, l0->canary);
 }
@@ -266,7 +267,8 @@ static void check_l0_canary_unreadable(const struct l0_info *l0)
 	int v2 = load64(l0->canary + 8, &hi);
 
 	trap_disarm();
-	check("l0-canary-unreadable", !(lo == HC_CANARY_LO && hi == HC_CANARY_HI),
+	check("l0-canary-unreadable",
+	      !(lo == HC_CANARY_LO && hi == HC_CANARY_HI),
 	      "read 0x%016lx 0x%016lx (%s, %s)", lo, hi, vector_name(v1),
 	      vector_name(v2));
 }
@@ -298,7 +300,8 @@ static void check_l0_memory_unwritable(const struct l0_info *l0)
 		      faults, vector_name(hypercall_fault()));
 	else
 		check("l0-memory-unwritable", a == HC_OK && b == 1,
-		      "%u stores of 0x5a bytes (%u faulted); canary check RAX 0x%lx RBX %lu",
+		      "%u stores of 0x5a bytes (%u faulted); canary check RAX "
+		      "0x%lx RBX %lu",
 		      stores, faults, a, b);
 }
 
@@ -316,7 +319,7 @@ static void check_l0_still_running(void)
 
 /* ---- every AP ---- */
 
-#define AP_RAN     1
+#define AP_RAN	   1
 #define AP_MATCHED 2
 
 struct ap_probe {
@@ -325,7 +328,7 @@ struct ap_probe {
 	volatile uint8_t *state; /* per processor number */
 };
 
-/* Runs on the APs: only WhoAmI (the one MP service an AP may call) and CPUID. */
+/* On the APs: only WhoAmI (the one MP service an AP may call) and CPUID. */
 static VOID EFIAPI ap_probe(VOID *arg)
 {
 	struct ap_probe *p = arg;
@@ -339,7 +342,7 @@ static VOID EFIAPI ap_probe(VOID *arg)
 
 static void check_aps(void)
 {
-	struct ap_probe p = { mp_locate(), 0, NULL };
+	struct ap_probe p = {mp_locate(), 0, NULL};
 	UINTN enabled, aps = 0, ran = 0, matched = 0;
 	EFI_STATUS st;
 
@@ -385,7 +388,7 @@ static void check_aps(void)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	struct l0_info l0 = { 0, 0, 0 };
+	struct l0_info l0 = {0, 0, 0};
 
 	cr0_at_start = read_cr0();
 	InitializeLib(image, systab);

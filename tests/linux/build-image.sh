@@ -15,12 +15,19 @@
 #     /EFI/BOOT/grubx64.efi        GRUB
 #     /EFI/BOOT/matryoshka.cfg     log=info, next=/EFI/BOOT/grubx64.efi
 #
+# The initramfs also holds /lib/modules/mkhc.ko, built here from mkhc.c
+# against that exact kernel's headers; init.sh loads it at the end, and it
+# asks the hypervisor below (if any) to print its exit counters.
+#
 # The Debian packages (the kernel package that linux-image-cloud-amd64
-# depends on, grub-efi-amd64-bin, busybox-static) are fetched with
+# depends on, grub-efi-amd64-bin, busybox-static, and that kernel's
+# linux-headers-*, linux-headers-*-common, linux-kbuild-*) are fetched with
 # `apt-get download` on the first run and kept, with their extracted files,
 # in build/linux/cache: later runs are offline. `rm -rf build/linux/cache`
-# fetches them again (e.g. after a kernel update). Host tools that are
-# missing are installed with apt-get when running as root.
+# fetches them again (e.g. after a kernel update). mkhc.ko is kept in
+# build/linux/mkhc and rebuilt only when mkhc.c, the kernel or the compiler
+# changes. Host tools that are missing are installed with apt-get when
+# running as root.
 set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin
 
@@ -47,10 +54,12 @@ need_tools() {
 	local missing=() pair
 	for pair in grub-mkstandalone:grub-common cpio:cpio mcopy:mtools \
 		mkfs.vfat:dosfstools sgdisk:gdisk gcc:gcc strip:binutils \
-		gzip:gzip dpkg-deb:dpkg apt-get:apt; do
+		gzip:gzip dpkg-deb:dpkg apt-get:apt make:make gcc-12:gcc-12; do
 		command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 	done
 	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(libc6-dev)
+	# run by linux-kbuild's modpost and objtool
+	[ -e /usr/lib/x86_64-linux-gnu/libelf.so.1 ] || missing+=(libelf1)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	if [ "$(id -u)" -ne 0 ]; then
 		log "missing packages (run as root to install them): ${missing[*]}"
@@ -105,9 +114,96 @@ if [ ! -d "$grubdir" ] || [ ! -x "$busybox" ]; then
 	exit 1
 fi
 
+# ---- kernel headers, cached --------------------------------------------
+# linux-headers-$kver, the -common package and linux-kbuild it depends on,
+# all of the kernel package's exact version. They go into the same root as
+# the rest: their scripts/ and tools/ symlinks are relative
+# (../../lib/linux-kbuild-6.1/...) and so work there as they are.
+fetch_headers() {
+	local kdeb kver_deb hpkg deps common kbuild deb
+	kdeb=$(find "$cache/debs" -name "linux-image-${kver}_*.deb" | head -n 1)
+	[ -n "$kdeb" ] || { log "no linux-image-$kver .deb in $cache/debs (rm -rf $cache)"; exit 1; }
+	kver_deb=$(dpkg-deb -f "$kdeb" Version)
+	hpkg=linux-headers-$kver
+	deps=$(apt-cache show "$hpkg=$kver_deb" 2>/dev/null | sed -n 's/^Depends: //p' | head -n 1)
+	if [ -z "$deps" ]; then
+		apt-get update >/dev/null
+		deps=$(apt-cache show "$hpkg=$kver_deb" 2>/dev/null | sed -n 's/^Depends: //p' | head -n 1)
+	fi
+	if [ -z "$deps" ]; then
+		log "apt knows no $hpkg $kver_deb (kernel updated?): rm -rf $cache"
+		exit 1
+	fi
+	common=$(tr ',' '\n' <<<"$deps" | awk '$1 ~ /^linux-headers-.*-common$/ { print $1; exit }')
+	kbuild=$(tr ',' '\n' <<<"$deps" | awk '$1 ~ /^linux-kbuild-/ { print $1; exit }')
+	if [ -z "$common" ] || [ -z "$kbuild" ]; then
+		log "cannot resolve the dependencies of $hpkg: $deps"
+		exit 1
+	fi
+	rm -rf "$cache/hdebs"
+	mkdir -p "$cache/hdebs"
+	chmod 777 "$cache/hdebs"
+	log "downloading $hpkg $common $kbuild ($kver_deb)"
+	(cd "$cache/hdebs" && apt-get download -q "$hpkg=$kver_deb" \
+		"$common=$kver_deb" "$kbuild=$kver_deb" >/dev/null)
+	for deb in "$cache"/hdebs/*.deb; do
+		dpkg-deb -x "$deb" "$root"
+	done
+	echo "$hpkg $common $kbuild $kver_deb" >"$cache/headers"
+}
+[ -s "$cache/headers" ] || fetch_headers
+kheaders=$root/usr/src/linux-headers-$kver
+[ -f "$kheaders/Makefile" ] || { log "no $kheaders/Makefile (rm -rf $cache and retry)"; exit 1; }
+
 mkdir -p "$top/build/linux"
 work=$(mktemp -d "$top/build/linux/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+
+# ---- mkhc.ko -----------------------------------------------------------
+# mkhc.c is GPL-2.0 and so does not include core/hypercall.h (Apache-2.0):
+# it repeats the ABI values it uses. Check they still match the header.
+mkhc_value() { sed -n "s/^#define $1[[:space:]]\{1,\}//p" "$2"; }
+abi_ok() {
+	local pair
+	{
+		echo "#include \"$top/core/hypercall.h\""
+		for pair in HC_PRINT_COUNTERS:MKHC_PRINT_COUNTERS HV_CPUID_LEAF:MKHC_CPUID_LEAF; do
+			echo "_Static_assert(${pair%%:*} == $(mkhc_value "${pair#*:}" "$here/mkhc.c"), \"${pair#*:}\");"
+		done
+	} | gcc -fsyntax-only -x c - &&
+		[ "$(mkhc_value MKHC_SIGNATURE "$here/mkhc.c")" = \
+			"$(mkhc_value HV_SIGNATURE "$top/core/hypercall.h")" ]
+}
+if ! abi_ok; then
+	log "tests/linux/mkhc.c and core/hypercall.h disagree on the hypercall ABI"
+	exit 1
+fi
+
+# Built out of tree against the extracted headers with the compiler the
+# kernel was built with (the headers' CC is gcc-12). Rebuilt only when the
+# stamp (source, Kbuild, kernel, headers, compiler) changes. The headers'
+# Makefile includes the -common one by its absolute /usr/src path: point it
+# at the cache (again before each build, so a moved checkout still builds).
+mkhc=$top/build/linux/mkhc
+mkhc_kbuild='obj-m := mkhc.o
+ccflags-y := -Werror'
+stamp=$( (cat "$here/mkhc.c" "$cache/headers"; echo "$mkhc_kbuild"; gcc-12 --version) |
+	sha256sum | cut -d' ' -f1)
+if [ ! -f "$mkhc/mkhc.ko" ] || [ "$(cat "$mkhc/stamp" 2>/dev/null)" != "$stamp" ]; then
+	sed -i "1s|^include .*/usr/src/|include $root/usr/src/|" "$kheaders/Makefile"
+	rm -rf "$mkhc"
+	mkdir -p "$mkhc"
+	cp "$here/mkhc.c" "$mkhc/mkhc.c"
+	echo "$mkhc_kbuild" >"$mkhc/Kbuild"
+	if ! make -C "$kheaders" M="$mkhc" modules >"$mkhc/build.log" 2>&1; then
+		cat "$mkhc/build.log" >&2
+		log "building mkhc.ko failed"
+		exit 1
+	fi
+	strip --strip-debug "$mkhc/mkhc.ko"
+	echo "$stamp" >"$mkhc/stamp"
+	log "built mkhc.ko for $kver"
+fi
 
 # ---- initramfs ---------------------------------------------------------
 ird=$work/initramfs
@@ -124,6 +220,8 @@ if [ "$(id -u)" -eq 0 ]; then
 	mknod -m 0600 "$ird/dev/console" c 5 1
 fi
 
+install -m 0644 "$mkhc/mkhc.ko" "$ird/lib/modules/mkhc.ko"
+
 # KVM modules for later tests (not loaded by init.sh). strip drops the
 # appended signature along with the debug sections: less to read and load.
 for mod in irqbypass kvm kvm-intel; do
@@ -139,10 +237,11 @@ for mod in irqbypass kvm kvm-intel; do
 done
 
 # Fixed mtimes (the kernel keeps them) and gzip -n: the same inputs give
-# the same initrd.img.
+# the same initrd.img. Level 6, not 9: a sixth of the time (about 0.6 s
+# instead of 3.5 s here) for an image under 1% larger.
 find "$ird" -exec touch -h -d @0 {} +
 (cd "$ird" && find . -mindepth 1 | LC_ALL=C sort |
-	cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -9n >"$work/initrd.img"
+	cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -6n >"$work/initrd.img"
 
 # ---- GRUB --------------------------------------------------------------
 # Only the modules the config needs, no video driver: GRUB says "no suitable

@@ -33,6 +33,8 @@ EOT
 bochs -q -f "$work/bochsrc" -rc "$work/rc" >"$work/stdout" 2>&1 &
 watch_emulator $!
 rc=$?
+# Bochs' own log says why a VM entry failed in its model: keep it beside.
+cp "$work/bochs.log" "$log.bochs" 2>/dev/null
 if [ $rc -ne 0 ] && [ -s "$work/bochs.log" ]; then
 	echo "bochs.sh: last lines of the Bochs log:" >&2
 	grep -aE "PANIC|ERROR|>>" "$work/bochs.log" | tail -n 5 >&2

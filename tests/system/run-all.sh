@@ -99,10 +99,10 @@ t_load_options() { # the shell passes load options; they override matryoshka.cfg
 	expect $n 'boot: options: serial=0x3f8 log=debug next=\(none\) cpus=1' "load options win over the config"
 }
 
-bochs_core() { # NAME CPUS CONFIG ENTERING
+bochs_core() { # NAME CPUS CONFIG ENTERING: every chosen CPU becomes a vCPU of L1 in place
 	local n=$1 cpus=$2 entering=$4
 	image $n "$3"
-	boot $n bochs 'boot: no next= stage' --disk "$OUT/$n.img" --cpus "$cpus" --timeout 240
+	boot $n bochs 'UEFI Interactive Shell' --disk "$OUT/$n.img" --cpus "$cpus" --timeout 240
 	expect $n "$BANNER" "banner"
 	expect $n 'vmx: capabilities of cpu0' "capability table"
 	for row in 'VMCS +revision 0x2b, 4096 bytes, WB' 'EPT +yes \(4-level walk' 'VPID +yes' \
@@ -112,11 +112,15 @@ bochs_core() { # NAME CPUS CONFIG ENTERING
 	done
 	expect_not $n 'VMX not usable|differs from the BSP' "VMX usable and alike on every CPU"
 	expect $n "boot: entering the core on $entering of $cpus CPUs" "core entered on $entering CPUs"
+	expect $n 'vmx: EPT01 maps guest-physical memory below 0x[0-9a-f]+ .*, L0.s 0x[0-9a-f]+\.\.0x[0-9a-f]+ shows a scratch page' "EPT01 built, L0 hidden"
 	for ((c = 0; c < entering; c++)); do
 		expect $n "\\[info cpu$c\\] core: init done on cpu$c \\(APIC id $c," "cpu$c core init"
+		expect $n "\\[info cpu$c\\] vmx: cpu$c enters VMX non-root: L1 resumes at rip 0x" "cpu$c runs as L1"
 	done
-	expect $n "boot: core init finished on $entering of $entering CPUs" "every chosen CPU finished"
+	expect $n "boot: core init finished on $entering of $entering CPUs: they run as L1 now" "the loader carried on as L1"
 	expect_not $n "init done on cpu$entering" "no CPU beyond cpus="
+	expect_not $n 'stopping cpu|PANIC|exception [0-9]' "no vCPU stopped"
+	expect $n 'UEFI Interactive Shell' "the firmware went on as L1 to its next boot option"
 }
 
 t_bochs_1cpu() { bochs_core bochs-1cpu 1 'log=info\n' 1; }
@@ -136,7 +140,26 @@ t_bochs_fault() { # an exception inside the core dumps the registers and halts t
 	expect_not $n 'boot: core init finished' "the loader never resumed on that CPU"
 }
 
-ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault"
+t_linux_l1() { # a real OS as L1: Debian's cloud kernel via GRUB, chain-loaded by next=
+	local n=linux-l1
+	if ! tests/linux/build-image.sh "$OUT/$n.img" "$EFI" >"$OUT/$n.build" 2>&1; then
+		bad $n "image build failed: $(tail -n 3 "$OUT/$n.build" | tr '\n' ' ')"
+		return
+	fi
+	boot $n bochs 'LINUX-L1: done' --disk "$OUT/$n.img" --cpus 1 --timeout 300
+	expect $n '\[info cpu0\] vmx: cpu0 enters VMX non-root' "cpu0 runs as L1"
+	expect $n 'boot: starting next stage /EFI/BOOT/grubx64.efi' "GRUB chain-loaded by next="
+	expect $n 'Linux version 6\.1\.' "the kernel started"
+	expect $n 'LINUX-L1: init reached' "/init reached"
+	expect $n 'LINUX-L1: hypervisor-flag yes' "Linux sees a hypervisor"
+	expect $n 'LINUX-L1: vmx-flag yes' "Linux sees VMX"
+	expect $n '\[info cpu0\] exits: cpu0 total [0-9]+' "exit counters printed through the hypercall"
+	expect $n '\[info cpu0\] exits: cpu0 CPUID +[0-9]+' "CPUID exits counted"
+	expect $n 'LINUX-L1: hypercall print-counters returned 0x0' "the hypercall from Linux (CPL 0) succeeded"
+	expect_not $n 'stopping cpu|PANIC|Kernel panic' "no vCPU stopped, no panic"
+}
+
+ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault linux_l1"
 for t in ${*:-$ALL}; do
 	start=$SECONDS
 	"t_${t//-/_}"

@@ -15,6 +15,7 @@
 #define KIB 0x400ull
 #define MIB 0x100000ull
 #define GIB 0x40000000ull
+#define PAGE (4 * KIB)
 
 #define DEF_E  MTRR_DEF_TYPE_E
 #define DEF_FE MTRR_DEF_TYPE_FE
@@ -451,6 +452,13 @@ static void non_contiguous_mask(void **state)
 	assert_int_equal(type_of(&s, 0x104000, 0xfc000), MTRR_WB);
 	assert_int_equal(type_of(&s, 2 * MIB, 2 * MIB), MTRR_WB);
 	assert_int_equal(type_of(&s, 0, 2 * MIB), -1);
+	/* the same with bit 12 set in the base: pages 0x101000 and 0x103000 */
+	s.var[0].base = 0x101000 | MTRR_UC;
+	assert_int_equal(type_of(&s, 0x101000, 4 * KIB), MTRR_UC);
+	assert_int_equal(type_of(&s, 0x103000, 4 * KIB), MTRR_UC);
+	assert_int_equal(type_of(&s, 0x100000, 4 * KIB), MTRR_WB);
+	assert_int_equal(type_of(&s, 0, 0x101000), MTRR_WB);
+	assert_int_equal(type_of(&s, 0, 0x102000), -1);
 
 	/* a WB one over a WB default: uniform, but not provably so cheaply */
 	s.var[0].base = 0x100000 | MTRR_WB;
@@ -522,7 +530,7 @@ static int model_range(const struct mtrr_state *s, uint64_t start,
 	int t = model_page(s, start);
 
 	for (uint64_t i = 1; i < pages; i++)
-		if (model_page(s, start + i * 4 * KIB) != t)
+		if (model_page(s, start + i * PAGE) != t)
 			return -1;
 	return t;
 }
@@ -555,27 +563,27 @@ static void random_layouts_match_the_model(void **state)
 		for (unsigned n = 0; n < 8; n++) {
 			unsigned order = 14 + next_rand() % 10; /* to 8 MiB */
 			uint64_t size = 1ull << order;
-			uint64_t base = (next_rand() % (16 * MIB)) & ~(size - 1);
+			uint64_t base = next_rand() % (16 * MIB) & ~(size - 1);
+			uint64_t hole = 1ull << (22 + next_rand() % 2);
 
 			set_var(&s, n, base, size, types[next_rand() % 5]);
 			if (holes && order < 22 && next_rand() % 2)
-				s.var[n].mask &= ~(1ull << (22 + next_rand() % 2));
+				s.var[n].mask &= ~hole;
 		}
 		for (int q = 0; q < 20; q++, queries++) {
 			unsigned order = 14 + next_rand() % 10; /* to 8 MiB */
 			uint64_t size = 1ull << order;
-			uint64_t start = (next_rand() % (16 * MIB)) & ~(size - 1);
-			int want = model_range(&s, start, size >> 12);
+			uint64_t start = next_rand() % (16 * MIB) & ~(size - 1);
+			uint64_t pg = start + next_rand() % size / PAGE * PAGE;
+			int want = model_range(&s, start, size / PAGE);
 			int got = mtrr_range_type(&s, start, size);
 
 			if (!holes || got != -1)
 				assert_int_equal(got, want);
 			uniform += want != -1;
 			typed += got != -1;
-			uint64_t page = start + (next_rand() % (size >> 12) << 12);
-
-			assert_int_equal(mtrr_range_type(&s, page, 4 * KIB),
-					 model_page(&s, page));
+			assert_int_equal(mtrr_range_type(&s, pg, PAGE),
+					 model_page(&s, pg));
 		}
 	}
 	/* the draw has plenty of both outcomes */
