@@ -6,6 +6,7 @@
 # make run        boot the USB image in Bochs + OVMF, serial on the terminal
 # make run-qemu   the same in QEMU (+KVM where /dev/kvm offers VMX, else TCG)
 # make check      host unit tests + system tests (boots in Bochs and QEMU)
+# make bench      L1 CPUID exit path length through L0, in Bochs instructions
 # make unit       host unit tests only
 
 B := build
@@ -38,7 +39,8 @@ CORE_C := core/main.c core/panic.c arch/x86/gdt.c arch/x86/idt.c \
 	vmx/caps.c vmx/msrs.c vmx/config.c vmx/ept.c vmx/segment.c vmx/vmcs.c \
 	vmx/vmcs01.c vmx/launch.c vmx/vcpu.c vmx/exit.c vmx/exit_names.c \
 	vmx/exit_cpuid.c vmx/exit_msr.c vmx/exit_cr.c vmx/exit_misc.c \
-	vmx/exit_init.c vmx/exit_ept.c vmx/hypercall.c vmx/vcaps.c vmx/dump.c
+	vmx/exit_init.c vmx/exit_ept.c vmx/hypercall.c vmx/vcaps.c vmx/dump.c \
+	vmx/apic.c vmx/gmem.c vmx/gwalk.c vmx/decode.c
 CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
 	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)
@@ -56,7 +58,7 @@ LOADER_OBJ := $(LOADER_C:%.c=$(B)/loader/%.o) $(LOADER_ASM:%.asm=$(B)/loader/%.o
 # --- host unit tests (cmocka): pure logic only ---
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. $(WARN) -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -DUNIT_TEST
-UNIT_TESTS := options caps pagetable log fmt mtrr segment
+UNIT_TESTS := options caps pagetable log fmt mtrr segment gwalk decode
 UT_SRC_options := boot/options.c lib/log.c lib/fmt.c
 UT_SRC_caps := vmx/caps.c
 UT_SRC_pagetable := mm/pagetable.c
@@ -64,8 +66,10 @@ UT_SRC_log := lib/log.c lib/fmt.c
 UT_SRC_fmt := lib/fmt.c
 UT_SRC_mtrr := mm/mtrr.c
 UT_SRC_segment := vmx/segment.c
+UT_SRC_gwalk := vmx/gwalk.c
+UT_SRC_decode := vmx/decode.c
 
-.PHONY: all usb pxe run run-qemu check unit systest clean
+.PHONY: all usb pxe run run-qemu check unit systest clean bench
 all: $(B)/matryoshka.efi
 
 $(B)/core/%.o: %.c
@@ -144,8 +148,12 @@ $(B)/unit/test_%: tests/unit/test_%.c $$(UT_SRC_$$*) $$(wildcard */*.h)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(UT_SRC_$*) -lcmocka -o $@
 
-check: all usb pxe unit
+check: all usb pxe guests unit
 	tests/system/run-all.sh
+
+# Path lengths in Bochs (not a test): see tests/system/bench.sh
+bench: all guests
+	tests/system/bench.sh
 
 clean:
 	rm -rf $(B)

@@ -4,6 +4,7 @@
 #include "arch/x86/cpu.h"
 #include "lib/log.h"
 #include "mm/page_alloc.h"
+#include "vmx/apic.h"
 #include "vmx/controls.h"
 #include "vmx/msr.h"
 #include "vmx/msrs.h"
@@ -33,12 +34,13 @@ static bool choose(const char *what, uint64_t msr, uint32_t required,
 }
 
 /* A bitmap page where L1's accesses to these MSRs exit (SDM 25.6.9). */
-static void intercept_msr(uint8_t *bitmap, uint32_t msr)
+static void intercept_msr(uint8_t *bitmap, uint32_t msr, bool reads)
 {
 	unsigned base = msr >= 0xc0000000 ? 1024 : 0;
 	unsigned bit = msr & 0x1fff;
 
-	bitmap[base + bit / 8] |= 1u << (bit % 8);        /* reads */
+	if (reads)
+		bitmap[base + bit / 8] |= 1u << (bit % 8);
 	bitmap[base + 2048 + bit / 8] |= 1u << (bit % 8); /* writes */
 }
 
@@ -49,9 +51,10 @@ static bool make_msr_bitmap(void)
 		return false;
 	uint8_t *b = phys_to_virt(vmx_cfg.msr_bitmap_pa);
 
-	intercept_msr(b, MSR_IA32_FEATURE_CONTROL);
+	intercept_msr(b, MSR_IA32_FEATURE_CONTROL, true);
 	for (uint32_t m = MSR_IA32_VMX_BASIC; m <= MSR_IA32_VMX_PROCBASED_CTLS3; m++)
-		intercept_msr(b, m);
+		intercept_msr(b, m, true);
+	intercept_msr(b, MSR_X2APIC_ICR, false); /* INIT IPIs (vmx/apic.h) */
 	return true;
 }
 

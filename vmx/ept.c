@@ -39,6 +39,17 @@ static bool overlaps_hole(const struct ept01 *e, uint64_t a, uint64_t size)
 	return a < e->hole_pa + e->hole_size && e->hole_pa < a + size;
 }
 
+static bool overlaps_apic(const struct ept01 *e, uint64_t a, uint64_t size)
+{
+	return e->apic_pa && a <= e->apic_pa && e->apic_pa < a + size;
+}
+
+/* Pages that need their own 4 KiB leaf. */
+static bool special(const struct ept01 *e, uint64_t a, uint64_t size)
+{
+	return overlaps_hole(e, a, size) || overlaps_apic(e, a, size);
+}
+
 /*
  * The largest block at a that is aligned, fits below end, has one memory
  * type and does not touch L0's region; 4 KiB blocks always qualify.
@@ -52,7 +63,7 @@ static uint64_t block_at(const struct ept01 *e, uint64_t a, uint64_t end,
 		uint64_t s = sizes[i];
 
 		if ((s == PAGE_1G && !e->allow_1g) || (a & (s - 1)) || a + s > end ||
-		    overlaps_hole(e, a, s))
+		    special(e, a, s))
 			continue;
 		*type = mtrr_range_type(&mtrrs, a, s);
 		if (*type >= 0)
@@ -70,7 +81,8 @@ static bool map_block(struct ept01 *e, uint64_t a, uint64_t size, int type)
 	bool hole = overlaps_hole(e, a, size);
 	uint64_t target = hole ? e->scratch_pa : a;
 	/* L0's pages all show L1 the same scratch page, L1's to use as it likes */
-	uint64_t flags = EPT_RWX | ((uint64_t)(hole ? MT_WB : type) << EPT_MT_SHIFT);
+	uint64_t access = overlaps_apic(e, a, size) ? EPT_R : EPT_RWX;
+	uint64_t flags = access | ((uint64_t)(hole ? MT_WB : type) << EPT_MT_SHIFT);
 	enum pt_err err = pt_map(&c, e->root, a, target, size, flags);
 
 	if (err != PT_OK)
@@ -80,11 +92,12 @@ static bool map_block(struct ept01 *e, uint64_t a, uint64_t size, int type)
 }
 
 bool ept01_build(struct ept01 *e, uint64_t end, uint64_t hole_pa,
-		 uint64_t hole_size, bool allow_1g)
+		 uint64_t hole_size, uint64_t apic_pa, bool allow_1g)
 {
 	mtrr_read(&mtrrs);
 	*e = (struct ept01){ .end = end, .hole_pa = hole_pa,
-			     .hole_size = hole_size, .allow_1g = allow_1g,
+			     .hole_size = hole_size, .apic_pa = apic_pa,
+			     .allow_1g = allow_1g,
 			     .phys_bits = mtrrs.phys_bits ? mtrrs.phys_bits : 36 };
 	e->root = page_alloc();
 	e->scratch_pa = page_alloc();
@@ -120,7 +133,7 @@ bool ept01_map_on_demand(struct ept01 *e, uint64_t gpa)
 		uint64_t a = gpa & ~(PAGE_2M - 1);
 		int type = mtrr_range_type(&mtrrs, a, PAGE_2M);
 
-		if (type < 0 || overlaps_hole(e, a, PAGE_2M)) {
+		if (type < 0 || special(e, a, PAGE_2M)) {
 			a = gpa & ~(PAGE_4K - 1);
 			type = mtrr_range_type(&mtrrs, a, PAGE_4K);
 			ok = map_block(e, a, PAGE_4K, type < 0 ? MT_UC : type);

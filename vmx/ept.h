@@ -2,7 +2,8 @@
 /*
  * EPT01: how L1's guest-physical memory maps to host-physical memory. An
  * identity map with the MTRRs' memory types, except L0's own region, whose
- * pages all map to one scratch page (docs/architecture.md, "L0's memory").
+ * pages all map to one scratch page (docs/architecture.md, "L0's memory"),
+ * and the xAPIC page, mapped read-only (vmx/apic.h).
  */
 #ifndef VMX_EPT_H
 #define VMX_EPT_H
@@ -16,13 +17,14 @@ struct ept01 {
 	uint64_t end;        /* identity map built below this at start-up */
 	uint64_t hole_pa, hole_size; /* L0's region */
 	uint64_t scratch_pa; /* what L1 sees there */
+	uint64_t apic_pa;    /* xAPIC page: read-only, so L0 sees writes */
 	bool allow_1g;
 	unsigned phys_bits;  /* guest-physical addresses at or above 2^phys_bits do not exist */
 };
 
 /* Builds the map below end; false (with a log line) if the pool runs out. */
 bool ept01_build(struct ept01 *e, uint64_t end, uint64_t hole_pa,
-		 uint64_t hole_size, bool allow_1g);
+		 uint64_t hole_size, uint64_t apic_pa, bool allow_1g);
 
 /*
  * An EPT violation at gpa outside what was built (MMIO above end, e.g. a

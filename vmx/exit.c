@@ -2,6 +2,7 @@
 /* Every VM exit of L1 comes through vmx_handle_exit (from vmx_entry.asm). */
 #include "vmx/exit.h"
 
+#include "arch/x86/cpu.h"
 #include "core/percpu.h"
 #include "lib/log.h"
 #include "vmx/vmx.h"
@@ -16,6 +17,7 @@ static enum exit_action exit_exception_nmi(struct vcpu *v)
 
 	if ((info & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
 		vcpu_nmi_arrived(v);
+		nmi_unblock();
 		return EXIT_RESUME;
 	}
 	if (vector == VEC_AC) {
@@ -46,7 +48,6 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_EXCEPTION_NMI] = exit_exception_nmi,
 	[EXIT_TRIPLE_FAULT] = exit_triple_fault,
 	[EXIT_INIT] = exit_init,
-	[EXIT_SIPI] = exit_sipi,
 	[EXIT_NMI_WINDOW] = exit_nmi_window,
 	[EXIT_CPUID] = exit_cpuid,
 	[EXIT_GETSEC] = exit_getsec,

@@ -18,7 +18,6 @@ enum exit_action exit_vmx_instruction(struct vcpu *v);
 enum exit_action exit_vmxon(struct vcpu *v);
 enum exit_action exit_vmcall(struct vcpu *v);
 enum exit_action exit_init(struct vcpu *v);
-enum exit_action exit_sipi(struct vcpu *v);
 enum exit_action exit_triple_fault(struct vcpu *v);
 enum exit_action exit_ept_violation(struct vcpu *v);
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * INIT and SIPI (an OS starting its APs), and triple fault. In VMX non-root
- * operation INIT always exits and SIPI exits in the wait-for-SIPI state
- * (SDM Vol. 3C 26.2); L0 plays the CPU: INIT resets the vCPU and makes it
- * wait, SIPI starts it in real mode at the vector's page (SDM Vol. 3A 9.1.1,
- * 9.4.4). This needs unrestricted guest (real mode without paging).
+ * INIT and SIPI (an OS starting its APs), and triple fault. L0 plays the
+ * CPU: INIT resets the vCPU, which then waits in L0 (vcpu_prepare_entry),
+ * and SIPI starts it in real mode at the vector's page (SDM Vol. 3A 9.1.1,
+ * 9.4.4). This needs unrestricted guest (real mode without paging). L1's
+ * own INIT and SIPI IPIs reach L0 through vmx/apic.c.
  */
 #include "arch/x86/cpu.h"
 #include "lib/log.h"
@@ -63,29 +63,25 @@ static void load_init_state(struct vcpu *v)
 	vmx_flush_guest_tlb(v->vpid);
 }
 
-enum exit_action exit_init(struct vcpu *v)
+void vcpu_init_reset(struct vcpu *v)
 {
 	load_init_state(v);
-	vmcs_write(GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_SIPI);
 	log_debug("vmx: INIT: cpu%u waits for SIPI", v->cpu);
-	return EXIT_RESUME;
 }
 
-enum exit_action exit_sipi(struct vcpu *v)
+void vcpu_sipi_start(struct vcpu *v, uint32_t vector)
 {
-	uint64_t vector = vmcs_read(EXIT_QUALIFICATION) & 0xff;
-
 	vmcs_write(GUEST_CS_SELECTOR, vector << 8);
-	vmcs_write(GUEST_CS_BASE, vector << 12);
+	vmcs_write(GUEST_CS_BASE, (uint64_t)vector << 12);
 	vmcs_write(GUEST_RIP, 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
-	/*
-	 * A CPU started by SIPI has nothing blocked. Bochs saves "blocking by
-	 * SMI" here at the SIPI exit and then refuses its own value outside SMM
-	 * (docs/bochs-deviations.md), so the field is written, not kept.
-	 */
-	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
-	log_debug("vmx: SIPI: cpu%u starts at 0x%lx", v->cpu, vector << 12);
+	log_debug("vmx: SIPI: cpu%u starts at 0x%x", v->cpu, vector << 12);
+}
+
+/* An INIT that reached the CPU (not one of L1's, which L0 routes itself). */
+enum exit_action exit_init(struct vcpu *v)
+{
+	__atomic_store_n(&v->init_pending, 1, __ATOMIC_RELEASE);
 	return EXIT_RESUME;
 }
 

@@ -5,6 +5,7 @@
  * outside the bitmap's ranges (SDM 26.1.3), which goes to the CPU.
  */
 #include "arch/x86/cpu.h"
+#include "vmx/apic.h"
 #include "vmx/exit.h"
 #include "vmx/msr.h"
 #include "vmx/vcaps.h"
@@ -45,6 +46,8 @@ enum exit_action exit_wrmsr(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->regs.rcx;
 	uint64_t value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 
+	if (msr == MSR_X2APIC_ICR)
+		return apic_x2apic_icr_write(v, value);
 	/* feature control is locked and the capability MSRs are read-only */
 	if (l0_owns(msr) || wrmsr_safe(msr, value)) {
 		vcpu_inject_exception(v, VEC_GP, true, 0);

@@ -5,6 +5,7 @@
 #include "core/percpu.h"
 #include "lib/log.h"
 #include "mm/page_alloc.h"
+#include "vmx/apic.h"
 #include "vmx/config.h"
 #include "vmx/ept.h"
 #include "vmx/vmcs01.h"
@@ -24,8 +25,9 @@ bool vmx_global_init(void)
 		return false;
 	bool ept_1g = vmx_cfg.msrs.ept_vpid & EPT_CAP_1G;
 
+	apic_init();
 	if (!ept01_build(&ept01, bootinfo.phys_map_end, bootinfo.core_pa,
-			 bootinfo.region_size, ept_1g))
+			 bootinfo.region_size, apic_page(), ept_1g))
 		return false;
 	log_info("vmx: EPT01 maps guest-physical memory below 0x%lx (%s pages), L0's 0x%lx..0x%lx shows a scratch page",
 		 ept01.end, ept_1g ? "1 GiB" : "2 MiB", bootinfo.core_pa,
@@ -63,6 +65,7 @@ int vmx_cpu_start(struct percpu *pc)
 
 	v->cpu = pc->cpu;
 	v->vpid = (uint16_t)(pc->cpu + 1);
+	v->sipi_vector = SIPI_NONE;
 	v->vmxon_pa = vmx_region();
 	v->vmcs_pa = vmx_region();
 	if (!v->vmxon_pa || !v->vmcs_pa) {

@@ -24,8 +24,13 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
  */
 void vcpu_skip_instruction(struct vcpu *v)
 {
+	vcpu_advance_rip(v, (unsigned)vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+}
+
+void vcpu_advance_rip(struct vcpu *v, unsigned len)
+{
 	(void)v;
-	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + len);
 	uint64_t intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
 
 	if (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
@@ -68,6 +73,14 @@ uint64_t *vcpu_gpr(struct vcpu *v, unsigned n)
 
 void vcpu_nmi_arrived(struct vcpu *v)
 {
+	uint32_t doorbells = __atomic_load_n(&v->init_nmis, __ATOMIC_ACQUIRE);
+
+	/* one of L0's own INIT doorbells (vmx/apic.c): not L1's NMI */
+	while (doorbells)
+		if (__atomic_compare_exchange_n(&v->init_nmis, &doorbells,
+						doorbells - 1, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return;
 	__atomic_add_fetch(&v->nmis_pending, 1, __ATOMIC_RELAXED);
 }
 
@@ -130,8 +143,44 @@ static void deliver_nmi(struct vcpu *v)
 	set_proc_ctl(v, CPU_NMI_WINDOW_EXITING, v->nmis_pending != 0);
 }
 
+/*
+ * After INIT the vCPU waits for its SIPI here, in L0, not in the CPU's
+ * wait-for-SIPI activity state: L0 routes L1's INIT and SIPI IPIs itself
+ * (vmx/apic.h). The sender rings an NMI doorbell and rings again until
+ * this vCPU answers, so a doorbell that lands just before HLT is harmless.
+ */
+static void wait_for_sipi(struct vcpu *v)
+{
+	uint32_t vector;
+
+	for (;;) {
+		if (__atomic_load_n(&v->init_pending, __ATOMIC_ACQUIRE)) {
+			vcpu_init_reset(v); /* INIT, INIT, SIPI is fine */
+			__atomic_store_n(&v->init_pending, 0, __ATOMIC_RELEASE);
+		}
+		vector = __atomic_load_n(&v->sipi_vector, __ATOMIC_ACQUIRE);
+		if (vector != SIPI_NONE)
+			break;
+		__asm__ volatile("hlt" ::: "memory");
+	}
+	vcpu_sipi_start(v, vector);
+	__atomic_store_n(&v->waiting_sipi, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->sipi_vector, SIPI_NONE, __ATOMIC_RELEASE);
+}
+
 void vcpu_prepare_entry(struct vcpu *v)
 {
+	/* INIT wins over everything: events in flight are dropped (SDM 9.1) */
+	if (__atomic_load_n(&v->init_pending, __ATOMIC_ACQUIRE)) {
+		vcpu_init_reset(v);
+		v->injected = false;
+		v->nmis_pending = 0;
+		set_proc_ctl(v, CPU_NMI_WINDOW_EXITING, false);
+		__atomic_store_n(&v->waiting_sipi, true, __ATOMIC_RELEASE);
+		__atomic_store_n(&v->init_pending, 0, __ATOMIC_RELEASE);
+		wait_for_sipi(v);
+		return;
+	}
 	requeue_interrupted_event(v);
 	deliver_nmi(v);
 	v->injected = false;

@@ -21,6 +21,10 @@ struct vcpu {
 	bool active;           /* vmcs01 is current on this CPU */
 	bool injected;         /* an event is queued for the next entry */
 	uint32_t nmis_pending; /* NMIs owed to L1 */
+	uint32_t init_pending; /* another vCPU sent this one INIT (vmx/apic.c) */
+	uint32_t sipi_vector;  /* a SIPI for it while it waits, or SIPI_NONE */
+	bool waiting_sipi;     /* after INIT, in L0, until a SIPI comes */
+	uint32_t init_nmis;    /* NMIs sent as INIT/SIPI doorbells, not L1's */
 	uint32_t proc_ctls;    /* current primary processor-based controls */
 	uint64_t vmxon_pa, vmcs_pa;
 	uint64_t exits[EXIT_REASON_COUNT];
@@ -43,8 +47,16 @@ uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n);
 void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);
 /* Delivers owed NMIs and re-queues an interrupted event before each entry. */
 void vcpu_prepare_entry(struct vcpu *v);
-/* An NMI arrived while this CPU ran L0 or L1: owe it to L1. */
+/* An NMI arrived while this CPU ran L0 or L1: owe it to L1 (unless it was an INIT doorbell). */
 void vcpu_nmi_arrived(struct vcpu *v);
+#define SIPI_NONE 0xffffffffu
+
+/* INIT: the vCPU's INIT state (vmx/exit_init.c). */
+void vcpu_init_reset(struct vcpu *v);
+/* SIPI: real mode at the vector's page (vmx/exit_init.c). */
+void vcpu_sipi_start(struct vcpu *v, uint32_t vector);
+/* RIP += len after L0 emulated an instruction whose length it decoded. */
+void vcpu_advance_rip(struct vcpu *v, unsigned len);
 
 /* Dumps the VMCS to the log (error level) and stops this vCPU for good. */
 __attribute__((noreturn)) void vcpu_stop(struct vcpu *v, const char *why);

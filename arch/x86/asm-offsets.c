@@ -81,6 +81,8 @@ void asm_offsets(void)
 	OFF(VCPU_R14, struct vcpu, regs.r14);
 	OFF(VCPU_R15, struct vcpu, regs.r15);
 
+	DEFINE(GDT_CODE_SEL, GDT_CODE);
+	DEFINE(GDT_DATA_SEL, GDT_DATA);
 	DEFINE(MSR_FS_BASE, MSR_IA32_FS_BASE);
 	DEFINE(MSR_GS_BASE, MSR_IA32_GS_BASE);
 }

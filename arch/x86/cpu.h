@@ -52,6 +52,9 @@ DEFINE_READ_CR(4)
 int rdmsr_safe(uint32_t msr, uint64_t *value);
 int wrmsr_safe(uint32_t msr, uint64_t value);
 
+/* arch/x86/entry.asm: ends NMI blocking with an IRET to the next instruction. */
+void nmi_unblock(void);
+
 static inline void write_cr0(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");

@@ -16,6 +16,7 @@ extern bootinfo
 extern __core_start
 global core_enter
 global gdt_reload
+global nmi_unblock
 
 section .text.entry
 
@@ -121,6 +122,21 @@ core_enter:
 	ret
 
 section .text
+
+; void nmi_unblock(void): an IRET to the next instruction. A VM exit caused
+; by an NMI leaves NMIs blocked until the next IRET (SDM Vol. 3C, "VM exits
+; caused by NMIs"); L0 takes no NMI itself, so it must IRET on purpose.
+nmi_unblock:
+	mov rax, rsp
+	push qword GDT_DATA_SEL
+	push rax
+	pushfq
+	push qword GDT_CODE_SEL
+	lea rcx, [rel .after]
+	push rcx
+	iretq
+.after:
+	ret
 
 ; void gdt_reload(const void *gdtr, uint64_t code_sel, uint64_t data_sel)
 gdt_reload:

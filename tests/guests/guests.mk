@@ -7,7 +7,7 @@
 #
 #   make build/guests/l1check.efi build/guests/apstart.efi   (or: make guests)
 
-GUEST_NAMES := l1check apstart
+GUEST_NAMES := l1check apstart bench counters
 GUEST_EFIS := $(GUEST_NAMES:%=$(B)/guests/%.efi)
 
 # What every payload links: result lines, traps, hypercalls, and lib/fmt.c.
@@ -35,6 +35,8 @@ $(B)/guests/%.o: tests/guests/%.asm
 $(B)/guests/l1check.so: $(B)/guests/l1check.o $(GUEST_LIB_OBJ)
 $(B)/guests/apstart.so: $(B)/guests/apstart.o $(B)/guests/apstart_tramp.o \
 	$(GUEST_LIB_OBJ)
+$(B)/guests/bench.so: $(B)/guests/bench.o $(GUEST_LIB_OBJ)
+$(B)/guests/counters.so: $(B)/guests/counters.o $(GUEST_LIB_OBJ)
 
 # -z defs: a shared object may otherwise link with an undefined symbol (say
 # memcmp, which gnu-efi's libefi lacks), and the payload jumps to address 0.

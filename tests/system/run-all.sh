@@ -159,7 +159,39 @@ t_linux_l1() { # a real OS as L1: Debian's cloud kernel via GRUB, chain-loaded b
 	expect_not $n 'stopping cpu|PANIC|Kernel panic' "no vCPU stopped, no panic"
 }
 
-ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault linux_l1"
+L1CHECKS="cpuid-hypervisor-bit cpuid-vmx-visible hypervisor-leaf feature-control
+feature-control-locked cr4-vmxe-as-written cr4-pce-as-written cr0-ne xsetbv
+xsetbv-invalid vmxon-no-vmxe-ud vmread-outside-vmx-ud hypercall-unknown l0-info
+l0-canary-unreadable l0-memory-unwritable l0-still-running mp-aps-virtualized"
+APCHECKS="aps-started aps-in-l1 bsp-in-l1"
+
+# guest NAME PAYLOAD CPUS CHECKS: a test payload chain-loaded by next= as L1
+guest() {
+	local n=$1 g=$2 cpus=$3 checks=$4 c
+	image $n "next=/EFI/BOOT/$g.efi\n" "$EFI" "build/guests/$g.efi=/EFI/BOOT/$g.efi"
+	boot $n bochs "$g: summary" --disk "$OUT/$n.img" --cpus "$cpus" --timeout 300
+	for ((c = 0; c < cpus; c++)); do
+		expect $n "\\[info cpu$c\\] vmx: cpu$c enters VMX non-root" "cpu$c runs as L1"
+	done
+	for c in $checks; do
+		expect $n "^$g: PASS $c( |\$)" "$g check $c"
+	done
+	expect $n "^$g: summary [0-9]+ passed, 0 failed" "$g summary without failures"
+	expect_not $n 'stopping cpu|PANIC' "no vCPU stopped"
+}
+
+t_l1check_1cpu() { guest l1check-1cpu l1check 1 "$L1CHECKS"; }
+t_l1check_4cpu() {
+	guest l1check-4cpu l1check 4 "$L1CHECKS"
+	expect l1check-4cpu '\[info cpu0\] exits: cpu3 total [0-9]+' "exit counters of every vCPU via the hypercall"
+}
+t_apstart_1cpu() { guest apstart-1cpu apstart 1 "$APCHECKS"; }
+t_apstart_4cpu() {
+	guest apstart-4cpu apstart 4 "$APCHECKS"
+	expect apstart-4cpu '^apstart: PASS aps-started 3 of 3' "all three APs started by INIT-SIPI-SIPI"
+}
+
+ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault l1check_1cpu l1check_4cpu apstart_1cpu apstart_4cpu linux_l1"
 for t in ${*:-$ALL}; do
 	start=$SECONDS
 	"t_${t//-/_}"
