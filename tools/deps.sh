@@ -9,6 +9,7 @@ pkgs=(
 	mtools dosfstools gdisk        # USB image
 	libcmocka-dev                  # host unit tests
 	bochs bochs-term bochsbios vgabios ovmf qemu-system-x86 # system tests
+	grub-common cpio libc6-dev libelf1 # Linux-as-L1 test image (tests/linux)
 	file git
 )
 missing=()
