@@ -3,39 +3,9 @@
 
 #include <efilib.h>
 
-/* gnu-efi lacks the MP services protocol; this is its PI-spec layout. */
-typedef VOID(EFIAPI *ap_procedure)(VOID *arg);
+#include "boot/efi_mp.h"
 
-typedef struct {
-	UINT64 ProcessorId;
-	UINT32 StatusFlag;
-	UINT32 Package, Core, Thread; /* EFI_CPU_PHYSICAL_LOCATION */
-	UINT8 ExtendedInformation[24];
-} processor_info;
-
-#define PROCESSOR_ENABLED_BIT 0x2
-
-typedef struct mp_services {
-	EFI_STATUS(EFIAPI *GetNumberOfProcessors)
-	(struct mp_services *This, UINTN *total, UINTN *enabled);
-	EFI_STATUS(EFIAPI *GetProcessorInfo)
-	(struct mp_services *This, UINTN cpu, processor_info *info);
-	EFI_STATUS(EFIAPI *StartupAllAPs)
-	(struct mp_services *This, ap_procedure proc, BOOLEAN single_thread,
-	 EFI_EVENT wait_event, UINTN timeout_us, VOID *arg, UINTN **failed);
-	EFI_STATUS(EFIAPI *StartupThisAP)
-	(struct mp_services *This, ap_procedure proc, UINTN cpu,
-	 EFI_EVENT wait_event, UINTN timeout_us, VOID *arg, BOOLEAN *finished);
-	EFI_STATUS(EFIAPI *SwitchBSP)
-	(struct mp_services *This, UINTN cpu, BOOLEAN enable_old);
-	EFI_STATUS(EFIAPI *EnableDisableAP)
-	(struct mp_services *This, UINTN cpu, BOOLEAN enable, UINT32 *health);
-	EFI_STATUS(EFIAPI *WhoAmI)(struct mp_services *This, UINTN *cpu);
-} mp_services;
-
-static EFI_GUID mp_services_guid = { 0x3fdda605, 0xa76e, 0x4f46,
-				     { 0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b,
-				       0x3d, 0x08 } };
+static EFI_GUID mp_services_guid = EFI_MP_SERVICES_GUID;
 
 /* Generous: an emulated AP may be slow, but a hung one must not hang the boot. */
 #define AP_TIMEOUT_US (60ull * 1000 * 1000)

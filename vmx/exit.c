@@ -66,6 +66,7 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_MSR_READ] = exit_rdmsr,
 	[EXIT_MSR_WRITE] = exit_wrmsr,
 	[EXIT_EPT_VIOLATION] = exit_ept_violation,
+	[EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
 	[EXIT_INVEPT] = exit_vmx_instruction,
 	[EXIT_INVVPID] = exit_vmx_instruction,
 	[EXIT_VMFUNC] = exit_vmx_instruction,

@@ -20,6 +20,7 @@ enum exit_action exit_vmcall(struct vcpu *v);
 enum exit_action exit_init(struct vcpu *v);
 enum exit_action exit_triple_fault(struct vcpu *v);
 enum exit_action exit_ept_violation(struct vcpu *v);
+enum exit_action exit_ept_misconfig(struct vcpu *v);
 
 /* Prints every vCPU's non-zero exit counters (the hypercall and the log). */
 void exit_print_counters(void);

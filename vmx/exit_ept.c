@@ -21,3 +21,12 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 		gpa, qual);
 	return EXIT_STOP;
 }
+
+/* EPT01 is L0's own: a misconfiguration is an L0 bug (dumped by the caller). */
+enum exit_action exit_ept_misconfig(struct vcpu *v)
+{
+	(void)v;
+	log_err("vmx: EPT misconfiguration at guest-physical 0x%lx: EPT01 is broken",
+		vmcs_read(GUEST_PHYSICAL_ADDRESS));
+	return EXIT_STOP;
+}

@@ -349,11 +349,7 @@ int hypercall_fault(void)
 
 mp_services *mp_locate(void)
 {
-	static EFI_GUID guid = {
-	    0x3fdda605,
-	    0xa76e,
-	    0x4f46,
-	    {0xad, 0x29, 0x12, 0xf4, 0x53, 0x1b, 0x3d, 0x08}};
+	static EFI_GUID guid = EFI_MP_SERVICES_GUID;
 	mp_services *s;
 
 	if (EFI_ERROR(BS->LocateProtocol(&guid, NULL, (void **)&s)))

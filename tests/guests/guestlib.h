@@ -32,21 +32,9 @@ __attribute__((format(printf, 3, 4))) bool check(const char *name, bool pass,
 /* The summary line, then power off; never returns. */
 __attribute__((noreturn)) void guest_finish(void);
 
-/* ---- CPU primitives ---- */
+/* ---- CPU primitives: the core's (cpuid, inb/outb, CRs), plus a few ---- */
 
-struct cpuid_regs {
-	uint32_t eax, ebx, ecx, edx;
-};
-
-static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
-{
-	struct cpuid_regs r;
-
-	__asm__ volatile("cpuid"
-			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
-			 : "a"(leaf), "c"(subleaf));
-	return r;
-}
+#include "arch/x86/cpu.h"
 
 /*
  * True if EBX:ECX:EDX of CPUID leaf 0x40000000 spell HV_SIGNATURE; sig gets
@@ -56,41 +44,12 @@ bool hv_sig_decode(uint32_t ebx, uint32_t ecx, uint32_t edx, char sig[13]);
 /* The same for this CPU's CPUID; max_leaf (if not NULL) gets EAX. */
 bool hv_signature(char sig[13], uint32_t *max_leaf);
 
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
 
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
-}
-
-static inline uint64_t read_cr0(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
 }
 
 static inline void cpu_relax(void)
@@ -148,37 +107,9 @@ int try_xgetbv(uint32_t xcr, uint64_t *v);
 uint64_t hypercall(uint64_t fn, uint64_t *rbx, uint64_t *rcx, uint64_t *rdx);
 int hypercall_fault(void);
 
-/* ---- EFI MP services (PI spec Vol. 2, 13.4; gnu-efi lacks them) ---- */
+/* ---- EFI MP services ---- */
 
-typedef VOID(EFIAPI *ap_procedure)(VOID *arg);
-
-typedef struct {
-	UINT64 ProcessorId; /* the local APIC ID */
-	UINT32 StatusFlag;
-	UINT32 Package, Core, Thread; /* EFI_CPU_PHYSICAL_LOCATION */
-	UINT8 ExtendedInformation[24];
-} processor_info;
-
-#define PROCESSOR_AS_BSP_BIT  0x1
-#define PROCESSOR_ENABLED_BIT 0x2
-
-typedef struct mp_services {
-	EFI_STATUS(EFIAPI *GetNumberOfProcessors)
-	(struct mp_services *This, UINTN *total, UINTN *enabled);
-	EFI_STATUS(EFIAPI *GetProcessorInfo)
-	(struct mp_services *This, UINTN cpu, processor_info *info);
-	EFI_STATUS(EFIAPI *StartupAllAPs)
-	(struct mp_services *This, ap_procedure proc, BOOLEAN single_thread,
-	 EFI_EVENT wait_event, UINTN timeout_us, VOID *arg, UINTN **failed);
-	EFI_STATUS(EFIAPI *StartupThisAP)
-	(struct mp_services *This, ap_procedure proc, UINTN cpu,
-	 EFI_EVENT wait_event, UINTN timeout_us, VOID *arg, BOOLEAN *finished);
-	EFI_STATUS(EFIAPI *SwitchBSP)
-	(struct mp_services *This, UINTN cpu, BOOLEAN enable_old);
-	EFI_STATUS(EFIAPI *EnableDisableAP)
-	(struct mp_services *This, UINTN cpu, BOOLEAN enable, UINT32 *health);
-	EFI_STATUS(EFIAPI *WhoAmI)(struct mp_services *This, UINTN *cpu);
-} mp_services;
+#include "boot/efi_mp.h"
 
 /* NULL if the firmware has no MP services. */
 mp_services *mp_locate(void);
