@@ -3,8 +3,9 @@
 # make            build/matryoshka.efi (the loader with the core inside)
 # make usb        build/matryoshka.img (GPT disk, FAT ESP, EFI/BOOT/BOOTX64.EFI)
 # make pxe        build/tftp/ (what a TFTP server serves)
-# make run        boot the USB image in Bochs + OVMF, serial on the terminal
-# make run-qemu   the same in QEMU (+KVM where /dev/kvm offers VMX, else TCG)
+# make run        Linux as L1 on Matryoshka in Bochs + OVMF, serial on the terminal
+# make run-usb    the USB image alone in Bochs (firmware as L1, ends in its shell)
+# make run-qemu   the USB image in QEMU (+KVM where /dev/kvm offers VMX, else TCG)
 # make check      host unit tests + system tests (boots in Bochs and QEMU)
 # make bench      L1 CPUID exit path length through L0, in Bochs instructions
 # make unit       host unit tests only
@@ -18,7 +19,7 @@ LD := ld
 OBJCOPY := objcopy
 
 CPUS ?= 1
-TIMEOUT ?= 60
+TIMEOUT ?= 120
 CFG ?= boot/matryoshka.cfg
 
 VERSION := 0.1.0
@@ -69,7 +70,7 @@ UT_SRC_segment := vmx/segment.c
 UT_SRC_gwalk := vmx/gwalk.c
 UT_SRC_decode := vmx/decode.c
 
-.PHONY: all usb pxe run run-qemu check unit systest clean bench
+.PHONY: all usb pxe run run-usb run-qemu check unit systest clean bench
 all: $(B)/matryoshka.efi
 
 $(B)/core/%.o: %.c
@@ -127,7 +128,15 @@ pxe: $(B)/matryoshka.efi $(CFG)
 	$(Q)cp $(CFG) $(B)/tftp/matryoshka.cfg
 	@echo "PXE tree in $(B)/tftp: bootfile matryoshka.efi"
 
-run: $(B)/matryoshka.img
+# The demo: Debian's Linux booted by GRUB as L1 on Matryoshka in Bochs (it
+# powers off by itself); the nested demo replaces it once L1 can run guests.
+run: $(B)/matryoshka.efi
+	tests/linux/build-image.sh $(B)/demo.img $(B)/matryoshka.efi
+	tests/system/bochs.sh --disk $(B)/demo.img --cpus $(CPUS) \
+		--timeout $(TIMEOUT) --log $(B)/run-bochs.log --show
+
+# The USB image alone in Bochs: the firmware goes on as L1 to its shell.
+run-usb: $(B)/matryoshka.img
 	tests/system/bochs.sh --disk $(B)/matryoshka.img --cpus $(CPUS) \
 		--timeout $(TIMEOUT) --log $(B)/run-bochs.log --show
 

@@ -92,7 +92,7 @@ static const struct seg_fields seg_gs = { GUEST_GS_SELECTOR, GUEST_GS_BASE, GUES
 static const struct seg_fields seg_tr = { GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES };
 static const struct seg_fields seg_ldtr = { GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES };
 
-void vmcs01_write_segment(const struct seg_fields *f, const struct seg_state *s)
+static void write_segment(const struct seg_fields *f, const struct seg_state *s)
 {
 	vmcs_write(f->sel, s->sel);
 	vmcs_write(f->base, s->base);
@@ -113,7 +113,7 @@ static bool segment(const struct fw_context *fw, const struct seg_fields *f,
 			name, sel, why);
 		return false;
 	}
-	vmcs01_write_segment(f, &s);
+	write_segment(f, &s);
 	return true;
 }
 

@@ -5,10 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmx/segment.h"
 
 struct percpu;
-struct seg_fields;
 
 /*
  * Writes every field of the current VMCS (vmcs01) for this CPU: controls
@@ -16,7 +14,5 @@ struct seg_fields;
  * CR0/CR4 as the firmware had them (cr0, cr4). False after logging why.
  */
 bool vmcs01_setup(struct percpu *pc, uint64_t cr0, uint64_t cr4);
-
-void vmcs01_write_segment(const struct seg_fields *f, const struct seg_state *s);
 
 #endif
