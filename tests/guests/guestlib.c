@@ -150,11 +150,13 @@ bool hv_signature(char sig[13], uint32_t *max_leaf)
 void trap_ud(void) HIDDEN;
 void trap_gp(void) HIDDEN;
 void trap_pf(void) HIDDEN;
+void trap_nmi(void) HIDDEN;
 void trap_dead(void) HIDDEN;
 extern uint64_t trap_prev_ud HIDDEN, trap_prev_gp HIDDEN, trap_prev_pf HIDDEN;
 
 volatile uint64_t trap_skip;
 volatile int64_t trap_vector = NO_FAULT;
+volatile uint64_t trap_nmis;
 volatile uint64_t trap_error;
 
 struct __attribute__((packed)) dtr {
@@ -214,6 +216,7 @@ void trap_arm(void)
 	set_gate(&idt_copy[VEC_UD], trap_ud, cs);
 	set_gate(&idt_copy[VEC_GP], trap_gp, cs);
 	set_gate(&idt_copy[VEC_PF], trap_pf, cs);
+	set_gate(&idt_copy[VEC_NMI], trap_nmi, cs);
 	/* A firmware IDT shorter than ours still covers our three vectors. */
 	if (n < (VEC_PF + 1) * sizeof(struct gate))
 		n = (VEC_PF + 1) * sizeof(struct gate);

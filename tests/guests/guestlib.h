@@ -62,6 +62,7 @@ static inline void cpu_relax(void)
 #define VEC_UD	 6
 #define VEC_GP	 13
 #define VEC_PF	 14
+#define VEC_NMI	 2
 #define NO_FAULT (-1)
 
 /*
@@ -78,6 +79,8 @@ static inline void cpu_relax(void)
  */
 extern volatile uint64_t trap_skip HIDDEN;
 extern volatile int64_t trap_vector HIDDEN;
+/* NMIs taken while the trap IDT was live (its NMI gate counts them). */
+extern volatile uint64_t trap_nmis HIDDEN;
 extern volatile uint64_t trap_error HIDDEN;
 
 #define GUARD(insn) "movq $(772f - 771f), %[trap_skip]\n771:\t" insn "\n772:\n"

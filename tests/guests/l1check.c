@@ -317,6 +317,51 @@ static void check_l0_still_running(void)
 		check("l0-still-running", a == HC_OK, "RAX 0x%lx", a);
 }
 
+/* ---- NMIs ---- */
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_X2APIC (1ull << 10)
+#define APIC_ICR_LO 0x300
+#define APIC_ICR_HI 0x310
+#define ICR_NMI_ASSERT ((4u << 8) | (1u << 14))
+#define ICR_BUSY (1u << 12)
+#define NMI_WAIT_SPINS 10000000u
+
+/*
+ * Two NMIs to this CPU through its local APIC must both reach L1's NMI
+ * handler. Under L0 the APIC write is emulated, so the NMI comes while L0
+ * runs and L0 must inject it; the second comes the same way once the first
+ * handler's IRET has ended NMI blocking.
+ */
+static void check_nmi(void)
+{
+	uint64_t base = 0;
+
+	if (try_rdmsr(MSR_APIC_BASE, &base) != NO_FAULT || (base & APIC_X2APIC)) {
+		check("nmi-delivered", false, "no xAPIC (IA32_APIC_BASE 0x%lx)", base);
+		return;
+	}
+	volatile uint32_t *apic = (volatile uint32_t *)(base & ~0xfffull);
+	uint32_t self = cpuid(1, 0).ebx >> 24;
+	unsigned spins = 0;
+
+	trap_arm();
+	trap_nmis = 0;
+	for (int i = 0; i < 2; i++) {
+		while (apic[APIC_ICR_LO / 4] & ICR_BUSY)
+			cpu_relax();
+		apic[APIC_ICR_HI / 4] = self << 24;
+		apic[APIC_ICR_LO / 4] = ICR_NMI_ASSERT;
+		while (trap_nmis < (uint64_t)i + 1 && ++spins < NMI_WAIT_SPINS)
+			cpu_relax();
+	}
+	uint64_t got = trap_nmis;
+
+	trap_disarm();
+	check("nmi-delivered", got == 2, "%lu of 2 NMIs sent to this CPU reached L1's handler",
+	      got);
+}
+
 /* ---- every AP ---- */
 
 #define AP_RAN	   1
@@ -413,6 +458,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check("l0-memory-unwritable", false, "no L0 info");
 	}
 	check_l0_still_running();
+	check_nmi();
 	check_aps();
 	guest_finish();
 }

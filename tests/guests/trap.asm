@@ -1,6 +1,6 @@
 ; SPDX-License-Identifier: Apache-2.0
 ;
-; The temporary #UD, #GP and #PF gates of guestlib.c's trap_arm(). A fault
+; The temporary NMI, #UD, #GP and #PF gates of guestlib.c's trap_arm(). A fault
 ; that a guarded instruction was expected to raise (trap_skip = its length,
 ; set by the GUARD() asm just before it) is recorded in trap_vector and
 ; trap_error and resumed after the instruction. Any other fault goes on to
@@ -58,6 +58,14 @@ global %1:function hidden
 TRAP trap_ud, 6, 0, trap_prev_ud
 TRAP trap_gp, 13, 1, trap_prev_gp
 TRAP trap_pf, 14, 1, trap_prev_pf
+
+; NMI gate: counts NMIs that reach L1 (the nmi-delivered check). Interrupt
+; gates do not block NMIs; the IRET ends the NMI's own blocking.
+extern trap_nmis
+global trap_nmi:function hidden
+trap_nmi:
+	lock inc qword [trap_nmis]
+	iretq
 
 ; Where an unexpected fault goes when the firmware had no gate for it.
 global trap_dead:function hidden
