@@ -78,32 +78,28 @@ static inline enum vmx_result vmwrite_raw(uint64_t field, uint64_t value)
 #define INVVPID_SINGLE 1
 #define INVVPID_ALL 2
 
+/* Both take a 128-bit descriptor in memory and a type in a register. */
+#define VMX_INV_OP(insn, type, lo, hi)                                      \
+	({                                                                  \
+		struct {                                                    \
+			uint64_t a, b;                                      \
+		} desc_ = { (lo), (hi) };                                   \
+		uint8_t cf_, zf_;                                           \
+		__asm__ volatile(insn " %2, %3; setc %0; setz %1"           \
+				 : "=qm"(cf_), "=qm"(zf_)                   \
+				 : "m"(desc_), "r"((uint64_t)(type))        \
+				 : "cc", "memory");                         \
+		vmx_result(cf_, zf_);                                       \
+	})
+
 static inline enum vmx_result invept(uint64_t type, uint64_t eptp)
 {
-	struct {
-		uint64_t eptp, reserved;
-	} desc = { eptp, 0 };
-	uint8_t cf, zf;
-
-	__asm__ volatile("invept %2, %3; setc %0; setz %1"
-			 : "=qm"(cf), "=qm"(zf)
-			 : "m"(desc), "r"(type)
-			 : "cc", "memory");
-	return vmx_result(cf, zf);
+	return VMX_INV_OP("invept", type, eptp, 0);
 }
 
 static inline enum vmx_result invvpid(uint64_t type, uint16_t vpid)
 {
-	struct {
-		uint64_t vpid, addr;
-	} desc = { vpid, 0 };
-	uint8_t cf, zf;
-
-	__asm__ volatile("invvpid %2, %3; setc %0; setz %1"
-			 : "=qm"(cf), "=qm"(zf)
-			 : "m"(desc), "r"(type)
-			 : "cc", "memory");
-	return vmx_result(cf, zf);
+	return VMX_INV_OP("invvpid", type, vpid, 0);
 }
 
 uint64_t vmcs_read_at(enum vmcs_field f, const char *file, int line);
