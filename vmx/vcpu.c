@@ -129,10 +129,10 @@ static void deliver_nmi(struct vcpu *v)
 		return;
 	}
 	uint64_t intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	/* (L0 never puts a vCPU in the wait-for-SIPI activity state: vmx/apic.h) */
 	bool blocked = v->injected ||
 		       (intr & (INTERRUPTIBILITY_NMI | INTERRUPTIBILITY_MOV_SS |
-				INTERRUPTIBILITY_STI)) ||
-		       vmcs_read(GUEST_ACTIVITY_STATE) == ACTIVITY_WAIT_SIPI;
+				INTERRUPTIBILITY_STI));
 
 	if (!blocked) {
 		vmcs_write(VM_ENTRY_INTR_INFO,

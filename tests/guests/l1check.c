@@ -125,6 +125,29 @@ static void check_cr0_ne(void)
 	      !!(now & CR0_NE));
 }
 
+/*
+ * Clearing CR0.NE (legal: it only selects how x87 errors are reported)
+ * must read back cleared, though the real CR0 keeps it under VMX: the write
+ * exits to L0, which keeps L1's value in the read shadow.
+ */
+static void check_cr0_ne_write(void)
+{
+	uint64_t before = read_cr0();
+
+	__asm__ volatile("cli" ::: "memory");
+	write_cr0(before & ~CR0_NE);
+	uint64_t cleared = read_cr0();
+
+	write_cr0(before);
+	uint64_t restored = read_cr0();
+
+	__asm__ volatile("sti" ::: "memory");
+	check("cr0-ne-as-written",
+	      cleared == (before & ~CR0_NE) && restored == before,
+	      "CR0 0x%lx, NE cleared 0x%lx, restored 0x%lx", before, cleared,
+	      restored);
+}
+
 static void check_xsetbv(void)
 {
 	uint64_t cr4 = read_cr4(), old = 0, now = 0, after = 0;
@@ -447,6 +470,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	check_cr4_vmxe();
 	check_cr4_pce();
 	check_cr0_ne();
+	check_cr0_ne_write();
 	check_xsetbv();
 	check_vmx_instructions();
 	check_hypercall_unknown();

@@ -175,7 +175,7 @@ t_linux_l1() { # a real OS as L1: Debian's cloud kernel via GRUB, chain-loaded b
 }
 
 L1CHECKS="cpuid-hypervisor-bit cpuid-vmx-visible hypervisor-leaf feature-control
-feature-control-locked cr4-vmxe-as-written cr4-pce-as-written cr0-ne xsetbv
+feature-control-locked cr4-vmxe-as-written cr4-pce-as-written cr0-ne cr0-ne-as-written xsetbv
 xsetbv-invalid vmxon-no-vmxe-ud vmread-outside-vmx-ud hypercall-unknown l0-info
 l0-canary-unreadable l0-memory-unwritable l0-still-running nmi-delivered
 mp-aps-virtualized"
