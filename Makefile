@@ -40,8 +40,13 @@ CORE_C := core/main.c core/panic.c arch/x86/gdt.c arch/x86/idt.c \
 	vmx/caps.c vmx/msrs.c vmx/config.c vmx/ept.c vmx/segment.c vmx/vmcs.c \
 	vmx/vmcs01.c vmx/launch.c vmx/vcpu.c vmx/exit.c vmx/exit_names.c \
 	vmx/exit_cpuid.c vmx/exit_msr.c vmx/exit_cr.c vmx/exit_misc.c \
-	vmx/exit_init.c vmx/exit_ept.c vmx/hypercall.c vmx/vcaps.c vmx/dump.c \
-	vmx/apic.c vmx/gmem.c vmx/gwalk.c vmx/decode.c
+	vmx/exit_init.c vmx/exit_ept.c vmx/hypercall.c vmx/dump.c \
+	vmx/apic.c vmx/gmem.c vmx/gwalk.c vmx/decode.c \
+	nested/global.c nested/vcaps12.c nested/vmcs12.c nested/insn.c \
+	nested/l1mem.c nested/operand.c nested/vmrw.c nested/invalidate.c \
+	nested/checks.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
+	nested/vmexit.c nested/l2exit.c nested/ept02.c nested/ept12.c \
+	nested/reflect.c nested/bitmap.c
 CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
 	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)
@@ -69,6 +74,8 @@ UT_SRC_mtrr := mm/mtrr.c
 UT_SRC_segment := vmx/segment.c
 UT_SRC_gwalk := vmx/gwalk.c
 UT_SRC_decode := vmx/decode.c
+# Further unit tests register themselves in their own fragments.
+include $(wildcard tests/unit/*.mk)
 
 .PHONY: all usb pxe run run-usb run-qemu check unit systest clean bench
 all: $(B)/matryoshka.efi

@@ -11,12 +11,14 @@
 
 /* 25.6.2 primary processor-based */
 #define CPU_INTR_WINDOW_EXITING (1u << 2)
+#define CPU_USE_TSC_OFFSETTING (1u << 3)
 #define CPU_HLT_EXITING (1u << 7)
 #define CPU_CR3_LOAD_EXITING (1u << 15)
 #define CPU_CR3_STORE_EXITING (1u << 16)
 #define CPU_NMI_WINDOW_EXITING (1u << 22)
 #define CPU_UNCOND_IO_EXITING (1u << 24)
 #define CPU_USE_IO_BITMAPS (1u << 25)
+#define CPU_MONITOR_TRAP_FLAG (1u << 27)
 #define CPU_USE_MSR_BITMAPS (1u << 28)
 #define CPU_SECONDARY_CONTROLS (1u << 31)
 
@@ -26,6 +28,7 @@
 #define SEC_ENABLE_VPID (1u << 5)
 #define SEC_UNRESTRICTED_GUEST (1u << 7)
 #define SEC_ENABLE_INVPCID (1u << 12)
+#define SEC_SHADOW_VMCS (1u << 14)
 #define SEC_ENABLE_XSAVES (1u << 20)
 #define SEC_ENABLE_USER_WAIT_PAUSE (1u << 26)
 
@@ -37,6 +40,7 @@
 #define EXIT_LOAD_IA32_PAT (1u << 19)
 #define EXIT_SAVE_IA32_EFER (1u << 20)
 #define EXIT_LOAD_IA32_EFER (1u << 21)
+#define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
 
 /* 25.8.1 VM-entry controls */
 #define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
@@ -59,6 +63,7 @@
 /* 25.4.2 guest interruptibility state */
 #define INTERRUPTIBILITY_STI (1u << 0)
 #define INTERRUPTIBILITY_MOV_SS (1u << 1)
+#define INTERRUPTIBILITY_SMI (1u << 2)
 #define INTERRUPTIBILITY_NMI (1u << 3)
 
 /* 25.4.2 activity states */
@@ -139,6 +144,7 @@
 #define VEC_DB 1
 #define VEC_NMI 2
 #define VEC_UD 6
+#define VEC_PF 14
 #define VEC_GP 13
 #define VEC_AC 17
 

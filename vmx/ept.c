@@ -144,3 +144,11 @@ bool ept01_map_on_demand(struct ept01 *e, uint64_t gpa)
 	spin_unlock(&lock);
 	return ok;
 }
+
+bool ept01_lookup(uint64_t gpa, uint64_t *hpa, uint64_t *flags)
+{
+	struct pt_ctx c = ctx(&ept01);
+	uint64_t size;
+
+	return pt_translate(&c, ept01.root, gpa, hpa, flags, &size);
+}

@@ -34,6 +34,9 @@ bool ept01_build(struct ept01 *e, uint64_t end, uint64_t hole_pa,
  */
 bool ept01_map_on_demand(struct ept01 *e, uint64_t gpa);
 
+/* L1-physical gpa through EPT01: host-physical address and leaf flags; false if unmapped. */
+bool ept01_lookup(uint64_t gpa, uint64_t *hpa, uint64_t *flags);
+
 extern struct ept01 ept01;
 
 #endif

@@ -5,10 +5,11 @@
 #include "arch/x86/cpu.h"
 #include "core/percpu.h"
 #include "lib/log.h"
+#include "nested/nested.h"
 #include "vmx/vmx.h"
 
-void vmx_handle_exit(struct vcpu *v);
-__attribute__((noreturn)) void vmx_resume_failed(struct vcpu *v, uint64_t rflags);
+int vmx_handle_exit(struct vcpu *v);
+int vmx_entry_failed(struct vcpu *v, uint64_t rflags);
 
 static enum exit_action exit_exception_nmi(struct vcpu *v)
 {
@@ -53,27 +54,47 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_GETSEC] = exit_getsec,
 	[EXIT_INVD] = exit_invd,
 	[EXIT_VMCALL] = exit_vmcall,
-	[EXIT_VMCLEAR] = exit_vmx_instruction,
-	[EXIT_VMLAUNCH] = exit_vmx_instruction,
-	[EXIT_VMPTRLD] = exit_vmx_instruction,
-	[EXIT_VMPTRST] = exit_vmx_instruction,
-	[EXIT_VMREAD] = exit_vmx_instruction,
-	[EXIT_VMRESUME] = exit_vmx_instruction,
-	[EXIT_VMWRITE] = exit_vmx_instruction,
-	[EXIT_VMXOFF] = exit_vmx_instruction,
-	[EXIT_VMXON] = exit_vmxon,
+	[EXIT_VMCLEAR] = nested_vmx_instruction,
+	[EXIT_VMLAUNCH] = nested_vmx_instruction,
+	[EXIT_VMPTRLD] = nested_vmx_instruction,
+	[EXIT_VMPTRST] = nested_vmx_instruction,
+	[EXIT_VMREAD] = nested_vmx_instruction,
+	[EXIT_VMRESUME] = nested_vmx_instruction,
+	[EXIT_VMWRITE] = nested_vmx_instruction,
+	[EXIT_VMXOFF] = nested_vmx_instruction,
+	[EXIT_VMXON] = nested_vmx_instruction,
 	[EXIT_CR_ACCESS] = exit_cr_access,
 	[EXIT_MSR_READ] = exit_rdmsr,
 	[EXIT_MSR_WRITE] = exit_wrmsr,
 	[EXIT_EPT_VIOLATION] = exit_ept_violation,
 	[EXIT_EPT_MISCONFIG] = exit_ept_misconfig,
-	[EXIT_INVEPT] = exit_vmx_instruction,
-	[EXIT_INVVPID] = exit_vmx_instruction,
-	[EXIT_VMFUNC] = exit_vmx_instruction,
+	[EXIT_INVEPT] = nested_vmx_instruction,
+	[EXIT_INVVPID] = nested_vmx_instruction,
+	[EXIT_VMFUNC] = nested_vmx_instruction,
 	[EXIT_XSETBV] = exit_xsetbv,
 };
 
-void vmx_handle_exit(struct vcpu *v)
+/*
+ * Which instruction vmx_entry.asm enters the current VMCS with: 1 for
+ * VMLAUNCH (a vmcs02 not launched yet), 0 for VMRESUME.
+ */
+static int entry_kind(struct vcpu *v)
+{
+	struct nested *n = &v->nested;
+
+	n->entry_was_launch = n->guest_mode && !n->vmcs02_launched;
+	if (n->entry_was_launch)
+		n->vmcs02_launched = true;
+	return n->entry_was_launch;
+}
+
+static void prepare_entry(struct vcpu *v)
+{
+	nested_prepare_entry(v);
+	vcpu_prepare_entry(v);
+}
+
+int vmx_handle_exit(struct vcpu *v)
 {
 	uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
 	unsigned basic = reason & 0xffff;
@@ -82,6 +103,14 @@ void vmx_handle_exit(struct vcpu *v)
 	v->exits_total++;
 	if (basic < EXIT_REASON_COUNT)
 		v->exits[basic]++;
+	if (v->nested.guest_mode) {
+		if (reason & EXIT_REASON_ENTRY_FAILURE)
+			nested_hw_entry_failure(v, reason);
+		else if (nested_l2_exit(v, basic) == EXIT_STOP)
+			vcpu_stop(v, exit_reason_name(basic));
+		prepare_entry(v);
+		return entry_kind(v);
+	}
 	if (reason & EXIT_REASON_ENTRY_FAILURE)
 		vcpu_stop(v, "VM entry failed");
 	if (!h) {
@@ -91,13 +120,22 @@ void vmx_handle_exit(struct vcpu *v)
 	}
 	if (h(v) == EXIT_STOP)
 		vcpu_stop(v, exit_reason_name(basic));
-	vcpu_prepare_entry(v);
+	prepare_entry(v);
+	return entry_kind(v);
 }
 
-void vmx_resume_failed(struct vcpu *v, uint64_t rflags)
+/* VMLAUNCH/VMRESUME in vmx_entry.asm failed: only vmcs02 may (nested/entry.c). */
+int vmx_entry_failed(struct vcpu *v, uint64_t rflags)
 {
 	uint64_t err = 0;
 
+	if (v->nested.guest_mode) {
+		if (v->nested.entry_was_launch)
+			v->nested.vmcs02_launched = false;
+		nested_hw_vmfail(v, rflags);
+		prepare_entry(v);
+		return entry_kind(v);
+	}
 	vmread_raw(VM_INSTRUCTION_ERROR, &err);
 	log_err("vmx: VMRESUME failed (rflags 0x%lx): VM-instruction error %lu (%s)",
 		rflags, err, vmx_instruction_error_name((unsigned)err));
@@ -114,6 +152,10 @@ void exit_print_counters(void)
 		if (!v->exits_total)
 			continue;
 		log_info("exits: cpu%u total %lu", cpu, v->exits_total);
+		if (v->nested.entries)
+			log_info("exits: cpu%u nested: %lu entries of L2, %lu exits reflected to L1, %lu handled by L0",
+				 cpu, v->nested.entries, v->nested.reflected,
+				 v->nested.l0_handled);
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			if (v->exits[r])
 				log_info("exits: cpu%u %-20s %lu", cpu,

@@ -14,8 +14,6 @@ enum exit_action exit_cr_access(struct vcpu *v);
 enum exit_action exit_xsetbv(struct vcpu *v);
 enum exit_action exit_invd(struct vcpu *v);
 enum exit_action exit_getsec(struct vcpu *v);
-enum exit_action exit_vmx_instruction(struct vcpu *v);
-enum exit_action exit_vmxon(struct vcpu *v);
 enum exit_action exit_vmcall(struct vcpu *v);
 enum exit_action exit_init(struct vcpu *v);
 enum exit_action exit_triple_fault(struct vcpu *v);

@@ -4,6 +4,7 @@
  * (CR0.NE, CR4.VMXE...): L1 gets the value it wrote in the read shadow, the
  * CPU gets it with the fixed bits set.
  */
+#include "nested/internal.h"
 #include "vmx/config.h"
 #include "vmx/exit.h"
 #include "vmx/vmx.h"
@@ -43,9 +44,18 @@ static bool update_long_mode(uint64_t old, uint64_t val)
 	return true;
 }
 
+/* In VMX operation the fixed bits stay fixed for L1 too (SDM 24.8): #GP. */
+static bool vmx_fixed_ok(const struct vcpu *v, uint64_t val, uint64_t fixed0, uint64_t fixed1)
+{
+	return !v->nested.vmxon || ((val & fixed0) == fixed0 && !(val & ~fixed1 & 0xffffffffull));
+}
+
 static bool set_cr0(struct vcpu *v, uint64_t val)
 {
-	uint64_t old = vmcs_read(CR0_READ_SHADOW);
+	uint64_t old = vcpu_cr0();
+
+	if (!vmx_fixed_ok(v, val, nested_caps.cr0_fixed0, nested_caps.cr0_fixed1))
+		return false;
 
 	/* the #GP(0) conditions of MOV to CR0 (SDM Vol. 2B MOV-Move to/from CR) */
 	if ((val >> 32) || ((val & CR0_NW) && !(val & CR0_CD)) ||
@@ -61,7 +71,8 @@ static bool set_cr0(struct vcpu *v, uint64_t val)
 static bool set_cr4(struct vcpu *v, uint64_t val)
 {
 	/* bits the CPU cannot set are reserved: #GP(0) */
-	if (val & ~vmx_cfg.cr4_fixed1)
+	if ((val & ~vmx_cfg.cr4_fixed1) ||
+	    !vmx_fixed_ok(v, val, nested_caps.cr4_fixed0, nested_caps.cr4_fixed1))
 		return false;
 	vmcs_write(CR4_READ_SHADOW, val);
 	vmcs_write(GUEST_CR4, vmx_guest_cr4(val));

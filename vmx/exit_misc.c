@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Instructions that always exit: XSETBV, INVD, GETSEC and the VMX family. */
+/* Instructions that always exit: XSETBV, INVD, GETSEC (VMX ones: nested/). */
 #include "arch/x86/cpu.h"
 #include "vmx/exit.h"
 #include "vmx/vmx.h"
@@ -10,10 +10,6 @@
 #define XCR0_BNDREGS (1ull << 3)
 #define XCR0_BNDCSR (1ull << 4)
 #define XCR0_AVX512 (7ull << 5)
-#define CR0_PE (1ull << 0)
-#define CR4_VMXE (1ull << 13)
-#define RFLAGS_STATUS 0x8d5ull /* CF PF AF ZF SF OF */
-#define RFLAGS_CF 1ull
 
 /* The #GP(0) rules of XSETBV (SDM Vol. 1 13.3, Vol. 2D XSETBV). */
 static bool xcr0_valid(uint64_t v)
@@ -54,37 +50,5 @@ enum exit_action exit_invd(struct vcpu *v)
 enum exit_action exit_getsec(struct vcpu *v)
 {
 	vcpu_inject_exception(v, VEC_UD, false, 0);
-	return EXIT_RESUME;
-}
-
-/*
- * Until nested VMX exists L1 never is in VMX operation, where every VMX
- * instruction but VMXON raises #UD (SDM Vol. 3C 31.3).
- */
-enum exit_action exit_vmx_instruction(struct vcpu *v)
-{
-	vcpu_inject_exception(v, VEC_UD, false, 0);
-	return EXIT_RESUME;
-}
-
-/*
- * VMXON outside VMX operation: #UD without CR4.VMXE (as L1 set it) or in
- * real mode, #GP at CPL > 0, else it would enter VMX operation: L0 cannot do
- * that for L1 yet and reports VMfailInvalid (SDM Vol. 3C 31.3 VMXON).
- */
-enum exit_action exit_vmxon(struct vcpu *v)
-{
-	if (!(vmcs_read(CR4_READ_SHADOW) & CR4_VMXE) ||
-	    !(vmcs_read(CR0_READ_SHADOW) & CR0_PE)) {
-		vcpu_inject_exception(v, VEC_UD, false, 0);
-		return EXIT_RESUME;
-	}
-	if (vcpu_cpl() > 0) {
-		vcpu_inject_exception(v, VEC_GP, true, 0);
-		return EXIT_RESUME;
-	}
-	vmcs_write(GUEST_RFLAGS,
-		   (vmcs_read(GUEST_RFLAGS) & ~RFLAGS_STATUS) | RFLAGS_CF);
-	vcpu_skip_instruction(v);
 	return EXIT_RESUME;
 }

@@ -5,10 +5,10 @@
  * outside the bitmap's ranges (SDM 26.1.3), which goes to the CPU.
  */
 #include "arch/x86/cpu.h"
+#include "nested/nested.h"
 #include "vmx/apic.h"
 #include "vmx/exit.h"
 #include "vmx/msr.h"
-#include "vmx/vcaps.h"
 
 static bool l0_owns(uint32_t msr)
 {
@@ -27,7 +27,7 @@ enum exit_action exit_rdmsr(struct vcpu *v)
 		value = FC_LOCK | FC_VMX_OUTSIDE_SMX;
 		ok = true;
 	} else if (l0_owns(msr)) {
-		ok = vcaps_read(msr, &value);
+		ok = nested_vmx_msr(msr, &value);
 	} else {
 		ok = rdmsr_safe(msr, &value) == 0;
 	}

@@ -17,35 +17,51 @@ static void *virt(void *arg, uint64_t pa)
 	return phys_to_virt(pa);
 }
 
-/* One page at most: [gpa, gpa+n) must not cross a 4 KiB boundary. */
-static bool read_in_page(uint64_t gpa, void *buf, size_t n)
+/*
+ * One page at most: [gpa, gpa+n) must not cross a 4 KiB boundary. The copy
+ * goes to or from what EPT01 maps there, so L0's region means the scratch
+ * page and never L0's own memory.
+ */
+static bool copy_in_page(uint64_t gpa, uint8_t *buf, size_t n, bool write)
 {
 	struct pt_ctx c = { 0, virt, 0, false, PT_EPT };
 	uint64_t hpa, flags, size;
 
 	if (!pt_translate(&c, ept01.root, gpa, &hpa, &flags, &size) ||
-	    !(flags & EPT_R))
+	    !(flags & (write ? EPT_W : EPT_R)))
 		return false;
-	memcpy(buf, phys_to_virt(hpa), n);
+	if (write)
+		memcpy(phys_to_virt(hpa), buf, n);
+	else
+		memcpy(buf, phys_to_virt(hpa), n);
 	return true;
 }
 
-bool gmem_read(uint64_t gpa, void *buf, size_t n)
+static bool copy(uint64_t gpa, uint8_t *p, size_t n, bool write)
 {
-	uint8_t *p = buf;
-
 	while (n) {
 		size_t chunk = PAGE_4K - (gpa & (PAGE_4K - 1));
 
 		if (chunk > n)
 			chunk = n;
-		if (!read_in_page(gpa, p, chunk))
+		if (!copy_in_page(gpa, p, chunk, write))
 			return false;
 		gpa += chunk;
 		p += chunk;
 		n -= chunk;
 	}
 	return true;
+}
+
+bool gmem_read(uint64_t gpa, void *buf, size_t n)
+{
+	return copy(gpa, buf, n, false);
+}
+
+bool gmem_write(uint64_t gpa, const void *buf, size_t n)
+{
+	/* copy() only reads from buf when write is set */
+	return copy(gpa, (uint8_t *)(uintptr_t)buf, n, true);
 }
 
 static bool read64(void *ctx, uint64_t gpa, uint64_t *value)

@@ -14,6 +14,9 @@
 /* false if part of [gpa, gpa+n) is not mapped in EPT01 or not readable. */
 bool gmem_read(uint64_t gpa, void *buf, size_t n);
 
+/* false if part of [gpa, gpa+n) is not mapped in EPT01 or not writable. */
+bool gmem_write(uint64_t gpa, const void *buf, size_t n);
+
 /*
  * Fetches up to n instruction bytes at L1's current CS:RIP through L1's
  * paging; returns how many it could read (0 if none).

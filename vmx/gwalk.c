@@ -2,10 +2,13 @@
 #include "mm/pagetable.h"
 #include "vmx/gwalk.h"
 
+#define CR0_WP (1ull << 16)
 #define CR0_PG (1ull << 31)
 #define CR4_PSE (1ull << 4)
 #define CR4_PAE (1ull << 5)
 #define CR4_LA57 (1ull << 12)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
 #define EFER_LMA (1ull << 10)
 #define EFER_NXE (1ull << 11)
 
@@ -39,8 +42,36 @@ const char *gwalk_strerror(enum gwalk_result r)
 		return "paging structure outside readable guest memory";
 	case GWALK_UNSUPPORTED:
 		return "5-level paging not supported";
+	case GWALK_PROTECTION:
+		return "access not allowed by the page's access rights";
 	}
 	return "unknown guest-walk error";
+}
+
+/*
+ * What a successful walk found: the address, and the access rights of the
+ * entries that control it, combined as SDM Vol. 3A 4.6 combines them. A
+ * PAE PDPTE has no R/W, U/S or XD bits (4.4.1) and so does not count.
+ */
+struct walk_info {
+	uint64_t gpa;
+	bool user;     /* U/S = 1 in every entry: a user-mode address */
+	bool writable; /* R/W = 1 in every entry */
+	bool nx;       /* XD = 1 in some entry (only possible with EFER.NXE) */
+};
+
+static void rights_init(struct walk_info *w)
+{
+	w->user = true;
+	w->writable = true;
+	w->nx = false;
+}
+
+static void rights_add(struct walk_info *w, uint64_t e)
+{
+	w->user = w->user && (e & PTE_US);
+	w->writable = w->writable && (e & PTE_W);
+	w->nx = w->nx || (e & PTE_NX);
 }
 
 /*
@@ -65,7 +96,8 @@ static bool read_entry(gwalk_read64 read, void *ctx, uint64_t gpa,
  * reserved bits only in a PDE that maps a 4 MiB page.
  */
 static enum gwalk_result walk32(const struct gwalk_regs *r, uint32_t la,
-				gwalk_read64 read, void *ctx, uint64_t *gpa)
+				gwalk_read64 read, void *ctx,
+				struct walk_info *w)
 {
 	uint64_t pde, pte;
 
@@ -83,8 +115,10 @@ static enum gwalk_result walk32(const struct gwalk_regs *r, uint32_t la,
 		 */
 		if (pde & PSE_4M_RSVD)
 			return GWALK_RESERVED;
-		*gpa = (pde & 0xffc00000u) | (((pde >> 13) & 0xff) << 32) |
-		       (la & 0x3fffffu);
+		w->gpa = (pde & 0xffc00000u) | (((pde >> 13) & 0xff) << 32) |
+			 (la & 0x3fffffu);
+		/* 32-bit entries have no XD bit: bit 63 read here is 0 */
+		rights_add(w, pde);
 		return GWALK_OK;
 	}
 	if (!read_entry(read, ctx,
@@ -93,7 +127,9 @@ static enum gwalk_result walk32(const struct gwalk_regs *r, uint32_t la,
 		return GWALK_NO_MEMORY;
 	if (!(pte & PTE_P))
 		return GWALK_NOT_PRESENT;
-	*gpa = (pte & 0xfffff000u) | (la & 0xfffu);
+	w->gpa = (pte & 0xfffff000u) | (la & 0xfffu);
+	rights_add(w, pde);
+	rights_add(w, pte);
 	return GWALK_OK;
 }
 
@@ -104,7 +140,7 @@ static enum gwalk_result walk32(const struct gwalk_regs *r, uint32_t la,
  */
 static enum gwalk_result walk64(const struct gwalk_regs *r, uint64_t la,
 				int levels, gwalk_read64 read, void *ctx,
-				uint64_t *gpa)
+				struct walk_info *w)
 {
 	bool pae = levels == 3;
 	/* XD (bit 63) is reserved unless EFER.NXE (SDM 4.4.2, 4.5) */
@@ -153,10 +189,13 @@ static enum gwalk_result walk64(const struct gwalk_regs *r, uint64_t la,
 			rsvd |= RSVD_1G;
 		if (e & rsvd)
 			return GWALK_RESERVED;
+		/* XD is reserved without NXE, so a set one is an NX here */
+		if (!(pae && l == 2))
+			rights_add(w, e);
 		if (leaf) {
 			uint64_t mask = (1ull << shift) - 1;
 
-			*gpa = (e & PTE_ADDR & ~mask) | (la & mask);
+			w->gpa = (e & PTE_ADDR & ~mask) | (la & mask);
 			return GWALK_OK;
 		}
 		table = e & PTE_ADDR;
@@ -164,27 +203,123 @@ static enum gwalk_result walk64(const struct gwalk_regs *r, uint64_t la,
 	return GWALK_NOT_PRESENT; /* not reached: level 0 is always a leaf */
 }
 
+/*
+ * Walks with paging on; fills *w on GWALK_OK. SDM Vol. 3A 4.1.1, Table 4-1:
+ * CR4.PAE and EFER.LMA (which is LME && PG) select the mode.
+ */
+static enum gwalk_result walk(const struct gwalk_regs *r, uint64_t gla,
+			      gwalk_read64 read, void *ctx,
+			      struct walk_info *w)
+{
+	rights_init(w);
+	if (!(r->cr4 & CR4_PAE))
+		return walk32(r, (uint32_t)gla, read, ctx, w);
+	if (!(r->efer & EFER_LMA))
+		return walk64(r, gla & 0xffffffffu, 3, read, ctx, w);
+	if (r->cr4 & CR4_LA57)
+		return GWALK_UNSUPPORTED;
+	return walk64(r, gla, 4, read, ctx, w);
+}
+
 enum gwalk_result gwalk_translate(const struct gwalk_regs *r, uint64_t gla,
 				  gwalk_read64 read, void *ctx, uint64_t *gpa)
 {
+	struct walk_info w;
+	enum gwalk_result res;
+
 	/*
-	 * SDM Vol. 3A 4.1.1, Table 4-1: CR0.PG, CR4.PAE and EFER.LMA (which
-	 * is LME && PG) select the mode. Paging off implies LMA = 0, so the
-	 * linear address is 32 bits and is the physical address.
+	 * Paging off implies LMA = 0, so the linear address is 32 bits and
+	 * is the physical address.
 	 */
 	if (!(r->cr0 & CR0_PG)) {
 		*gpa = gla & 0xffffffffu;
 		return GWALK_OK;
 	}
-	if (!(r->cr4 & CR4_PAE))
-		return walk32(r, (uint32_t)gla, read, ctx, gpa);
-	if (!(r->efer & EFER_LMA))
-		return walk64(r, gla & 0xffffffffu, 3, read, ctx, gpa);
-	if (r->cr4 & CR4_LA57)
-		return GWALK_UNSUPPORTED;
 	/*
-	 * Bits 63:48 are not looked at: the CPU fetched from gla, so it is
-	 * canonical (and an instruction fetch is never subject to LAM).
+	 * In IA-32e mode bits 63:48 are not looked at: the CPU fetched from
+	 * gla, so it is canonical (and an instruction fetch is never subject
+	 * to LAM).
 	 */
-	return walk64(r, gla, 4, read, ctx, gpa);
+	res = walk(r, gla, read, ctx, &w);
+	if (res == GWALK_OK)
+		*gpa = w.gpa;
+	return res;
+}
+
+/*
+ * The access-rights rules of SDM Vol. 3A 4.6.1 for one access to a page
+ * whose combined rights are *w.
+ */
+static bool access_allowed(const struct gwalk_regs *r,
+			   const struct walk_info *w, bool user, bool write,
+			   bool fetch, bool ac)
+{
+	if (user) {
+		/* CPL 3 reaches only user-mode addresses, whatever CR0.WP */
+		if (!w->user)
+			return false;
+		if (fetch)
+			return !w->nx;
+		return !write || w->writable;
+	}
+	if (fetch) {
+		if (w->user && (r->cr4 & CR4_SMEP))
+			return false;
+		return !w->nx;
+	}
+	/* SMAP: explicit supervisor data accesses need RFLAGS.AC = 1 */
+	if (w->user && (r->cr4 & CR4_SMAP) && !ac)
+		return false;
+	/* CR0.WP = 0 lets supervisor writes ignore R/W, user pages too */
+	return !write || !(r->cr0 & CR0_WP) || w->writable;
+}
+
+enum gwalk_result gwalk_translate_access(const struct gwalk_regs *r,
+					 uint64_t gla, unsigned access,
+					 gwalk_read64 read, void *ctx,
+					 uint64_t *gpa, uint32_t *pf_error)
+{
+	bool fetch = access & GWALK_FETCH;
+	bool write = !fetch && (access & GWALK_WRITE);
+	bool user = access & GWALK_USER;
+	uint32_t err = (write ? GWALK_PFEC_W : 0) | (user ? GWALK_PFEC_U : 0);
+	struct walk_info w;
+	enum gwalk_result res;
+
+	if (!(r->cr0 & CR0_PG)) {
+		*gpa = gla & 0xffffffffu;
+		return GWALK_OK;
+	}
+	/*
+	 * SDM 4.7: I/D says "instruction fetch" only where fetches can be
+	 * refused, with SMEP or with XD bits (PAE or 4-level paging and
+	 * EFER.NXE); 32-bit paging has no XD bit whatever NXE says.
+	 */
+	if (fetch && ((r->cr4 & CR4_SMEP) ||
+		      ((r->cr4 & CR4_PAE) && (r->efer & EFER_NXE))))
+		err |= GWALK_PFEC_I;
+
+	res = walk(r, gla, read, ctx, &w);
+	switch (res) {
+	case GWALK_OK:
+		if (access_allowed(r, &w, user, write, fetch,
+				   access & GWALK_AC)) {
+			*gpa = w.gpa;
+			return GWALK_OK;
+		}
+		res = GWALK_PROTECTION;
+		err |= GWALK_PFEC_P;
+		break;
+	case GWALK_NOT_PRESENT:
+		break;
+	case GWALK_RESERVED:
+		/* the entry was present, so P is 1 as well */
+		err |= GWALK_PFEC_P | GWALK_PFEC_RSVD;
+		break;
+	default:
+		return res;
+	}
+	if (pf_error)
+		*pf_error = err;
+	return res;
 }

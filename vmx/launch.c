@@ -5,6 +5,7 @@
 #include "core/percpu.h"
 #include "lib/log.h"
 #include "mm/page_alloc.h"
+#include "nested/nested.h"
 #include "vmx/apic.h"
 #include "vmx/config.h"
 #include "vmx/ept.h"
@@ -32,6 +33,7 @@ bool vmx_global_init(void)
 	log_info("vmx: EPT01 maps guest-physical memory below 0x%lx (%s pages), L0's 0x%lx..0x%lx shows a scratch page",
 		 ept01.end, ept_1g ? "1 GiB" : "2 MiB", bootinfo.core_pa,
 		 bootinfo.core_pa + bootinfo.region_size);
+	nested_global_init();
 	return true;
 }
 
@@ -66,6 +68,7 @@ int vmx_cpu_start(struct percpu *pc)
 	v->cpu = pc->cpu;
 	v->vpid = (uint16_t)(pc->cpu + 1);
 	v->sipi_vector = SIPI_NONE;
+	nested_vcpu_init(v);
 	v->vmxon_pa = vmx_region();
 	v->vmcs_pa = vmx_region();
 	if (!v->vmxon_pa || !v->vmcs_pa) {

@@ -41,6 +41,20 @@ void vcpu_advance_rip(struct vcpu *v, unsigned len)
 			   vmcs_read(GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
 }
 
+uint64_t vcpu_cr0(void)
+{
+	uint64_t mask = vmcs_read(CR0_GUEST_HOST_MASK);
+
+	return (vmcs_read(GUEST_CR0) & ~mask) | (vmcs_read(CR0_READ_SHADOW) & mask);
+}
+
+uint64_t vcpu_cr4(void)
+{
+	uint64_t mask = vmcs_read(CR4_GUEST_HOST_MASK);
+
+	return (vmcs_read(GUEST_CR4) & ~mask) | (vmcs_read(CR4_READ_SHADOW) & mask);
+}
+
 unsigned vcpu_cpl(void)
 {
 	return (vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3;
@@ -86,7 +100,7 @@ void vcpu_nmi_arrived(struct vcpu *v)
 
 static void set_proc_ctl(struct vcpu *v, uint32_t bit, bool on)
 {
-	uint32_t ctls = on ? v->proc_ctls | bit : v->proc_ctls & ~bit;
+	uint32_t ctls = on ? v->proc_ctls | bit : v->proc_ctls & ~(bit & ~v->proc_ctls_keep);
 
 	if (ctls != v->proc_ctls) {
 		v->proc_ctls = ctls;
@@ -170,8 +184,12 @@ static void wait_for_sipi(struct vcpu *v)
 
 void vcpu_prepare_entry(struct vcpu *v)
 {
-	/* INIT wins over everything: events in flight are dropped (SDM 9.1) */
-	if (__atomic_load_n(&v->init_pending, __ATOMIC_ACQUIRE)) {
+	/*
+	 * INIT wins over everything: events in flight are dropped (SDM 9.1).
+	 * In VMX root operation INIT is blocked (SDM 24.8) and stays pending;
+	 * in L2 it was an INIT exit to L1 already (nested_prepare_entry).
+	 */
+	if (__atomic_load_n(&v->init_pending, __ATOMIC_ACQUIRE) && !v->nested.vmxon) {
 		vcpu_init_reset(v);
 		v->injected = false;
 		v->nmis_pending = 0;

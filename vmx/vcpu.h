@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nested/state.h"
 #include "vmx/controls.h"
 
 /* Saved by vmx_entry.asm on every exit (RSP and RIP live in the VMCS). */
@@ -25,8 +26,10 @@ struct vcpu {
 	uint32_t sipi_vector;  /* a SIPI for it while it waits, or SIPI_NONE */
 	bool waiting_sipi;     /* after INIT, in L0, until a SIPI comes */
 	uint32_t init_nmis;    /* NMIs sent as INIT/SIPI doorbells, not L1's */
-	uint32_t proc_ctls;    /* current primary processor-based controls */
+	uint32_t proc_ctls;    /* the current VMCS's primary processor-based controls */
+	uint32_t proc_ctls_keep; /* bits of them L0 must not clear (L1's, in vmcs02) */
 	uint64_t vmxon_pa, vmcs_pa;
+	struct nested nested;
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t exits_total;
 };
@@ -39,6 +42,12 @@ void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error,
 			   uint32_t error);
 /* Retires the instruction that exited: RIP, interruptibility, single-step. */
 void vcpu_skip_instruction(struct vcpu *v);
+/*
+ * CR0/CR4 as the guest of the current VMCS sees them: the read shadow for
+ * the bits L0 owns (the mask), the real register for the rest.
+ */
+uint64_t vcpu_cr0(void);
+uint64_t vcpu_cr4(void);
 /* CPL of L1 from SS.DPL (SDM 25.4.1). */
 unsigned vcpu_cpl(void);
 /* The general register numbered as in exit qualifications (0 = RAX ... 15). */

@@ -11,7 +11,7 @@ bits 64
 default rel
 
 extern vmx_handle_exit
-extern vmx_resume_failed
+extern vmx_entry_failed
 global vmx_launch
 global vmx_exit_entry
 
@@ -78,13 +78,20 @@ vmx_exit_entry:
 	mov rdi, rax
 	cld
 	call vmx_handle_exit			; rsp is 16-byte aligned here
+.enter:						; eax: 1 = VMLAUNCH (a new vmcs02), 0 = VMRESUME
+	test eax, eax
 	mov rax, [rsp]
-	LOAD_GUEST_GPRS
+	LOAD_GUEST_GPRS				; moves only: the flags of the test survive
+	jnz .launch
 	vmresume
-	; only a failed VMRESUME gets here: its RFLAGS say how it failed
+	jmp .failed
+.launch:
+	vmlaunch
+.failed:					; RFLAGS say how it failed
 	pushfq
 	pop rsi
 	mov rdi, [rsp]
-	call vmx_resume_failed			; does not return
+	call vmx_entry_failed			; unwinds a failed vmcs02 or stops the vCPU
+	jmp .enter
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -65,6 +65,12 @@ static inline void write_cr4(uint64_t v)
 	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
+/* CR2 is not part of the VMCS: a #PF L0 injects needs it set by hand. */
+static inline void write_cr2(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr2" : : "r"(v) : "memory");
+}
+
 static inline uint64_t read_dr7(void)
 {
 	uint64_t v;

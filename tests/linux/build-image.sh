@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # build-image.sh OUT.img [FIRST_STAGE.efi]
+# environment: KERNEL_ARGS_EXTRA="..." is appended to the kernel command line
+# (e.g. "kvm_intel.enable_apicv=0 kvm_intel.pml=0": init.sh hands every
+# kvm_intel.NAME=VALUE word to kvm-intel.ko)
 #
 # Builds a GPT disk with a FAT EFI system partition that boots Debian's cloud
 # kernel (linux-image-cloud-amd64: LZ4, quick to decompress in Bochs) with a
@@ -16,8 +19,11 @@
 #     /EFI/BOOT/matryoshka.cfg     log=info, next=/EFI/BOOT/grubx64.efi
 #
 # The initramfs also holds /lib/modules/mkhc.ko, built here from mkhc.c
-# against that exact kernel's headers; init.sh loads it at the end, and it
-# asks the hypervisor below (if any) to print its exit counters.
+# against that exact kernel's headers; init.sh loads it after its checks,
+# and it asks the hypervisor below (if any) to print its exit counters.
+# Then init.sh loads irqbypass.ko, kvm.ko and kvm-intel.ko (from the kernel
+# package) and runs /bin/kvmtest (kvmtest.c, built static with the host
+# gcc), which runs a tiny real-mode guest through /dev/kvm.
 #
 # The Debian packages (the kernel package that linux-image-cloud-amd64
 # depends on, grub-efi-amd64-bin, busybox-static, and that kernel's
@@ -215,6 +221,8 @@ done
 install -m 0755 "$here/init.sh" "$ird/init"
 gcc -static -Os -Wall -Wextra -Werror -o "$ird/sbin/bochs-poweroff" "$here/bochs-poweroff.c"
 strip "$ird/sbin/bochs-poweroff"
+gcc -static -O2 -Wall -Wextra -Werror -o "$ird/bin/kvmtest" "$here/kvmtest.c"
+strip "$ird/bin/kvmtest"
 # The kernel opens /dev/console for /init before devtmpfs is mounted.
 if [ "$(id -u)" -eq 0 ]; then
 	mknod -m 0600 "$ird/dev/console" c 5 1
@@ -222,7 +230,7 @@ fi
 
 install -m 0644 "$mkhc/mkhc.ko" "$ird/lib/modules/mkhc.ko"
 
-# KVM modules for later tests (not loaded by init.sh). strip drops the
+# The KVM modules kvmtest needs, loaded by init.sh. strip drops the
 # appended signature along with the debug sections: less to read and load.
 for mod in irqbypass kvm kvm-intel; do
 	src=$(find "$root/lib/modules/$kver" -name "$mod.ko*" | head -n 1)
@@ -247,13 +255,14 @@ find "$ird" -exec touch -h -d @0 {} +
 # Only the modules the config needs, no video driver: GRUB says "no suitable
 # video mode found, booting in blind mode" and Linux gets no framebuffer
 # console, which would be slow to draw in Bochs; the console is ttyS0.
-cat >"$work/grub.cfg" <<'EOF'
+kargs="console=ttyS0,115200 rdinit=/init cryptomgr.notests loglevel=6${KERNEL_ARGS_EXTRA:+ $KERNEL_ARGS_EXTRA}"
+cat >"$work/grub.cfg" <<EOF
 set timeout=0
 set default=0
 search --no-floppy --file /vmlinuz --set=root
 menuentry "Debian cloud kernel, busybox initramfs" {
-	echo "grub: loading /vmlinuz and /initrd.img from $root"
-	linux /vmlinuz console=ttyS0,115200 rdinit=/init cryptomgr.notests loglevel=6
+	echo "grub: loading /vmlinuz and /initrd.img from \$root"
+	linux /vmlinuz $kargs
 	initrd /initrd.img
 }
 EOF

@@ -2,7 +2,9 @@
 /*
  * vmx/gwalk.c: guest page tables built in a host buffer that stands for
  * guest-physical memory, walked in every paging mode and page size, with a
- * not-present entry at each level and the reserved bits that matter.
+ * not-present entry at each level and the reserved bits that matter; then
+ * the access-rights rules of SDM Vol. 3A 4.6 and the page-fault error codes
+ * of 4.7, each rule in both senses, at every level of every mode.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,16 +17,20 @@
 #include "vmx/gwalk.h"
 
 #define CR0_PE 0x1ull
+#define CR0_WP 0x10000ull
 #define CR0_PG 0x80000000ull
 #define CR4_PSE 0x10ull
 #define CR4_PAE 0x20ull
 #define CR4_LA57 0x1000ull
+#define CR4_SMEP 0x100000ull
+#define CR4_SMAP 0x200000ull
 #define EFER_LME 0x100ull
 #define EFER_LMA 0x400ull
 #define EFER_NXE 0x800ull
 
 #define P 0x1ull
 #define RW 0x2ull
+#define US 0x4ull
 #define PS 0x80ull
 #define PAT_LARGE 0x1000ull /* PAT in a 2 MiB / 1 GiB / 4 MiB entry */
 #define NX (1ull << 63)
@@ -405,8 +411,546 @@ static void strerror_names(void **state)
 			    "5-level paging not supported");
 	assert_string_not_equal(gwalk_strerror(GWALK_NOT_PRESENT),
 				gwalk_strerror(GWALK_NO_MEMORY));
+	assert_string_not_equal(gwalk_strerror(GWALK_PROTECTION),
+				gwalk_strerror(GWALK_NOT_PRESENT));
+	assert_string_not_equal(gwalk_strerror(GWALK_PROTECTION),
+				"unknown guest-walk error");
 	assert_string_equal(gwalk_strerror((enum gwalk_result)99),
 			    "unknown guest-walk error");
+}
+
+/* ---- access rights (SDM Vol. 3A 4.6) and error codes (4.7) ---- */
+
+#define NO_ERR 0xdead0000u
+
+/* Error-code bits spelled out here, from SDM 4.7, not from the header. */
+#define E_P 0x1u
+#define E_W 0x2u
+#define E_U 0x4u
+#define E_RSVD 0x8u
+#define E_I 0x10u
+
+static uint32_t err;
+
+static enum gwalk_result walk_acc(const struct gwalk_regs *r, uint64_t gla,
+				  unsigned acc)
+{
+	out = NO_GPA;
+	err = NO_ERR;
+	return gwalk_translate_access(r, gla, acc, read_mem, &gm, &out, &err);
+}
+
+static void expect_acc(const struct gwalk_regs *r, uint64_t gla, unsigned acc,
+		       uint64_t gpa)
+{
+	enum gwalk_result res = walk_acc(r, gla, acc);
+
+	if (res != GWALK_OK)
+		fail_msg("0x%llx access %u: %s (error code 0x%x)",
+			 (unsigned long long)gla, acc, gwalk_strerror(res),
+			 err);
+	assert_int_equal(out, gpa);
+	assert_int_equal(err, NO_ERR); /* no fault, no error code */
+}
+
+static void expect_pf(const struct gwalk_regs *r, uint64_t gla, unsigned acc,
+		      enum gwalk_result want, uint32_t want_err)
+{
+	assert_int_equal(walk_acc(r, gla, acc), want);
+	assert_int_equal(err, want_err);
+	assert_int_equal(out, NO_GPA);
+}
+
+/*
+ * One leaf mapping per paging mode and page size, built from the rights
+ * (a subset of RW, US, NX) of the entries that carry rights, top first.
+ * A PAE PDPTE has none, so it is always P alone. NOT_P in a rights value
+ * leaves that entry not present instead; bit 9 is ignored by every mode,
+ * so the pseudo-flag cannot be mistaken for a real one.
+ */
+#define NOT_P (1ull << 9)
+
+static uint64_t ent(uint64_t rt)
+{
+	return (rt & NOT_P) ? rt & ~NOT_P : rt | P;
+}
+struct setup {
+	struct gwalk_regs r;
+	uint64_t gla, gpa;
+};
+
+struct mode {
+	const char *name;
+	unsigned nrights; /* entries with rights on the walk, leaf last */
+	bool pae;	  /* CR4.PAE: XD bits exist, NXE affects I/D */
+	struct setup (*build)(const uint64_t *rt);
+};
+
+static struct setup build_32_4k(const uint64_t *rt)
+{
+	reset();
+	put32(0x1004, (uint32_t)(0x2000 | ent(rt[0])));
+	put32(0x2004, (uint32_t)(0x12345000 | ent(rt[1])));
+	return (struct setup){ { .cr0 = CR0_PG | CR0_PE, .cr3 = 0x1000 },
+			       0x00401abc, 0x12345abc };
+}
+
+static struct setup build_32_4m(const uint64_t *rt)
+{
+	reset();
+	put32(0x1004, (uint32_t)(0x00c00000 | PS | ent(rt[0])));
+	return (struct setup){ { .cr0 = CR0_PG | CR0_PE, .cr3 = 0x1000,
+				 .cr4 = CR4_PSE },
+			       0x00401abc, 0x00c01abc };
+}
+
+static struct setup build_pae_4k(const uint64_t *rt)
+{
+	reset();
+	put64(0x1038, 0x2000 | P);
+	put64(0x2008, 0x3000 | ent(rt[0]));
+	put64(0x3008, 0x123456000ull | ent(rt[1]));
+	return (struct setup){ { .cr0 = CR0_PG | CR0_PE, .cr3 = 0x1020,
+				 .cr4 = CR4_PAE },
+			       0xc0201abc, 0x123456abcull };
+}
+
+static struct setup build_pae_2m(const uint64_t *rt)
+{
+	reset();
+	put64(0x1028, 0x4000 | P);
+	put64(0x4010, 0x200600000ull | PS | ent(rt[0]));
+	return (struct setup){ { .cr0 = CR0_PG | CR0_PE, .cr3 = 0x1020,
+				 .cr4 = CR4_PAE },
+			       0x40400abc, 0x200600abcull };
+}
+
+static const struct gwalk_regs l4_regs = { .cr0 = CR0_PG | CR0_PE,
+					   .cr3 = 0x1000, .cr4 = CR4_PAE,
+					   .efer = EFER_LME | EFER_LMA };
+
+static struct setup build_l4_4k(const uint64_t *rt)
+{
+	reset();
+	set64(0x1000, LA4K, 3, 0x2000 | ent(rt[0]));
+	set64(0x2000, LA4K, 2, 0x3000 | ent(rt[1]));
+	set64(0x3000, LA4K, 1, 0x4000 | ent(rt[2]));
+	set64(0x4000, LA4K, 0, 0xabcdef000ull | ent(rt[3]));
+	return (struct setup){ l4_regs, LA4K, 0xabcdef678ull };
+}
+
+static struct setup build_l4_2m(const uint64_t *rt)
+{
+	reset();
+	set64(0x1000, LA2M, 3, 0x2000 | ent(rt[0]));
+	set64(0x2000, LA2M, 2, 0x3000 | ent(rt[1]));
+	set64(0x3000, LA2M, 1, 0x40000000ull | PS | ent(rt[2]));
+	return (struct setup){ l4_regs, LA2M, 0x40145678ull };
+}
+
+static struct setup build_l4_1g(const uint64_t *rt)
+{
+	reset();
+	set64(0x1000, LA1G, 3, 0x2000 | ent(rt[0]));
+	set64(0x2000, LA1G, 2, 0x1c0000000ull | PS | ent(rt[1]));
+	return (struct setup){ l4_regs, LA1G, 0x1c2345678ull };
+}
+
+static const struct mode modes[] = {
+	{ "32-bit 4K", 2, false, build_32_4k },
+	{ "32-bit 4M", 1, false, build_32_4m },
+	{ "PAE 4K", 2, true, build_pae_4k },
+	{ "PAE 2M", 1, true, build_pae_2m },
+	{ "4-level 4K", 4, true, build_l4_4k },
+	{ "4-level 2M", 3, true, build_l4_2m },
+	{ "4-level 1G", 2, true, build_l4_1g },
+};
+
+#define NMODES (sizeof(modes) / sizeof(modes[0]))
+
+/* Builds mode m with rights rt at entry k and full rights everywhere else. */
+static struct setup build_one(const struct mode *m, unsigned k, uint64_t rt)
+{
+	uint64_t rights[4] = { RW | US, RW | US, RW | US, RW | US };
+
+	rights[k] = rt;
+	return m->build(rights);
+}
+
+#define S_READ 0u
+#define S_WRITE GWALK_WRITE
+#define S_FETCH GWALK_FETCH
+#define U_READ GWALK_USER
+#define U_WRITE (GWALK_USER | GWALK_WRITE)
+#define U_FETCH (GWALK_USER | GWALK_FETCH)
+
+/*
+ * One rule of SDM 4.6.1: with these control bits, an access of this kind
+ * to a page whose rights are `rights` in one entry (and full in the
+ * others) is allowed, or faults with this error code (I/D added by the
+ * harness where 4.7 says, as it depends on the mode).
+ */
+struct rule {
+	const char *what;
+	uint64_t cr0, cr4, efer;
+	unsigned acc;
+	uint64_t rights;
+	bool ok;
+	uint32_t err;
+};
+
+static const struct rule rules[] = {
+	/* user accesses need U/S = 1 at every level */
+	{ "user read of a user page", 0, 0, 0, U_READ, US, true, 0 },
+	{ "user read of a supervisor page", 0, 0, 0, U_READ, RW, false,
+	  E_P | E_U },
+	{ "user write needs R/W", 0, 0, 0, U_WRITE, US | RW, true, 0 },
+	{ "user write to read-only, WP=0", 0, 0, 0, U_WRITE, US, false,
+	  E_P | E_W | E_U },
+	{ "user write to read-only, WP=1", CR0_WP, 0, 0, U_WRITE, US, false,
+	  E_P | E_W | E_U },
+	{ "user write to a supervisor page", 0, 0, 0, U_WRITE, RW, false,
+	  E_P | E_W | E_U },
+	/* supervisor writes and CR0.WP */
+	{ "supervisor read of read-only", CR0_WP, 0, 0, S_READ, 0, true, 0 },
+	{ "supervisor write to read-only, WP=0", 0, 0, 0, S_WRITE, 0, true,
+	  0 },
+	{ "supervisor write to read-only, WP=1", CR0_WP, 0, 0, S_WRITE, 0,
+	  false, E_P | E_W },
+	{ "supervisor write to writable, WP=1", CR0_WP, 0, 0, S_WRITE, RW,
+	  true, 0 },
+	/* SMAP, and RFLAGS.AC for explicit accesses */
+	{ "supervisor read of a user page", 0, 0, 0, S_READ, US, true, 0 },
+	{ "SMAP read", 0, CR4_SMAP, 0, S_READ, US, false, E_P },
+	{ "SMAP read with AC", 0, CR4_SMAP, 0, S_READ | GWALK_AC, US, true,
+	  0 },
+	{ "SMAP write", CR0_WP, CR4_SMAP, 0, S_WRITE, US | RW, false,
+	  E_P | E_W },
+	{ "SMAP write with AC", CR0_WP, CR4_SMAP, 0, S_WRITE | GWALK_AC,
+	  US | RW, true, 0 },
+	{ "SMAP+AC write to read-only, WP=1", CR0_WP, CR4_SMAP, 0,
+	  S_WRITE | GWALK_AC, US, false, E_P | E_W },
+	{ "SMAP+AC write to read-only, WP=0", 0, CR4_SMAP, 0,
+	  S_WRITE | GWALK_AC, US, true, 0 },
+	{ "user write to read-only user page, WP=0, no SMAP", 0, 0, 0,
+	  S_WRITE, US, true, 0 },
+	{ "SMAP leaves supervisor pages alone", CR0_WP, CR4_SMAP, 0, S_WRITE,
+	  RW, true, 0 },
+	{ "SMAP leaves user accesses alone", 0, CR4_SMAP, 0, U_WRITE, US | RW,
+	  true, 0 },
+	{ "SMAP does not stop fetches", 0, CR4_SMAP, 0, S_FETCH, US, true,
+	  0 },
+	{ "AC does not help a user access", 0, CR4_SMAP, 0,
+	  U_READ | GWALK_AC, RW, false, E_P | E_U },
+	/* SMEP */
+	{ "supervisor fetch from a user page", 0, 0, 0, S_FETCH, US, true,
+	  0 },
+	{ "SMEP fetch", 0, CR4_SMEP, 0, S_FETCH, US | RW, false, E_P },
+	{ "SMEP leaves supervisor pages alone", 0, CR4_SMEP, 0, S_FETCH, 0,
+	  true, 0 },
+	{ "SMEP does not stop data reads", 0, CR4_SMEP, 0, S_READ, US, true,
+	  0 },
+	{ "SMEP leaves user fetches alone", 0, CR4_SMEP, 0, U_FETCH, US, true,
+	  0 },
+	/* fetches ignore R/W and WP */
+	{ "fetch from read-only, WP=1", CR0_WP, 0, 0, S_FETCH, 0, true, 0 },
+	{ "user fetch from read-only", CR0_WP, 0, 0, U_FETCH, US, true, 0 },
+	{ "user fetch from a supervisor page", 0, 0, 0, U_FETCH, RW, false,
+	  E_P | E_U },
+	/* a fetch that says write too is a fetch: no W/R, R/W not looked at */
+	{ "fetch|write from read-only", CR0_WP, 0, 0,
+	  S_FETCH | GWALK_WRITE, 0, true, 0 },
+	{ "fetch|write, user from supervisor", 0, 0, 0,
+	  U_FETCH | GWALK_WRITE, RW, false, E_P | E_U },
+};
+
+/* Rules that need XD bits: PAE and 4-level only, and EFER.NXE. */
+static const struct rule xd_rules[] = {
+	{ "fetch from XD", 0, 0, EFER_NXE, S_FETCH, RW | NX, false, E_P },
+	{ "fetch from non-XD", 0, 0, EFER_NXE, S_FETCH, RW, true, 0 },
+	{ "user fetch from XD", 0, 0, EFER_NXE, U_FETCH, US | NX, false,
+	  E_P | E_U },
+	{ "XD pages are readable", 0, 0, EFER_NXE, U_READ, US | NX, true, 0 },
+	{ "XD pages are writable", CR0_WP, 0, EFER_NXE, S_WRITE, RW | NX,
+	  true, 0 },
+	{ "SMEP wins over XD = 0", 0, CR4_SMEP, EFER_NXE, S_FETCH, US, false,
+	  E_P },
+	{ "XD checked with SMEP off", 0, 0, EFER_NXE, S_FETCH, US | NX, false,
+	  E_P },
+};
+
+/* SDM 4.7: I/D is set for fetches with SMEP, or with PAE/4-level and NXE. */
+static uint32_t id_bit(const struct mode *m, const struct rule *ru)
+{
+	if (!(ru->acc & GWALK_FETCH))
+		return 0;
+	if ((ru->cr4 & CR4_SMEP) || (m->pae && (ru->efer & EFER_NXE)))
+		return E_I;
+	return 0;
+}
+
+static void run_rule(const struct mode *m, const struct rule *ru)
+{
+	for (unsigned k = 0; k < m->nrights; k++) {
+		struct setup s = build_one(m, k, ru->rights);
+		enum gwalk_result res;
+
+		s.r.cr0 |= ru->cr0;
+		s.r.cr4 |= ru->cr4;
+		s.r.efer |= ru->efer;
+		res = walk_acc(&s.r, s.gla, ru->acc);
+		if (ru->ok && (res != GWALK_OK || out != s.gpa ||
+			       err != NO_ERR))
+			fail_msg("%s, %s, entry %u: %s, error code 0x%x",
+				 m->name, ru->what, k, gwalk_strerror(res),
+				 err);
+		if (!ru->ok && (res != GWALK_PROTECTION ||
+				err != (ru->err | id_bit(m, ru)) ||
+				out != NO_GPA))
+			fail_msg("%s, %s, entry %u: %s, error code 0x%x, "
+				 "want 0x%x",
+				 m->name, ru->what, k, gwalk_strerror(res), err,
+				 ru->err | id_bit(m, ru));
+	}
+}
+
+static void access_rules(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < NMODES; i++)
+		for (unsigned j = 0; j < sizeof(rules) / sizeof(rules[0]); j++)
+			run_rule(&modes[i], &rules[j]);
+}
+
+static void access_rules_xd(void **state)
+{
+	unsigned ran = 0;
+
+	(void)state;
+	for (unsigned i = 0; i < NMODES; i++) {
+		if (!modes[i].pae)
+			continue;
+		for (unsigned j = 0; j < sizeof(xd_rules) / sizeof(xd_rules[0]);
+		     j++)
+			run_rule(&modes[i], &xd_rules[j]);
+		ran++;
+	}
+	assert_int_equal(ran, 5);
+}
+
+/*
+ * A restriction anywhere on the walk counts: rights are the combination of
+ * every level, one denying entry at the top with a permissive leaf too.
+ */
+static void access_combines_levels(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < NMODES; i++) {
+		const struct mode *m = &modes[i];
+		uint64_t rights[4] = { US | RW, US | RW, US | RW, US | RW };
+		struct setup s;
+
+		if (m->nrights < 2)
+			continue;
+		/* user at the top, supervisor below and the other way round */
+		rights[m->nrights - 1] = RW;
+		s = m->build(rights);
+		expect_pf(&s.r, s.gla, U_READ, GWALK_PROTECTION, E_P | E_U);
+		expect_acc(&s.r, s.gla, S_READ, s.gpa);
+		rights[m->nrights - 1] = US | RW;
+		rights[0] = US;
+		s = m->build(rights);
+		s.r.cr0 |= CR0_WP;
+		expect_pf(&s.r, s.gla, U_WRITE, GWALK_PROTECTION,
+			  E_P | E_W | E_U);
+		expect_pf(&s.r, s.gla, S_WRITE, GWALK_PROTECTION, E_P | E_W);
+		expect_acc(&s.r, s.gla, U_READ, s.gpa);
+	}
+}
+
+/* 32-bit paging has no XD bit: NXE changes neither rights nor I/D. */
+static void paging32_no_xd(void **state)
+{
+	uint64_t rights[2] = { RW, RW };
+	struct setup s = build_32_4k(rights);
+
+	(void)state;
+	s.r.efer = EFER_NXE;
+	expect_acc(&s.r, s.gla, S_FETCH, s.gpa);
+	expect_pf(&s.r, s.gla, U_FETCH, GWALK_PROTECTION, E_P | E_U);
+	s.r.cr4 |= CR4_SMEP;
+	expect_pf(&s.r, s.gla, U_FETCH, GWALK_PROTECTION, E_P | E_U | E_I);
+	/* and PAE with NXE does set it for the same fault */
+	s = build_pae_4k(rights);
+	s.r.efer = EFER_NXE;
+	expect_pf(&s.r, s.gla, U_FETCH, GWALK_PROTECTION, E_P | E_U | E_I);
+	s.r.efer = 0;
+	expect_pf(&s.r, s.gla, U_FETCH, GWALK_PROTECTION, E_P | E_U);
+}
+
+/*
+ * Not present at each level: P = 0 in the error code, W/R, U/S and I/D
+ * from the access; the walk stops there, so a denying entry above it
+ * makes no protection fault.
+ */
+static void access_not_present(void **state)
+{
+	static const struct {
+		unsigned acc;
+		uint64_t cr4;
+		uint32_t err;
+	} kinds[] = {
+		{ S_READ, 0, 0 },
+		{ S_WRITE, 0, E_W },
+		{ U_READ, 0, E_U },
+		{ U_WRITE, 0, E_W | E_U },
+		{ S_FETCH, 0, 0 },
+		{ S_FETCH, CR4_SMEP, E_I },
+		{ U_FETCH, CR4_SMEP, E_U | E_I },
+		{ U_WRITE | GWALK_AC, CR4_SMAP, E_W | E_U },
+	};
+	const unsigned NKINDS = sizeof(kinds) / sizeof(kinds[0]);
+
+	(void)state;
+	for (unsigned i = 0; i < NMODES; i++) {
+		const struct mode *m = &modes[i];
+
+		for (unsigned k = 0; k < m->nrights; k++) {
+			/* entries above k deny everything, k is not present */
+			uint64_t rights[4] = { 0, 0, 0, 0 };
+			struct setup s;
+
+			rights[k] = NOT_P | US | RW;
+			s = m->build(rights);
+			s.r.cr0 |= CR0_WP;
+			for (unsigned j = 0; j < NKINDS; j++) {
+				struct gwalk_regs r = s.r;
+
+				r.cr4 |= kinds[j].cr4;
+				expect_pf(&r, s.gla, kinds[j].acc,
+					  GWALK_NOT_PRESENT, kinds[j].err);
+			}
+		}
+	}
+}
+
+/* A PAE PDPTE has no rights but can be absent like any other entry. */
+static void access_pae_pdpte_not_present(void **state)
+{
+	uint64_t rights[2] = { US | RW, US | RW };
+	struct setup s = build_pae_4k(rights);
+
+	(void)state;
+	put64(0x1038, 0x2000);
+	s.r.efer = EFER_NXE;
+	expect_pf(&s.r, s.gla, U_FETCH, GWALK_NOT_PRESENT, E_U | E_I);
+	expect_pf(&s.r, s.gla, S_WRITE, GWALK_NOT_PRESENT, E_W);
+	put64(0x1038, 0x2000 | P);
+	expect_acc(&s.r, s.gla, U_FETCH, s.gpa);
+}
+
+/*
+ * Reserved bits: P and RSVD both set (the entry was present), W/R, U/S
+ * and I/D from the access; no rights are checked past such an entry.
+ */
+static void access_reserved(void **state)
+{
+	uint64_t full[4] = { US | RW, US | RW, US | RW, US | RW };
+	uint64_t deny[4] = { 0, 0, 0, 0 };
+	struct setup s;
+
+	(void)state;
+	/* 32-bit 4 MiB PDE with bit 21 */
+	s = build_32_4m(deny);
+	put32(0x1004, 0x00c00000 | (1u << 21) | PS | P);
+	expect_pf(&s.r, s.gla, U_WRITE, GWALK_RESERVED,
+		  E_P | E_RSVD | E_W | E_U);
+	expect_pf(&s.r, s.gla, S_READ, GWALK_RESERVED, E_P | E_RSVD);
+	/* PAE: bits 62:52 of a PDE, on a walk that would be allowed */
+	s = build_pae_4k(full);
+	put64(0x2008, 0x3000 | (1ull << 52) | US | RW | P);
+	expect_pf(&s.r, s.gla, U_READ, GWALK_RESERVED, E_P | E_RSVD | E_U);
+	s.r.efer = EFER_NXE;
+	expect_pf(&s.r, s.gla, S_FETCH, GWALK_RESERVED,
+		  E_P | E_RSVD | E_I);
+	/* 4-level: XD without NXE, at the leaf; I/D only with SMEP then */
+	s = build_l4_4k(full);
+	set64(0x4000, LA4K, 0, 0xabcdef000ull | NX | US | RW | P);
+	expect_pf(&s.r, s.gla, S_FETCH, GWALK_RESERVED, E_P | E_RSVD);
+	s.r.cr4 |= CR4_SMEP;
+	expect_pf(&s.r, s.gla, S_FETCH, GWALK_RESERVED,
+		  E_P | E_RSVD | E_I);
+	/* with NXE the same entry is valid, and XD forbids the fetch */
+	s.r.efer |= EFER_NXE;
+	s.r.cr4 &= ~CR4_SMEP;
+	expect_pf(&s.r, s.gla, S_FETCH, GWALK_PROTECTION, E_P | E_I);
+	expect_acc(&s.r, s.gla, S_READ, s.gpa);
+	/* a PS in a PML4E above a denying entry: reserved, not protection */
+	s = build_l4_4k(deny);
+	set64(0x1000, LA4K, 3, 0x2000 | PS | P);
+	expect_pf(&s.r, s.gla, U_READ, GWALK_RESERVED, E_P | E_RSVD | E_U);
+}
+
+/* No paging: any access to any address, no table read, no error code. */
+static void access_paging_off(void **state)
+{
+	struct gwalk_regs r = { .cr0 = CR0_PE | CR0_WP, .cr3 = 0x1000,
+				.cr4 = CR4_PAE | CR4_SMEP | CR4_SMAP,
+				.efer = EFER_LME | EFER_NXE };
+
+	(void)state;
+	reset();
+	expect_acc(&r, 0x12345678, U_WRITE, 0x12345678);
+	expect_acc(&r, 0x100000000ull | 0xffff0, S_FETCH, 0xffff0);
+	expect_acc(&r, 0xfee00000, S_WRITE, 0xfee00000);
+	assert_int_equal(gm.reads, 0);
+}
+
+/* What is not a #PF leaves the error code alone; NULL is accepted. */
+static void access_no_fault_cases(void **state)
+{
+	uint64_t full[4] = { US | RW, US | RW, US | RW, US | RW };
+	struct setup s = build_l4_4k(full);
+
+	(void)state;
+	s.r.cr4 |= CR4_LA57;
+	expect_pf(&s.r, s.gla, U_READ, GWALK_UNSUPPORTED, NO_ERR);
+	assert_int_equal(gm.reads, 0);
+	s.r.cr4 &= ~CR4_LA57;
+	set64(0x3000, LA4K, 1, 0x123456789000ull | US | RW | P);
+	expect_pf(&s.r, s.gla, U_READ, GWALK_NO_MEMORY, NO_ERR);
+	/* pf_error may be NULL, for a fault and for success */
+	set64(0x3000, LA4K, 1, 0x4000 | RW | P);
+	out = NO_GPA;
+	assert_int_equal(gwalk_translate_access(&s.r, s.gla, U_READ, read_mem,
+						&gm, &out, NULL),
+			 GWALK_PROTECTION);
+	assert_int_equal(out, NO_GPA);
+	assert_int_equal(gwalk_translate_access(&s.r, s.gla, S_READ, read_mem,
+						&gm, &out, NULL),
+			 GWALK_OK);
+	assert_int_equal(out, s.gpa);
+}
+
+/*
+ * gwalk_translate stays what the instruction fetcher needs: presence and
+ * reserved bits only, whatever the rights and controls say.
+ */
+static void translate_ignores_rights(void **state)
+{
+	uint64_t rights[4] = { US | NX, US, US, US };
+
+	(void)state;
+	for (unsigned i = 0; i < NMODES; i++) {
+		struct setup s = modes[i].build(rights);
+
+		s.r.cr0 |= CR0_WP;
+		s.r.cr4 |= CR4_SMEP | CR4_SMAP;
+		s.r.efer |= EFER_NXE;
+		expect(&s.r, s.gla, s.gpa);
+		/* while the checked walk refuses a supervisor fetch */
+		expect_pf(&s.r, s.gla, S_FETCH, GWALK_PROTECTION, E_P | E_I);
+	}
 }
 
 int main(void)
@@ -425,6 +969,16 @@ int main(void)
 		cmocka_unit_test(five_level_unsupported),
 		cmocka_unit_test(no_memory),
 		cmocka_unit_test(strerror_names),
+		cmocka_unit_test(access_rules),
+		cmocka_unit_test(access_rules_xd),
+		cmocka_unit_test(access_combines_levels),
+		cmocka_unit_test(paging32_no_xd),
+		cmocka_unit_test(access_not_present),
+		cmocka_unit_test(access_pae_pdpte_not_present),
+		cmocka_unit_test(access_reserved),
+		cmocka_unit_test(access_paging_off),
+		cmocka_unit_test(access_no_fault_cases),
+		cmocka_unit_test(translate_ignores_rights),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

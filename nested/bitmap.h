@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The MSR and I/O bitmaps of vmcs02: an access exits to L0 if L0 or L1
+ * wants it (L0's intercepts always win); nested/reflect.c then decides
+ * whose exit it is. Layouts: MSR bitmap SDM Vol. 3C 25.6.9 (4 KiB: read
+ * low, read high, write low, write high), I/O bitmaps 25.6.4 (A: ports
+ * 0..0x7fff, B: 0x8000..0xffff, one bit per port). Pure: the caller maps
+ * and copies the pages.
+ */
+#ifndef NESTED_BITMAP_H
+#define NESTED_BITMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define BITMAP_PAGE_SIZE 4096
+
+/*
+ * out = l0 | l1. l1 is NULL when vmcs12 does not use MSR bitmaps: then
+ * every RDMSR/WRMSR of L2 exits to L1 (SDM 26.1.3), so out is all ones.
+ * out may be the same buffer as l0 or l1.
+ */
+void bitmap_merge_msr(uint8_t out[BITMAP_PAGE_SIZE],
+		      const uint8_t l0[BITMAP_PAGE_SIZE], const uint8_t *l1);
+
+/*
+ * L0 itself intercepts no I/O port, so vmcs02's bitmaps are L1's:
+ * l1_uncond_io (vmcs12 has unconditional I/O exiting and no I/O bitmaps)
+ * makes every port exit, whatever l1_a/l1_b hold; otherwise each output
+ * is a copy of its L1 bitmap, or all zeros (no port exits) where that
+ * pointer is NULL. Outputs may alias their inputs.
+ */
+void bitmap_merge_io(uint8_t out_a[BITMAP_PAGE_SIZE],
+		     uint8_t out_b[BITMAP_PAGE_SIZE], const uint8_t *l1_a,
+		     const uint8_t *l1_b, bool l1_uncond_io);
+
+#endif

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * VMLAUNCH and VMRESUME of L1 (SDM Vol. 3C 31.3, chapter 27): the
+ * VMfailInvalid/VMfailValid conditions, the checks on vmcs12, then vmcs02
+ * is built and the vCPU goes on in L2 (vmx_entry.asm enters whatever VMCS
+ * is current). An entry the CPU refuses although the software checks
+ * passed is unwound here too, so that L1 sees what the CPU reported and
+ * its own state exactly as before the instruction.
+ */
+#include "lib/log.h"
+#include "nested/checks.h"
+#include "nested/internal.h"
+#include "nested/msrlist.h"
+#include "vmx/config.h"
+#include "vmx/vmx.h"
+
+#define RFLAGS_ZF (1ull << 6)
+
+static bool l2_uses_vpid(const struct vmcs12 *c)
+{
+	return ((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) & CPU_SECONDARY_CONTROLS) &&
+	       (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_VPID);
+}
+
+enum exit_action nvmx_launch(struct vcpu *v, bool launch)
+{
+	struct nested *n = &v->nested;
+	struct vmcs12 *c = n->vmcs12;
+	uint64_t qual;
+
+	if (n->current_ptr == VMCS12_NONE) {
+		nvmx_fail_invalid(v);
+		return EXIT_RESUME;
+	}
+	if (vmcs_read(GUEST_INTERRUPTIBILITY_INFO) & INTERRUPTIBILITY_MOV_SS) {
+		nvmx_fail(v, 26);
+		return EXIT_RESUME;
+	}
+	if (launch == vmcs12_launched(c)) {
+		nvmx_fail(v, launch ? 4 : 5);
+		return EXIT_RESUME;
+	}
+	unsigned err = nested_check_controls_host(c, nvmx_long_mode());
+
+	if (err) {
+		nvmx_fail(v, err);
+		return EXIT_RESUME;
+	}
+	if (!nested_check_guest(c, &qual)) {
+		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, qual);
+		return EXIT_RESUME;
+	}
+	if (!vmcs02_enter(v))
+		return EXIT_STOP;
+	uint32_t bad = msrlist_load(vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
+				    (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT));
+
+	if (bad) {
+		vmcs01_current(v);
+		nested_entry_failed(v, EXIT_MSR_LOADING, bad);
+		return EXIT_RESUME;
+	}
+	/* hardware flushes VPID 0 at every entry; a new VPID12 is a new address space */
+	uint16_t vpid12 = (uint16_t)vmcs12_get(c, VPID);
+
+	if (!l2_uses_vpid(c) || vpid12 != n->last_vpid12)
+		vmx_flush_guest_tlb(n->vpid02);
+	n->last_vpid12 = vpid12;
+	n->guest_mode = true;
+	n->launching = launch;
+	if (launch)
+		vmcs12_set_launched(c, true);
+	n->entries++;
+	/* vmcs12's event (if any) is in vmcs02; vmcs02's old IDT-vectoring info is stale */
+	v->injected = true;
+	return EXIT_RESUME;
+}
+
+/* vmcs01 again, as if L1 had never executed VMLAUNCH/VMRESUME. */
+static void unwind(struct vcpu *v)
+{
+	struct nested *n = &v->nested;
+
+	vmcs01_current(v);
+	n->guest_mode = false;
+	if (n->launching)
+		vmcs12_set_launched(n->vmcs12, false);
+}
+
+/*
+ * The CPU refused vmcs02 with VMfailValid/VMfailInvalid (vmx_entry.asm):
+ * the software checks let through what the CPU would not. L1 gets the
+ * CPU's error number; the disagreement is logged as the bug it is.
+ */
+void nested_hw_vmfail(struct vcpu *v, uint64_t rflags)
+{
+	uint64_t err = 0;
+
+	if (rflags & RFLAGS_ZF)
+		vmread_raw(VM_INSTRUCTION_ERROR, &err);
+	log_warn("nested: cpu%u: the CPU refused vmcs02 (%s, error %lu: %s) after the software checks passed",
+		 v->cpu, (rflags & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid", err,
+		 vmx_instruction_error_name((unsigned)err));
+	unwind(v);
+	if (!(rflags & RFLAGS_ZF))
+		vcpu_stop(v, "VMfailInvalid on vmcs02: L0 lost its VMCS");
+	nvmx_fail(v, (unsigned)err);
+}
+
+/* The CPU's VM entry of vmcs02 failed with exit 33 or 34 (SDM 27.8). */
+void nested_hw_entry_failure(struct vcpu *v, uint32_t reason)
+{
+	uint64_t qual = vmcs_read(EXIT_QUALIFICATION);
+
+	log_warn("nested: cpu%u: the CPU failed the entry of vmcs02 with exit %u (qualification 0x%lx) after the software checks passed",
+		 v->cpu, reason & 0xffff, qual);
+	unwind(v);
+	nested_entry_failed(v, reason & 0xffff, qual);
+}

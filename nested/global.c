@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Nested-VMX state shared by all vCPUs, and each vCPU's at start-up. */
+#include "lib/log.h"
+#include "nested/internal.h"
+#include "nested/vcaps12.h"
+#include "vmx/config.h"
+#include "vmx/ept.h"
+
+struct vmx_msrs nested_caps;
+unsigned nested_phys_bits;
+
+void nested_global_init(void)
+{
+	vcaps12_compute(&vmx_cfg.msrs, &nested_caps);
+	nested_phys_bits = ept01.phys_bits;
+	log_info("nested: L1 gets VMCS revision 0x%x, %u-bit physical addresses, VMCS fields up to index %u",
+		 (uint32_t)nested_caps.basic & 0x7fffffff, nested_phys_bits,
+		 vmcs12_max_index());
+}
+
+bool nested_vmx_msr(uint32_t msr, uint64_t *value)
+{
+	return vcaps12_msr(&nested_caps, msr, value);
+}
+
+void nested_vcpu_init(struct vcpu *v)
+{
+	v->nested.current_ptr = VMCS12_NONE;
+	/* never one of L1's VPIDs (cpu + 1), never 0 */
+	v->nested.vpid02 = (uint16_t)(0x8000u | v->cpu);
+}

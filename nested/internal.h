@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the nested/ files share and nobody else needs. */
+#ifndef NESTED_INTERNAL_H
+#define NESTED_INTERNAL_H
+
+#include "nested/nested.h"
+#include "nested/operand.h"
+#include "nested/vmcs12.h"
+#include "vmx/caps.h"
+
+/* The IA32_VMX_* values L1 reads (nested/vcaps12.c computes them). */
+extern struct vmx_msrs nested_caps;
+/* L1's MAXPHYADDR: VMX pointers with bits at or above it are invalid. */
+extern unsigned nested_phys_bits;
+
+static inline bool nested_pa_valid(uint64_t pa)
+{
+	return !(pa & 0xfff) && !(pa >> nested_phys_bits);
+}
+
+/* Ends an emulated VMX instruction (SDM Vol. 3C 31.2), RIP advanced. */
+void nvmx_succeed(struct vcpu *v);
+/* VMfailValid(err) with a current vmcs12, VMfailInvalid without one. */
+void nvmx_fail(struct vcpu *v, unsigned err);
+void nvmx_fail_invalid(struct vcpu *v);
+
+/*
+ * The memory operand of the VMX instruction that exited, checked as the
+ * CPU would (segment, canonical form, paging permissions at L1's CPL).
+ * On a fault the exception is queued for L1 and false returned.
+ */
+bool nvmx_operand(struct vcpu *v, unsigned size, bool write, struct vmx_operand *op);
+bool nvmx_read_operand(struct vcpu *v, const struct vmx_operand *op, void *buf,
+		       unsigned n);
+bool nvmx_write_operand(struct vcpu *v, const struct vmx_operand *op,
+			const void *buf, unsigned n);
+/* True if L1 runs in 64-bit mode (operand sizes of VMREAD/VMWRITE...). */
+bool nvmx_long_mode(void);
+
+/* Writes the cached vmcs12 back to L1's memory and forgets it. */
+void nvmx_release_current(struct vcpu *v);
+
+/* VMLAUNCH/VMRESUME (nested/entry.c). */
+enum exit_action nvmx_launch(struct vcpu *v, bool launch);
+/* INVEPT/INVVPID (nested/invalidate.c). */
+enum exit_action nvmx_invept(struct vcpu *v);
+enum exit_action nvmx_invvpid(struct vcpu *v);
+/* VMREAD/VMWRITE (nested/vmrw.c). */
+enum exit_action nvmx_vmread(struct vcpu *v);
+enum exit_action nvmx_vmwrite(struct vcpu *v);
+
+/* vmcs02 (nested/vmcs02.c): made current and filled from vmcs12. */
+bool vmcs02_enter(struct vcpu *v);
+void vmcs01_current(struct vcpu *v);
+
+/* EPT02 (nested/ept02.c). */
+void ept02_drop(struct vcpu *v);
+uint64_t ept02_root(struct vcpu *v); /* allocated on first use */
+enum exit_action ept02_violation(struct vcpu *v);
+
+/*
+ * The exit from L2 to L1 (nested/vmexit.c): vmcs02's guest state and the
+ * given exit information go into vmcs12, vmcs01 becomes current with
+ * vmcs12's host state as L1's state.
+ */
+struct nested_exit_info {
+	uint32_t reason;
+	uint64_t qualification;
+	uint32_t intr_info, intr_error, idt_info, idt_error, insn_len, insn_info;
+	uint64_t guest_linear, guest_physical;
+};
+void nested_vmexit(struct vcpu *v, const struct nested_exit_info *e);
+/* The same with vmcs02's own exit information (a reflected exit). */
+void nested_reflect(struct vcpu *v);
+/*
+ * VMLAUNCH/VMRESUME that ends in a VM exit for an entry failure (SDM 27.8):
+ * reason 33 or 34 with bit 31; vmcs01 must be current, vmcs12's guest state
+ * is left as it is.
+ */
+void nested_entry_failed(struct vcpu *v, uint32_t reason, uint64_t qualification);
+
+#endif

@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: Apache-2.0
+UNIT_TESTS += reflect
+UT_SRC_reflect := nested/reflect.c
