@@ -105,6 +105,7 @@ void nested_hw_vmfail(struct vcpu *v, uint64_t rflags)
 	if (!(rflags & RFLAGS_ZF))
 		vcpu_stop(v, "VMfailInvalid on vmcs02: L0 lost its VMCS");
 	nvmx_fail(v, (unsigned)err);
+	nested_shadow_push(v);
 }
 
 /* The CPU's VM entry of vmcs02 failed with exit 33 or 34 (SDM 27.8). */

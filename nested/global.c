@@ -16,6 +16,7 @@ void nested_global_init(void)
 	log_info("nested: L1 gets VMCS revision 0x%x, %u-bit physical addresses, VMCS fields up to index %u",
 		 (uint32_t)nested_caps.basic & 0x7fffffff, nested_phys_bits,
 		 vmcs12_max_index());
+	nested_shadow_init();
 }
 
 bool nested_vmx_msr(uint32_t msr, uint64_t *value)

@@ -117,6 +117,7 @@ static enum exit_action emulate_vmxon(struct vcpu *v)
 	n->vmxon = true;
 	n->vmxon_ptr = pa;
 	n->current_ptr = VMCS12_NONE;
+	nested_shadow_enable(v, true);
 	nvmx_succeed(v);
 	return EXIT_RESUME;
 }
@@ -125,6 +126,7 @@ static enum exit_action emulate_vmxoff(struct vcpu *v)
 {
 	/* Nothing requires it, but L1 loses nothing it did not VMCLEAR. */
 	nvmx_release_current(v);
+	nested_shadow_enable(v, false);
 	v->nested.vmxon = false;
 	ept02_drop(v);
 	nvmx_succeed(v);
@@ -214,23 +216,8 @@ static enum exit_action emulate_vmptrst(struct vcpu *v)
  * outside VMX operation, in real or virtual-8086 mode and in compatibility
  * mode; #GP(0) at CPL > 0. (The CPU checks most of these before the exit.)
  */
-enum exit_action nested_vmx_instruction(struct vcpu *v)
+static enum exit_action dispatch(struct vcpu *v, unsigned reason)
 {
-	unsigned reason = (unsigned)vmcs_read(VM_EXIT_REASON) & 0xffff;
-	bool compat = (vmcs_read(GUEST_IA32_EFER) & (1ull << 10)) && !nvmx_long_mode();
-
-	if (reason == EXIT_VMXON)
-		return emulate_vmxon(v);
-	if (!v->nested.vmxon || !(vcpu_cr0() & CR0_PE) ||
-	    (vmcs_read(GUEST_RFLAGS) & RFLAGS_VM) || compat ||
-	    (reason == EXIT_VMFUNC)) {
-		vcpu_inject_exception(v, VEC_UD, false, 0);
-		return EXIT_RESUME;
-	}
-	if (vcpu_cpl() > 0) {
-		vcpu_inject_exception(v, VEC_GP, true, 0);
-		return EXIT_RESUME;
-	}
 	switch (reason) {
 	case EXIT_VMXOFF:
 		return emulate_vmxoff(v);
@@ -256,4 +243,30 @@ enum exit_action nested_vmx_instruction(struct vcpu *v)
 		log_err("nested: VMX instruction exit %u not emulated", reason);
 		return EXIT_STOP;
 	}
+}
+
+enum exit_action nested_vmx_instruction(struct vcpu *v)
+{
+	unsigned reason = (unsigned)vmcs_read(VM_EXIT_REASON) & 0xffff;
+	bool compat = (vmcs_read(GUEST_IA32_EFER) & (1ull << 10)) && !nvmx_long_mode();
+
+	if (reason == EXIT_VMXON)
+		return emulate_vmxon(v);
+	if (!v->nested.vmxon || !(vcpu_cr0() & CR0_PE) ||
+	    (vmcs_read(GUEST_RFLAGS) & RFLAGS_VM) || compat ||
+	    (reason == EXIT_VMFUNC)) {
+		vcpu_inject_exception(v, VEC_UD, false, 0);
+		return EXIT_RESUME;
+	}
+	if (vcpu_cpl() > 0) {
+		vcpu_inject_exception(v, VEC_GP, true, 0);
+		return EXIT_RESUME;
+	}
+	/* the shadow VMCS has the newest values of its fields */
+	nested_shadow_pull(v);
+	enum exit_action a = dispatch(v, reason);
+
+	if (!v->nested.guest_mode)
+		nested_shadow_push(v);
+	return a;
 }

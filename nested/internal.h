@@ -40,6 +40,12 @@ bool nvmx_long_mode(void);
 /* Writes the cached vmcs12 back to L1's memory and forgets it. */
 void nvmx_release_current(struct vcpu *v);
 
+/* Hardware VMCS shadowing for L1 (nested/shadow.c). */
+void nested_shadow_init(void);
+void nested_shadow_pull(struct vcpu *v); /* shadow VMCS -> cache */
+void nested_shadow_push(struct vcpu *v); /* cache -> shadow VMCS, link in vmcs01 */
+void nested_shadow_enable(struct vcpu *v, bool on);
+
 /* VMLAUNCH/VMRESUME (nested/entry.c). */
 enum exit_action nvmx_launch(struct vcpu *v, bool launch);
 /* INVEPT/INVVPID (nested/invalidate.c). */

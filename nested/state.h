@@ -23,6 +23,7 @@ struct nested {
 	uint64_t current_ptr;  /* L1-physical address of the current vmcs12 */
 	struct vmcs12 *vmcs12; /* the cache (an L0 page), valid while current */
 	uint64_t vmcs02_pa;
+	uint64_t shadow_pa;    /* hardware shadow VMCS linked from vmcs01 (nested/shadow.c) */
 	uint16_t vpid02;       /* the VPID L2 runs with (never L1's) */
 	uint16_t last_vpid12;  /* vmcs12's VPID at the last entry */
 	uint64_t msr_bitmap02_pa, io_a02_pa, io_b02_pa;

@@ -195,6 +195,7 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e, bool from_l
 		vcpu_stop(v, "VMX abort: VM-exit MSR-load list failed (SDM 28.7)");
 	/* the event L0 queued for L1 before L2 ran is not L1's business now */
 	v->injected = true;
+	nested_shadow_push(v);
 }
 
 void nested_vmexit(struct vcpu *v, const struct nested_exit_info *e)

@@ -73,6 +73,10 @@ if [ $kvm_loaded = yes ]; then
 	# 1 is kvmtest's own FAIL, already said; more is a death, e.g. an oops
 	# in its ioctl (a VMX instruction faulting in kvm_intel) killing it.
 	[ $rc -gt 1 ] && kvm_say "FAIL kvmtest died (exit status $rc)"
+	# the counters again, now with L2's entries and exits (bare: no-op)
+	if insmod /lib/modules/mkhc.ko; then
+		rmmod mkhc || say "rmmod mkhc failed"
+	fi
 fi
 kvm_dmesg
 kvm_say "uptime $(cut -d' ' -f1 /proc/uptime)s"

@@ -171,7 +171,14 @@ t_linux_l1() { # a real OS as L1: Debian's cloud kernel via GRUB, chain-loaded b
 	expect $n '\[info cpu0\] exits: cpu0 total [0-9]+' "exit counters printed through the hypercall"
 	expect $n '\[info cpu0\] exits: cpu0 CPUID +[0-9]+' "CPUID exits counted"
 	expect $n 'LINUX-L1: hypercall print-counters returned 0x0' "the hypercall from Linux (CPL 0) succeeded"
-	expect_not $n 'stopping cpu|PANIC|Kernel panic' "no vCPU stopped, no panic"
+	# KVM in L1 runs a real-mode L2 on Matryoshka's nested VMX
+	for p in nested ept vpid unrestricted_guest enable_shadow_vmcs; do
+		expect $n "LINUX-KVM: param $p=Y" "kvm_intel $p=Y"
+	done
+	expect $n 'LINUX-KVM: PASS real-mode guest said "L2"' "KVM's L2 ran to PASS on top of Matryoshka"
+	expect $n '\[info cpu0\] exits: cpu0 nested: [1-9][0-9]* entries of L2, [1-9][0-9]* exits reflected to L1' "L0 counted L2's entries and reflected exits"
+	expect_not $n 'LINUX-KVM: (FAIL|dmesg)' "no KVM failure, no KVM complaint in dmesg"
+	expect_not $n 'stopping cpu|PANIC|Kernel panic|refused vmcs02|failed the entry of vmcs02' "no vCPU stopped, no panic, no hardware/software check disagreement"
 }
 
 L1CHECKS="cpuid-hypervisor-bit cpuid-vmx-visible hypervisor-leaf feature-control

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Hardware VMCS shadowing for L1 (SDM Vol. 3C 25.10, 25.6.15): while L1 is
+ * in VMX operation, vmcs01 enables VMCS shadowing with L0's VMREAD/VMWRITE
+ * bitmaps, which let the fields of nested/shadow_fields.def through to a
+ * shadow VMCS of L0's linked from vmcs01 (while L1 has a current vmcs12).
+ * L1's VMREAD/VMWRITE of those fields then cost no exit. The shadow holds
+ * the live values of those fields: L0 pulls them into its vmcs12 cache
+ * before it uses the cache (every VMX instruction exit) and pushes them
+ * back after it changed the cache (after the exit, and after an exit of L2).
+ */
+#include "lib/log.h"
+#include "lib/string.h"
+#include "mm/page_alloc.h"
+#include "nested/internal.h"
+#include "vmx/config.h"
+#include "vmx/vmx.h"
+
+#define MISC_VMWRITE_ANY (1ull << 29)
+
+struct shadow_field {
+	enum vmcs_field f;
+	bool ro;
+};
+
+static const struct shadow_field fields[] = {
+#define SHADOW_FIELD_RO(name) { name, true },
+#define SHADOW_FIELD_RW(name) { name, false },
+#include "nested/shadow_fields.def"
+#undef SHADOW_FIELD_RO
+#undef SHADOW_FIELD_RW
+};
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
+
+static uint64_t vmread_bitmap_pa, vmwrite_bitmap_pa;
+static bool usable;
+/* Read-only fields in the shadow need VMWRITE to any field from L0 (App. A.6). */
+static bool ro_too;
+
+static void let_through(uint8_t *bitmap, enum vmcs_field f)
+{
+	unsigned bit = (unsigned)f & 0x7fff;
+
+	bitmap[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+}
+
+void nested_shadow_init(void)
+{
+	uint32_t sec_may1 = (uint32_t)(vmx_cfg.msrs.procbased2 >> 32);
+
+	if (!(sec_may1 & SEC_SHADOW_VMCS)) {
+		log_info("nested: the CPU has no VMCS shadowing: every VMREAD/VMWRITE of L1 exits");
+		return;
+	}
+	vmread_bitmap_pa = page_alloc();
+	vmwrite_bitmap_pa = page_alloc();
+	if (!vmread_bitmap_pa || !vmwrite_bitmap_pa)
+		return;
+	uint8_t *rd = phys_to_virt(vmread_bitmap_pa), *wr = phys_to_virt(vmwrite_bitmap_pa);
+
+	ro_too = vmx_cfg.msrs.misc & MISC_VMWRITE_ANY;
+	memset(rd, 0xff, 4096);
+	memset(wr, 0xff, 4096);
+	for (unsigned i = 0; i < NFIELDS; i++) {
+		if (fields[i].ro && !ro_too)
+			continue;
+		let_through(rd, fields[i].f);
+		/* L1 may VMWRITE read-only fields only where IA32_VMX_MISC says so */
+		if (!fields[i].ro || (nested_caps.misc & MISC_VMWRITE_ANY))
+			let_through(wr, fields[i].f);
+	}
+	usable = true;
+	log_info("nested: VMCS shadowing: %u fields of L1's VMCS are read and written without exits",
+		 (unsigned)NFIELDS);
+}
+
+static bool active(const struct vcpu *v)
+{
+	return usable && v->nested.shadow_pa && v->nested.current_ptr != VMCS12_NONE;
+}
+
+/* Runs with the shadow VMCS current, then makes vmcs01 current again. */
+static void sync(struct vcpu *v, bool pull)
+{
+	struct vmcs12 *c = v->nested.vmcs12;
+
+	if (vmptrld(v->nested.shadow_pa) != VMX_OK)
+		vcpu_stop(v, "VMPTRLD of the shadow VMCS failed");
+	for (unsigned i = 0; i < NFIELDS; i++) {
+		if (fields[i].ro && !ro_too)
+			continue;
+		if (pull)
+			vmcs12_set(c, fields[i].f, vmcs_read(fields[i].f));
+		else
+			vmcs_write(fields[i].f, vmcs12_get(c, fields[i].f));
+	}
+	if (vmptrld(v->vmcs_pa) != VMX_OK)
+		vcpu_stop(v, "VMPTRLD of vmcs01 failed");
+}
+
+void nested_shadow_pull(struct vcpu *v)
+{
+	if (active(v))
+		sync(v, true);
+}
+
+/*
+ * After L0 is done with the cache: the shadow gets the cache's values and
+ * vmcs01 links it, or links nothing when L1 has no current VMCS (L1's
+ * VMREAD/VMWRITE then fail with VMfailInvalid in the CPU, as they must).
+ */
+void nested_shadow_push(struct vcpu *v)
+{
+	struct nested *n = &v->nested;
+
+	if (!usable || !n->vmxon)
+		return;
+	if (!n->shadow_pa) {
+		n->shadow_pa = page_alloc();
+		if (!n->shadow_pa)
+			return;
+		*(uint32_t *)phys_to_virt(n->shadow_pa) =
+			((uint32_t)vmx_cfg.msrs.basic & 0x7fffffff) | (1u << 31);
+		if (vmclear(n->shadow_pa) != VMX_OK)
+			vcpu_stop(v, "VMCLEAR of the shadow VMCS failed");
+	}
+	if (active(v))
+		sync(v, false);
+	vmcs_write(VMCS_LINK_POINTER, n->current_ptr != VMCS12_NONE ? n->shadow_pa : ~0ull);
+}
+
+/* VMXON/VMXOFF: shadowing in vmcs01 only while L1 is in VMX operation. */
+void nested_shadow_enable(struct vcpu *v, bool on)
+{
+	if (!usable)
+		return;
+	uint64_t sec = vmcs_read(SECONDARY_VM_EXEC_CONTROL);
+
+	if (on) {
+		vmcs_write(VMREAD_BITMAP, vmread_bitmap_pa);
+		vmcs_write(VMWRITE_BITMAP, vmwrite_bitmap_pa);
+		vmcs_write(SECONDARY_VM_EXEC_CONTROL, sec | SEC_SHADOW_VMCS);
+		nested_shadow_push(v);
+	} else {
+		vmcs_write(SECONDARY_VM_EXEC_CONTROL, sec & ~(uint64_t)SEC_SHADOW_VMCS);
+		vmcs_write(VMCS_LINK_POINTER, ~0ull);
+	}
+}
