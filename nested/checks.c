@@ -175,8 +175,8 @@ unsigned nested_check_controls_host(const struct vmcs12 *c, bool l1_long_mode)
 /*
  * SDM 27.3.1: the guest-state checks L0 depends on itself (the values it
  * changes on the way to vmcs02: CR0, CR4, EFER) and the ones the CPU's
- * checks of vmcs02 could not see the same way (link pointer, activity
- * state as offered to L1).
+ * checks of vmcs02 could not see the same way (activity state as offered to
+ * L1; the link pointer, in L1's memory, is nested/entry.c's).
  */
 bool nested_check_guest(const struct vmcs12 *c, uint64_t *qual)
 {
@@ -206,12 +206,5 @@ bool nested_check_guest(const struct vmcs12 *c, uint64_t *qual)
 	CHECK(activity <= 2);
 	CHECK(activity != 1 || (nested_caps.misc & (1ull << 6)));
 	CHECK(activity != 2 || (nested_caps.misc & (1ull << 7)));
-	/* 27.3.1.5: no shadow VMCS for L2 is offered through the link pointer yet */
-	if (G(VMCS_LINK_POINTER) != ~0ull) {
-		*qual = 4;
-		log_info("nested: VM-entry check failed: VMCS link pointer 0x%lx is not ~0",
-			 G(VMCS_LINK_POINTER));
-		return false;
-	}
 	return true;
 }

@@ -50,6 +50,12 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, qual);
 		return EXIT_RESUME;
 	}
+	if (!nested_link_pointer_ok(c)) {
+		log_info("nested: VM-entry check failed: VMCS link pointer 0x%lx",
+			 vmcs12_get(c, VMCS_LINK_POINTER));
+		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, 4); /* SDM 27.8 */
+		return EXIT_RESUME;
+	}
 	if (!vmcs02_enter(v))
 		return EXIT_STOP;
 	uint32_t bad = msrlist_load(vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),

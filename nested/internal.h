@@ -46,6 +46,10 @@ void nested_shadow_pull(struct vcpu *v); /* shadow VMCS -> cache */
 void nested_shadow_push(struct vcpu *v); /* cache -> shadow VMCS, link in vmcs01 */
 void nested_shadow_enable(struct vcpu *v, bool on);
 
+/* VMCS shadowing offered to L1 (nested/shadow12.c). */
+bool nested_shadow12_access(struct vcpu *v, unsigned reason); /* true: done by L0 */
+bool nested_link_pointer_ok(const struct vmcs12 *c);
+
 /* VMLAUNCH/VMRESUME (nested/entry.c). */
 enum exit_action nvmx_launch(struct vcpu *v, bool launch);
 /* INVEPT/INVVPID (nested/invalidate.c). */

@@ -92,6 +92,11 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 		return reason == EXIT_EPT_VIOLATION ? exit_ept_violation(v)
 						    : exit_ept_misconfig(v);
 	}
+	if ((reason == EXIT_VMREAD || reason == EXIT_VMWRITE) &&
+	    nested_shadow12_access(v, reason)) {
+		v->nested.l0_handled++;
+		return EXIT_RESUME;
+	}
 	if (decide(v, reason) == REFLECT_L1) {
 		nested_reflect(v);
 		return EXIT_RESUME;
