@@ -20,6 +20,11 @@
 #define HC_L0_INFO (HC_BASE + 2)
 /* RBX = 1 if L0's canary still holds its value, 0 if it was changed. */
 #define HC_L0_CANARY_CHECK (HC_BASE + 3)
+/*
+ * The calling vCPU's counters, for benchmarks: RBX = its exits so far,
+ * RCX = entries of L2 it made, RDX = exits of L2 reflected to it.
+ */
+#define HC_VCPU_EXITS (HC_BASE + 4)
 
 #define HC_OK 0ull
 #define HC_UNKNOWN 0xffffffffffffffffull

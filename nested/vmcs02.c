@@ -58,7 +58,7 @@ static const enum vmcs_field guest_copy[] = {
 };
 #define NGUEST (sizeof(guest_copy) / sizeof(guest_copy[0]))
 
-/* L1's own values that L2 inherits when vmcs12 does not load them. */
+/* L1's own values that L2 inherits when vmcs12 does not load them, and L0's host state. */
 struct l1_vals {
 	uint64_t dr7, debugctl, pat, efer;
 	uint64_t host[NHOST];
@@ -237,10 +237,14 @@ bool vmcs02_enter(struct vcpu *v)
 		log_err("nested: cpu%u: no pages left for vmcs02's bitmaps", v->cpu);
 		return false;
 	}
-	for (unsigned i = 0; i < NHOST; i++)
-		l1.host[i] = vmcs_read(host_fields[i]);
+	bool fresh = !n->vmcs02_ready;
+
+	/* L0's host state never changes on a CPU: vmcs02 gets it once */
+	if (fresh)
+		for (unsigned i = 0; i < NHOST; i++)
+			l1.host[i] = vmcs_read(host_fields[i]);
 	n->proc_ctls01 = v->proc_ctls;
-	if (!n->vmcs02_ready) {
+	if (fresh) {
 		if (vmclear(n->vmcs02_pa) != VMX_OK) {
 			log_err("nested: cpu%u: VMCLEAR of vmcs02 failed", v->cpu);
 			return false;
@@ -252,8 +256,9 @@ bool vmcs02_enter(struct vcpu *v)
 		log_err("nested: cpu%u: VMPTRLD of vmcs02 failed", v->cpu);
 		return false;
 	}
-	for (unsigned i = 0; i < NHOST; i++)
-		vmcs_write(host_fields[i], l1.host[i]);
+	if (fresh)
+		for (unsigned i = 0; i < NHOST; i++)
+			vmcs_write(host_fields[i], l1.host[i]);
 	controls(v, c);
 	guest_state(c, &l1);
 	return true;

@@ -31,6 +31,12 @@ enum exit_action exit_vmcall(struct vcpu *v)
 		r->rbx = canary[0] == HC_CANARY_LO && canary[1] == HC_CANARY_HI;
 		r->rax = HC_OK;
 		break;
+	case HC_VCPU_EXITS:
+		r->rbx = v->exits_total;
+		r->rcx = v->nested.entries;
+		r->rdx = v->nested.reflected;
+		r->rax = HC_OK;
+		break;
 	default:
 		r->rax = HC_UNKNOWN;
 		break;
