@@ -3,7 +3,8 @@
 # make            build/matryoshka.efi (the loader with the core inside)
 # make usb        build/matryoshka.img (GPT disk, FAT ESP, EFI/BOOT/BOOTX64.EFI)
 # make pxe        build/tftp/ (what a TFTP server serves)
-# make run        Linux as L1 on Matryoshka in Bochs + OVMF, serial on the terminal
+# make run        Linux as L1 on Matryoshka in Bochs + OVMF, its KVM running an L2
+#                 (serial console on the terminal)
 # make run-usb    the USB image alone in Bochs (firmware as L1, ends in its shell)
 # make run-qemu   the USB image in QEMU (+KVM where /dev/kvm offers VMX, else TCG)
 # make check      host unit tests + system tests (boots in Bochs and QEMU)
@@ -136,8 +137,8 @@ pxe: $(B)/matryoshka.efi $(CFG)
 	$(Q)cp $(CFG) $(B)/tftp/matryoshka.cfg
 	@echo "PXE tree in $(B)/tftp: bootfile matryoshka.efi"
 
-# The demo: Debian's Linux booted by GRUB as L1 on Matryoshka in Bochs (it
-# powers off by itself); the nested demo replaces it once L1 can run guests.
+# The demo: Debian's Linux booted by GRUB as L1 on Matryoshka in Bochs; its
+# KVM runs a real-mode L2 on nested VMX; it powers off by itself.
 run: $(B)/matryoshka.efi
 	tests/linux/build-image.sh $(B)/demo.img $(B)/matryoshka.efi
 	tests/system/bochs.sh --disk $(B)/demo.img --cpus $(CPUS) \
