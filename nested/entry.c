@@ -28,7 +28,8 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	struct vmcs12 *c = n->vmcs12;
 	uint64_t qual;
 
-	if (n->current_ptr == VMCS12_NONE) {
+	/* SDM 27.1 (basic VM-entry checks) 3, 4: no current VMCS, or a shadow VMCS */
+	if (n->current_ptr == VMCS12_NONE || vmcs12_is_shadow(c)) {
 		nvmx_fail_invalid(v);
 		return EXIT_RESUME;
 	}
@@ -50,7 +51,7 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, qual);
 		return EXIT_RESUME;
 	}
-	if (!nested_link_pointer_ok(c)) {
+	if (!nested_link_pointer_ok(c, n->current_ptr)) {
 		log_info("nested: VM-entry check failed: VMCS link pointer 0x%lx",
 			 vmcs12_get(c, VMCS_LINK_POINTER));
 		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, 4); /* SDM 27.8 */

@@ -12,6 +12,7 @@
 #include "mm/pagetable.h" /* EPT_* entry bits */
 #include "nested/ept12.h"
 #include "nested/internal.h"
+#include "vmx/apic.h"
 #include "vmx/ept.h"
 #include "vmx/gmem.h"
 #include "vmx/vmx.h"
@@ -101,16 +102,38 @@ static void reflect(struct vcpu *v, uint32_t reason, uint64_t qual, uint64_t gpa
 	nested_vmexit(v, &e);
 }
 
-enum exit_action ept02_violation(struct vcpu *v)
+static struct ept12_caps caps12(void)
 {
-	uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
-	uint64_t qual = vmcs_read(EXIT_QUALIFICATION);
-	struct ept12_caps caps = {
+	return (struct ept12_caps){
 		.exec_only = nested_caps.ept_vpid & 1,
 		.large_2m = nested_caps.ept_vpid & (1ull << 16),
 		.large_1g = nested_caps.ept_vpid & (1ull << 17),
 		.phys_bits = nested_phys_bits,
 	};
+}
+
+bool nested_to_l1(struct vcpu *v, uint64_t gpa, uint64_t *l1)
+{
+	const struct vmcs12 *c = v->nested.vmcs12;
+	struct ept12_caps caps = caps12();
+	struct ept12_result r;
+
+	if (!v->nested.guest_mode ||
+	    !((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) & CPU_SECONDARY_CONTROLS) ||
+	    !(vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT)) {
+		*l1 = gpa;
+		return true;
+	}
+	ept12_walk(vmcs12_get(c, EPT_POINTER), gpa, EPT12_READ, &caps, read64, 0, &r);
+	*l1 = r.l1_gpa;
+	return r.status == EPT12_OK;
+}
+
+enum exit_action ept02_violation(struct vcpu *v)
+{
+	uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+	uint64_t qual = vmcs_read(EXIT_QUALIFICATION);
+	struct ept12_caps caps = caps12();
 	struct ept12_result r;
 
 	ept12_walk(v->nested.ept02_eptp12, gpa, (unsigned)(qual & QUAL_ACCESS), &caps, read64, 0, &r);
@@ -134,9 +157,13 @@ enum exit_action ept02_violation(struct vcpu *v)
 	}
 	unsigned perms = r.perms & (unsigned)(flags & EPT_RWX);
 
-	if ((qual & QUAL_ACCESS) & ~perms & (EPT_W)) {
-		/* EPT12 allows the write, EPT01 does not: L1's xAPIC page */
-		log_err("nested: cpu%u: L2 writes L1-physical 0x%lx (L1's APIC page) through EPT12: not emulated",
+	if ((qual & QUAL_ACCESS) & ~perms & EPT_W) {
+		/* EPT12 allows the write, EPT01 does not: L1 gave L2 its xAPIC page */
+		if ((l1 & ~0xfffull) == apic_page()) {
+			v->nested.l0_handled++;
+			return apic_mmio_write(v, l1);
+		}
+		log_err("nested: cpu%u: L2 writes L1-physical 0x%lx, which L1 may not write",
 			v->cpu, l1);
 		return EXIT_STOP;
 	}

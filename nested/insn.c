@@ -79,10 +79,13 @@ static enum exit_action emulate_vmxon(struct vcpu *v)
 	uint32_t rev;
 
 	if (n->vmxon) { /* in VMX root operation already */
-		if (vcpu_cpl() > 0)
+		if (vcpu_cpl() > 0) {
 			vcpu_inject_exception(v, VEC_GP, true, 0);
-		else
+		} else {
+			nested_shadow_pull(v);
 			nvmx_fail(v, 15);
+			nested_shadow_push(v);
+		}
 		return EXIT_RESUME;
 	}
 	if (!(cr4 & CR4_VMXE) || !(cr0 & CR0_PE) || (vmcs_read(GUEST_RFLAGS) & RFLAGS_VM)) {

@@ -28,6 +28,13 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason);
 void nested_hw_vmfail(struct vcpu *v, uint64_t rflags);
 void nested_hw_entry_failure(struct vcpu *v, uint32_t reason);
 
+/*
+ * A guest-physical address of the guest the vCPU runs now as L1-physical:
+ * the same for L1 and for L2 on EPT01, through EPT12 for L2 with EPT.
+ * False if EPT12 does not map it (readable).
+ */
+bool nested_to_l1(struct vcpu *v, uint64_t gpa, uint64_t *l1);
+
 /* Before every entry while L2 runs: owed NMIs/INIT that are L1's business. */
 void nested_prepare_entry(struct vcpu *v);
 

@@ -101,7 +101,7 @@ bool nested_shadow12_access(struct vcpu *v, unsigned reason)
  * SDM 27.3.1.5: a link pointer other than ~0 names a VMCS with L1's
  * revision whose shadow-VMCS indicator equals the VMCS-shadowing control.
  */
-bool nested_link_pointer_ok(const struct vmcs12 *c)
+bool nested_link_pointer_ok(const struct vmcs12 *c, uint64_t current_ptr)
 {
 	uint64_t link = vmcs12_get(c, VMCS_LINK_POINTER);
 	uint32_t proc = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
@@ -111,6 +111,7 @@ bool nested_link_pointer_ok(const struct vmcs12 *c)
 
 	if (link == ~0ull)
 		return true;
-	return nested_pa_valid(link) && gmem_read(link, &rev, sizeof(rev)) &&
+	/* ... and is not the current VMCS itself (outside SMM) */
+	return link != current_ptr && nested_pa_valid(link) && gmem_read(link, &rev, sizeof(rev)) &&
 	       (rev & 0x7fffffff) == VMCS12_REVISION && (bool)(rev >> 31) == shadowing;
 }

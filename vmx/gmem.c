@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "vmx/gmem.h"
 
+#include "core/percpu.h"
 #include "lib/string.h"
+#include "nested/nested.h"
 #include "mm/page_alloc.h"
 #include "mm/pagetable.h"
 #include "vmx/ept.h"
@@ -64,10 +66,21 @@ bool gmem_write(uint64_t gpa, const void *buf, size_t n)
 	return copy(gpa, (uint8_t *)(uintptr_t)buf, n, true);
 }
 
+/* An address of the current guest: L2's go through EPT12 to L1's first. */
+static bool read_guest(uint64_t gpa, void *buf, size_t n)
+{
+	struct vcpu *v = &this_cpu()->vcpu;
+	uint64_t l1;
+
+	if (!nested_to_l1(v, gpa, &l1))
+		return false;
+	return gmem_read(l1, buf, n);
+}
+
 static bool read64(void *ctx, uint64_t gpa, uint64_t *value)
 {
 	(void)ctx;
-	return gmem_read(gpa, value, sizeof(*value));
+	return read_guest(gpa, value, sizeof(*value));
 }
 
 unsigned gmem_fetch_insn(uint8_t *buf, unsigned n)
@@ -88,7 +101,7 @@ unsigned gmem_fetch_insn(uint8_t *buf, unsigned n)
 		if (chunk > n - got)
 			chunk = n - got;
 		if (gwalk_translate(&r, gla, read64, 0, &gpa) != GWALK_OK ||
-		    !gmem_read(gpa, buf + got, chunk))
+		    !read_guest(gpa, buf + got, chunk))
 			break;
 		got += chunk;
 		gla += chunk;

@@ -18,8 +18,9 @@ bool gmem_read(uint64_t gpa, void *buf, size_t n);
 bool gmem_write(uint64_t gpa, const void *buf, size_t n);
 
 /*
- * Fetches up to n instruction bytes at L1's current CS:RIP through L1's
- * paging; returns how many it could read (0 if none).
+ * Fetches up to n instruction bytes at the current guest's CS:RIP through
+ * its paging (L2's go through EPT12 too); returns how many it could read
+ * (0 if none).
  */
 unsigned gmem_fetch_insn(uint8_t *buf, unsigned n);
 
