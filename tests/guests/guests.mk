@@ -7,7 +7,7 @@
 #
 #   make build/guests/l1check.efi build/guests/apstart.efi   (or: make guests)
 
-GUEST_NAMES := l1check apstart bench counters
+GUEST_NAMES := l1check apstart bench counters nvmx nvmxbench
 GUEST_EFIS := $(GUEST_NAMES:%=$(B)/guests/%.efi)
 
 # What every payload links: result lines, traps, hypercalls, and lib/fmt.c.
@@ -37,6 +37,14 @@ $(B)/guests/apstart.so: $(B)/guests/apstart.o $(B)/guests/apstart_tramp.o \
 	$(GUEST_LIB_OBJ)
 $(B)/guests/bench.so: $(B)/guests/bench.o $(GUEST_LIB_OBJ)
 $(B)/guests/counters.so: $(B)/guests/counters.o $(GUEST_LIB_OBJ)
+NVMX_OBJ := $(addprefix $(B)/guests/,nvmx.o nvmx_env.o nvmx_vmx.o nvmx_vm.o \
+	nvmx_detail.o nvmx_insn.o nvmx_entry.o nvmx_exits.o nvmx_ept.o \
+	nvmx_events.o nvmx_modes.o nvmx_l2.o)
+$(B)/guests/nvmx.so: $(NVMX_OBJ) $(GUEST_LIB_OBJ)
+# The nested benchmark reuses nvmx's environment and L2 runner.
+$(B)/guests/nvmxbench.so: $(addprefix $(B)/guests/,nvmxbench.o nvmxbench_l2.o \
+	nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o nvmx_l2.o nvmx_events.o) \
+	$(GUEST_LIB_OBJ)
 
 # -z defs: a shared object may otherwise link with an undefined symbol (say
 # memcmp, which gnu-efi's libefi lacks), and the payload jumps to address 0.

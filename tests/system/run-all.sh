@@ -214,7 +214,40 @@ t_apstart_4cpu() {
 	expect apstart-4cpu '^apstart: PASS aps-started 3 of 3' "all three APs started by INIT-SIPI-SIPI"
 }
 
-ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault l1check_1cpu l1check_4cpu apstart_1cpu apstart_4cpu shell_counters linux_l1"
+# The L1 test hypervisor (tests/guests/nvmx*): on bare Bochs (the CPU model
+# is the reference) and as L1 on Matryoshka, at the same time; the two logs
+# must agree check by check, except for the Bochs deviations listed by name
+# in docs/bochs-deviations.md.
+t_nvmx_diff() {
+	local n=nvmx-l0 b=nvmx-bare start=$SECONDS pid
+	image $n 'next=/EFI/BOOT/nvmx.efi\nlog=info\n' "$EFI" "build/guests/nvmx.efi=/EFI/BOOT/nvmx.efi"
+	$S/mkimage.sh "$OUT/$b.img" build/guests/nvmx.efi "" >/dev/null
+	"$S/bochs.sh" --log "$OUT/$b.log" --until 'nvmx: summary' --disk "$OUT/$b.img" \
+		--cpus 1 --timeout 300 2>"$OUT/$b.err" &
+	pid=$!
+	boot $n bochs 'nvmx: summary' --disk "$OUT/$n.img" --cpus 1 --timeout 300
+	if wait $pid; then
+		ok $b "bare Bochs reached /nvmx: summary/ in $((SECONDS - start))s"
+	else
+		bad $b "bare Bochs did not reach /nvmx: summary/ ($(tail -n 2 "$OUT/$b.err" | tr '\n' ' '))"
+	fi
+	expect $n "\\[info cpu0\\] vmx: cpu0 enters VMX non-root" "cpu0 runs as L1"
+	expect $n '^nvmx: summary [0-9]+ passed' "summary on Matryoshka"
+	expect $b '^nvmx: summary [0-9]+ passed' "summary on bare Bochs"
+	local total
+	total=$(clean "$OUT/$n.log" | grep -acE '^nvmx: (PASS|FAIL) ')
+	if [ "$total" -ge 80 ]; then ok $n "$total checks (at least 80)"; else bad $n "only $total checks"; fi
+	if tests/system/nvmx-compare.sh "$OUT/$b.log" "$OUT/$n.log" >"$OUT/nvmx-compare.txt"; then
+		ok nvmx-diff "$(tail -n 1 "$OUT/nvmx-compare.txt")"
+	else
+		bad nvmx-diff "$(tail -n 1 "$OUT/nvmx-compare.txt")"
+		grep -aE '^(DIFF|MISSING)' "$OUT/nvmx-compare.txt" | head -n 20
+	fi
+	grep -aE '^DEVIATION' "$OUT/nvmx-compare.txt"
+	expect_not $n 'stopping cpu|PANIC|refused vmcs02' "no vCPU stopped, no VMfail from the CPU on vmcs02"
+}
+
+ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault l1check_1cpu l1check_4cpu apstart_1cpu apstart_4cpu shell_counters linux_l1 nvmx_diff"
 for t in ${*:-$ALL}; do
 	start=$SECONDS
 	"t_${t//-/_}"
