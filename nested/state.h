@@ -26,7 +26,7 @@ struct nested {
 	uint64_t shadow_pa;    /* hardware shadow VMCS linked from vmcs01 (nested/shadow.c) */
 	uint16_t vpid02;       /* the VPID L2 runs with (never L1's) */
 	uint16_t last_vpid12;  /* vmcs12's VPID at the last entry */
-	uint64_t msr_bitmap02_pa, io_a02_pa, io_b02_pa;
+	uint64_t msr_bitmap02_pa, io_all_pa; /* vmcs02's MSR bitmap; an all-ones I/O bitmap */
 	/* EPT02: L2-physical to host-physical, built on demand from EPT12 */
 	uint64_t ept02_root;
 	uint64_t ept02_eptp12; /* the EPT12 pointer EPT02 was built from */

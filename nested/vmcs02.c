@@ -69,47 +69,36 @@ static bool pages(struct nested *n)
 	if (n->msr_bitmap02_pa)
 		return true;
 	n->msr_bitmap02_pa = page_alloc();
-	n->io_a02_pa = page_alloc();
-	n->io_b02_pa = page_alloc();
-	return n->msr_bitmap02_pa && n->io_a02_pa && n->io_b02_pa;
-}
-
-/* An L1 page copied into buf; an unreadable one reads as all ones (every access exits). */
-static const uint8_t *l1_page(uint64_t gpa, uint8_t *buf)
-{
-	if (!gmem_read(gpa, buf, 4096))
-		memset(buf, 0xff, 4096);
-	return buf;
+	n->io_all_pa = page_alloc();
+	if (!n->msr_bitmap02_pa || !n->io_all_pa)
+		return false;
+	memset(phys_to_virt(n->io_all_pa), 0xff, 4096);
+	return true;
 }
 
 /*
- * The bitmaps vmcs02 uses live in L0's pages: L1's are copied at every
- * entry (the CPU reads them live; L1 changing one while L2 runs is its own
- * race) and never reach the CPU by L1's address, which could be L0's memory.
+ * vmcs02's MSR bitmap is L0's OR L1's, merged into L0's page at every entry
+ * (L1 changing its bitmap while L2 runs is seen at the next entry). The I/O
+ * bitmaps are L1's own pages, by their host-physical address (L0 intercepts
+ * no I/O), so the CPU reads them live as it would for L1; an L1 address
+ * without memory gets L0's all-ones page: every port exits and
+ * reflect_decide() finds the bitmap unreadable, which is L1's exit.
  */
 static uint32_t bitmaps(struct nested *n, const struct vmcs12 *c, uint32_t proc12)
 {
-	static uint8_t tmp_a[4096], tmp_b[4096]; /* one CPU at a time (lock below) */
-	static volatile int lock;
-	uint32_t proc = 0;
+	uint64_t msr12 = (proc12 & CPU_USE_MSR_BITMAPS) ? gmem_page_hpa(vmcs12_get(c, MSR_BITMAP)) : 0;
 
-	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
-		__asm__ volatile("pause");
-	bitmap_merge_msr(phys_to_virt(n->msr_bitmap02_pa),
-			 phys_to_virt(vmx_cfg.msr_bitmap_pa),
-			 (proc12 & CPU_USE_MSR_BITMAPS)
-				 ? l1_page(vmcs12_get(c, MSR_BITMAP), tmp_a)
-				 : 0);
+	bitmap_merge_msr(phys_to_virt(n->msr_bitmap02_pa), phys_to_virt(vmx_cfg.msr_bitmap_pa),
+			 msr12 ? phys_to_virt(msr12) : 0);
 	if (proc12 & CPU_USE_IO_BITMAPS) {
-		bitmap_merge_io(phys_to_virt(n->io_a02_pa), phys_to_virt(n->io_b02_pa),
-				l1_page(vmcs12_get(c, IO_BITMAP_A), tmp_a),
-				l1_page(vmcs12_get(c, IO_BITMAP_B), tmp_b), false);
-		proc |= CPU_USE_IO_BITMAPS;
-	} else if (proc12 & CPU_UNCOND_IO_EXITING) {
-		proc |= CPU_UNCOND_IO_EXITING;
+		uint64_t a = gmem_page_hpa(vmcs12_get(c, IO_BITMAP_A));
+		uint64_t b = gmem_page_hpa(vmcs12_get(c, IO_BITMAP_B));
+
+		vmcs_write(IO_BITMAP_A, a ? a : n->io_all_pa);
+		vmcs_write(IO_BITMAP_B, b ? b : n->io_all_pa);
+		return CPU_USE_IO_BITMAPS;
 	}
-	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
-	return proc;
+	return proc12 & CPU_UNCOND_IO_EXITING;
 }
 
 static void controls(struct vcpu *v, const struct vmcs12 *c)
@@ -120,7 +109,7 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 	uint32_t proc2_12 = (proc12 & CPU_SECONDARY_CONTROLS)
 				    ? (uint32_t)vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL)
 				    : 0;
-	uint32_t io = bitmaps(n, c, proc12);
+	uint32_t io = bitmaps(n, c, proc12); /* (current VMCS: vmcs02) */
 	uint32_t proc = (proc12 & ~(CPU_USE_IO_BITMAPS | CPU_UNCOND_IO_EXITING)) |
 			vmx_cfg.proc | io;
 
@@ -137,10 +126,6 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 		   vmx_cfg.entry | ((uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE));
 	vmcs_write(EXCEPTION_BITMAP, (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP) | (1u << VEC_AC));
 	vmcs_write(MSR_BITMAP, n->msr_bitmap02_pa);
-	if (io & CPU_USE_IO_BITMAPS) {
-		vmcs_write(IO_BITMAP_A, n->io_a02_pa);
-		vmcs_write(IO_BITMAP_B, n->io_b02_pa);
-	}
 	vmcs_write(TSC_OFFSET, (proc12 & CPU_USE_TSC_OFFSETTING) ? vmcs12_get(c, TSC_OFFSET) : 0);
 	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);

@@ -39,6 +39,17 @@ static bool copy_in_page(uint64_t gpa, uint8_t *buf, size_t n, bool write)
 	return true;
 }
 
+uint64_t gmem_page_hpa(uint64_t gpa)
+{
+	struct pt_ctx c = { 0, virt, 0, false, PT_EPT };
+	uint64_t hpa, flags, size;
+
+	if ((gpa & (PAGE_4K - 1)) || !pt_translate(&c, ept01.root, gpa, &hpa, &flags, &size) ||
+	    !(flags & EPT_R))
+		return 0;
+	return hpa;
+}
+
 static bool copy(uint64_t gpa, uint8_t *p, size_t n, bool write)
 {
 	while (n) {

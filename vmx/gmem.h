@@ -14,6 +14,12 @@
 /* false if part of [gpa, gpa+n) is not mapped in EPT01 or not readable. */
 bool gmem_read(uint64_t gpa, void *buf, size_t n);
 
+/*
+ * The host-physical address of L1's readable 4 KiB page at gpa (aligned), as
+ * EPT01 maps it (L0's region gives the scratch page); 0 if none.
+ */
+uint64_t gmem_page_hpa(uint64_t gpa);
+
 /* false if part of [gpa, gpa+n) is not mapped in EPT01 or not writable. */
 bool gmem_write(uint64_t gpa, const void *buf, size_t n);
 

@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# make bench: the path length of one L1 CPUID exit through L0, in
-# instructions (Bochs' RDTSC counts them). Runs the bench payload on bare
-# Bochs and as L1 on Matryoshka and prints both and their difference.
+# make bench: path lengths in instructions (Bochs' RDTSC counts them): one L1
+# CPUID exit through L0, and nested round trips L2 -> L1 -> L2. Runs each
+# payload on bare Bochs and as L1 on Matryoshka and prints both and their
+# difference.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 S=tests/system
 OUT=build/bench
 mkdir -p "$OUT"
-printf 'next=/EFI/BOOT/bench.efi\nlog=warn\n' >"$OUT/l0.cfg"
-$S/mkimage.sh "$OUT/l0.img" build/matryoshka.efi "$OUT/l0.cfg" \
-	build/guests/bench.efi=/EFI/BOOT/bench.efi >/dev/null
-$S/mkimage.sh "$OUT/bare.img" build/guests/bench.efi "" >/dev/null
-for run in bare l0; do
-	$S/bochs.sh --disk "$OUT/$run.img" --cpus 1 --timeout 240 \
-		--log "$OUT/$run.log" --until 'bench: summary' 2>/dev/null
-done
+# pair BARE L0 PAYLOAD: the payload on bare Bochs (log BARE) and as L1 on
+# Matryoshka (log L0), both to its summary line.
+pair() {
+	local bare=$1 l0=$2 p=$3 run
+	printf 'next=/EFI/BOOT/%s.efi\nlog=warn\n' "$p" >"$OUT/$l0.cfg"
+	$S/mkimage.sh "$OUT/$l0.img" build/matryoshka.efi "$OUT/$l0.cfg" \
+		"build/guests/$p.efi=/EFI/BOOT/$p.efi" >/dev/null
+	$S/mkimage.sh "$OUT/$bare.img" "build/guests/$p.efi" "" >/dev/null
+	for run in "$bare" "$l0"; do
+		$S/bochs.sh --disk "$OUT/$run.img" --cpus 1 --timeout 240 \
+			--log "$OUT/$run.log" --until "$p: summary" 2>/dev/null
+	done
+}
+
+pair bare l0 bench
 value() { sed -n "s/^bench: $2 \([0-9]*\) tsc.*/\1/p" "$OUT/$1.log" | tr -d '\r' | head -n 1; }
 for leaf in cpuid-0 cpuid-40000000; do
 	bare=$(value bare $leaf) l0=$(value l0 $leaf)
@@ -26,3 +34,23 @@ for leaf in cpuid-0 cpuid-40000000; do
 	fi
 	echo "bench: $leaf: bare Bochs $bare, L1 on Matryoshka $l0 instructions per iteration: L0 path $((l0 - bare)) instructions per CPUID exit"
 done
+
+# Nested: an L1 hypervisor (nvmxbench) runs an L2 that executes CPUID; each
+# round trip is L2 -> L1 (an exit L0 reflects) and L1 -> L2 (a VMRESUME L0
+# emulates). Bare Bochs gives the CPU model's own cost of the same loop.
+pair nbare nl0 nvmxbench
+nvalue() { sed -n "s/^nvmxbench: $2 \([0-9.]*\).*/\1/p" "$OUT/$1.log" | tr -d '\r' | head -n 1; }
+for leg in round-trip exit-leg entry-leg; do
+	bare=$(nvalue nbare $leg) l0=$(nvalue nl0 $leg)
+	if [ -z "$bare" ] || [ -z "$l0" ]; then
+		echo "bench: nested $leg: no result (see $OUT/nbare.log, $OUT/nl0.log)" >&2
+		exit 1
+	fi
+	case $leg in
+	round-trip) what="L2 CPUID round trip through L1" ;;
+	exit-leg) what="L2 exit to L1's handler: L0 instructions per reflected exit" ;;
+	entry-leg) what="L1's VMRESUME to L2: L0 instructions per emulated VMRESUME" ;;
+	esac
+	echo "bench: nested $leg: bare Bochs $bare, on Matryoshka $l0 instructions: $what $((l0 - bare))"
+done
+echo "bench: nested L0 exits per L2 CPUID round trip through L1: $(nvalue nl0 l0-exits)"
