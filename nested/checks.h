@@ -16,7 +16,8 @@ struct vmcs12;
 unsigned nested_check_controls_host(const struct vmcs12 *c, bool l1_long_mode);
 /* SDM 27.2.1.3 event injection (part of the control checks). */
 bool nested_check_event_injection(const struct vmcs12 *c);
-/* Guest state (SDM 27.3.1); on failure *qual is the exit qualification of exit 33. */
+/* Guest state (SDM 27.3.1); on failure *qual is the exit qualification of
+ * exit 33. */
 bool nested_check_guest(const struct vmcs12 *c, uint64_t *qual);
 
 #endif

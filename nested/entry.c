@@ -18,7 +18,8 @@
 
 static bool l2_uses_vpid(const struct vmcs12 *c)
 {
-	return ((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) & CPU_SECONDARY_CONTROLS) &&
+	return ((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) &
+		CPU_SECONDARY_CONTROLS) &&
 	       (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_VPID);
 }
 
@@ -28,7 +29,8 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	struct vmcs12 *c = n->vmcs12;
 	uint64_t qual;
 
-	/* SDM 27.1 (basic VM-entry checks) 3, 4: no current VMCS, or a shadow VMCS */
+	/* SDM 27.1 (basic VM-entry checks) 3, 4: no current VMCS, or a shadow
+	 * VMCS */
 	if (n->current_ptr == VMCS12_NONE || vmcs12_is_shadow(c)) {
 		nvmx_fail_invalid(v);
 		return EXIT_RESUME;
@@ -52,22 +54,26 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		return EXIT_RESUME;
 	}
 	if (!nested_link_pointer_ok(c, n->current_ptr)) {
-		log_info("nested: VM-entry check failed: VMCS link pointer 0x%lx",
-			 vmcs12_get(c, VMCS_LINK_POINTER));
-		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, 4); /* SDM 27.8 */
+		log_info(
+		    "nested: VM-entry check failed: VMCS link pointer 0x%lx",
+		    vmcs12_get(c, VMCS_LINK_POINTER));
+		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE,
+				    4); /* SDM 27.8 */
 		return EXIT_RESUME;
 	}
 	if (!vmcs02_enter(v))
 		return EXIT_STOP;
-	uint32_t bad = msrlist_load(vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
-				    (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT));
+	uint32_t bad =
+	    msrlist_load(vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
+			 (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT));
 
 	if (bad) {
 		vmcs01_current(v);
 		nested_entry_failed(v, EXIT_MSR_LOADING, bad);
 		return EXIT_RESUME;
 	}
-	/* hardware flushes VPID 0 at every entry; a new VPID12 is a new address space */
+	/* hardware flushes VPID 0 at every entry; a new VPID12 is a new address
+	 * space */
 	uint16_t vpid12 = (uint16_t)vmcs12_get(c, VPID);
 
 	if (!l2_uses_vpid(c) || vpid12 != n->last_vpid12)
@@ -78,7 +84,8 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	if (launch)
 		vmcs12_set_launched(c, true);
 	n->entries++;
-	/* vmcs12's event (if any) is in vmcs02; vmcs02's old IDT-vectoring info is stale */
+	/* vmcs12's event (if any) is in vmcs02; vmcs02's old IDT-vectoring info
+	 * is stale */
 	v->injected = true;
 	return EXIT_RESUME;
 }
@@ -105,9 +112,10 @@ void nested_hw_vmfail(struct vcpu *v, uint64_t rflags)
 
 	if (rflags & RFLAGS_ZF)
 		vmread_raw(VM_INSTRUCTION_ERROR, &err);
-	log_warn("nested: cpu%u: the CPU refused vmcs02 (%s, error %lu: %s) after the software checks passed",
-		 v->cpu, (rflags & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid", err,
-		 vmx_instruction_error_name((unsigned)err));
+	log_warn("nested: cpu%u: the CPU refused vmcs02 (%s, error %lu: %s) "
+		 "after the software checks passed",
+		 v->cpu, (rflags & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid",
+		 err, vmx_instruction_error_name((unsigned)err));
 	unwind(v);
 	if (!(rflags & RFLAGS_ZF))
 		vcpu_stop(v, "VMfailInvalid on vmcs02: L0 lost its VMCS");
@@ -120,7 +128,8 @@ void nested_hw_entry_failure(struct vcpu *v, uint32_t reason)
 {
 	uint64_t qual = vmcs_read(EXIT_QUALIFICATION);
 
-	log_warn("nested: cpu%u: the CPU failed the entry of vmcs02 with exit %u (qualification 0x%lx) after the software checks passed",
+	log_warn("nested: cpu%u: the CPU failed the entry of vmcs02 with exit "
+		 "%u (qualification 0x%lx) after the software checks passed",
 		 v->cpu, reason & 0xffff, qual);
 	unwind(v);
 	nested_entry_failed(v, reason & 0xffff, qual);

@@ -17,9 +17,10 @@
 #include "vmx/gmem.h"
 #include "vmx/vmx.h"
 
-#define EPT_ADDR 0x000ffffffffff000ull
-#define QUAL_ACCESS 7ull         /* bits 2:0: read, write, fetch (SDM Table 28-7) */
-#define QUAL_KEEP 0x1f80ull      /* 7, 8 (linear address valid/translation), 9-12 */
+#define EPT_ADDR    0x000ffffffffff000ull
+#define QUAL_ACCESS 7ull /* bits 2:0: read, write, fetch (SDM Table 28-7) */
+#define QUAL_KEEP   0x1f80ull /* 7, 8 (linear address valid/translation), 9-12 \
+			       */
 
 uint64_t ept02_root(struct vcpu *v)
 {
@@ -60,7 +61,8 @@ void ept02_drop(struct vcpu *v)
 		vmcs_write(EPT_POINTER, ept02_root(v) | 0x1e);
 }
 
-/* The 4 KiB leaf for gpa, tables allocated on the way; NULL if the pool is empty. */
+/* The 4 KiB leaf for gpa, tables allocated on the way; NULL if the pool is
+ * empty. */
 static uint64_t *leaf(struct vcpu *v, uint64_t gpa)
 {
 	uint64_t *t = phys_to_virt(ept02_root(v));
@@ -87,16 +89,17 @@ static bool read64(void *ctx, uint64_t gpa, uint64_t *value)
 	return gmem_read(gpa, value, sizeof(*value));
 }
 
-static void reflect(struct vcpu *v, uint32_t reason, uint64_t qual, uint64_t gpa)
+static void reflect(struct vcpu *v, uint32_t reason, uint64_t qual,
+		    uint64_t gpa)
 {
 	struct nested_exit_info e = {
-		.reason = reason,
-		.qualification = qual,
-		.idt_info = (uint32_t)vmcs_read(IDT_VECTORING_INFO),
-		.idt_error = (uint32_t)vmcs_read(IDT_VECTORING_ERROR_CODE),
-		.insn_len = (uint32_t)vmcs_read(VM_EXIT_INSTRUCTION_LEN),
-		.guest_linear = vmcs_read(GUEST_LINEAR_ADDRESS),
-		.guest_physical = gpa,
+	    .reason = reason,
+	    .qualification = qual,
+	    .idt_info = (uint32_t)vmcs_read(IDT_VECTORING_INFO),
+	    .idt_error = (uint32_t)vmcs_read(IDT_VECTORING_ERROR_CODE),
+	    .insn_len = (uint32_t)vmcs_read(VM_EXIT_INSTRUCTION_LEN),
+	    .guest_linear = vmcs_read(GUEST_LINEAR_ADDRESS),
+	    .guest_physical = gpa,
 	};
 
 	nested_vmexit(v, &e);
@@ -105,10 +108,10 @@ static void reflect(struct vcpu *v, uint32_t reason, uint64_t qual, uint64_t gpa
 static struct ept12_caps caps12(void)
 {
 	return (struct ept12_caps){
-		.exec_only = nested_caps.ept_vpid & 1,
-		.large_2m = nested_caps.ept_vpid & (1ull << 16),
-		.large_1g = nested_caps.ept_vpid & (1ull << 17),
-		.phys_bits = nested_phys_bits,
+	    .exec_only = nested_caps.ept_vpid & 1,
+	    .large_2m = nested_caps.ept_vpid & (1ull << 16),
+	    .large_1g = nested_caps.ept_vpid & (1ull << 17),
+	    .phys_bits = nested_phys_bits,
 	};
 }
 
@@ -119,12 +122,14 @@ bool nested_to_l1(struct vcpu *v, uint64_t gpa, uint64_t *l1)
 	struct ept12_result r;
 
 	if (!v->nested.guest_mode ||
-	    !((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) & CPU_SECONDARY_CONTROLS) ||
+	    !((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) &
+	      CPU_SECONDARY_CONTROLS) ||
 	    !(vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT)) {
 		*l1 = gpa;
 		return true;
 	}
-	ept12_walk(vmcs12_get(c, EPT_POINTER), gpa, EPT12_READ, &caps, read64, 0, &r);
+	ept12_walk(vmcs12_get(c, EPT_POINTER), gpa, EPT12_READ, &caps, read64,
+		   0, &r);
 	*l1 = r.l1_gpa;
 	return r.status == EPT12_OK;
 }
@@ -136,34 +141,43 @@ enum exit_action ept02_violation(struct vcpu *v)
 	struct ept12_caps caps = caps12();
 	struct ept12_result r;
 
-	ept12_walk(v->nested.ept02_eptp12, gpa, (unsigned)(qual & QUAL_ACCESS), &caps, read64, 0, &r);
+	ept12_walk(v->nested.ept02_eptp12, gpa, (unsigned)(qual & QUAL_ACCESS),
+		   &caps, read64, 0, &r);
 	if (r.status == EPT12_VIOLATION) {
-		/* bits 5:3: what EPT12 allows for the address (SDM Table 28-7) */
-		reflect(v, EXIT_EPT_VIOLATION, (qual & (QUAL_ACCESS | QUAL_KEEP)) | (r.perms << 3), gpa);
+		/* bits 5:3: what EPT12 allows for the address (SDM Table 28-7)
+		 */
+		reflect(v, EXIT_EPT_VIOLATION,
+			(qual & (QUAL_ACCESS | QUAL_KEEP)) | (r.perms << 3),
+			gpa);
 		return EXIT_RESUME;
 	}
 	if (r.status != EPT12_OK) {
-		/* tables outside L1's memory read as garbage on a CPU: a misconfiguration */
+		/* tables outside L1's memory read as garbage on a CPU: a
+		 * misconfiguration */
 		reflect(v, EXIT_EPT_MISCONFIG, 0, gpa);
 		return EXIT_RESUME;
 	}
 	uint64_t l1 = r.l1_gpa, hpa, flags;
 
 	if (!ept01_lookup(l1, &hpa, &flags) &&
-	    !(ept01_map_on_demand(&ept01, l1) && ept01_lookup(l1, &hpa, &flags))) {
-		log_err("nested: cpu%u: L2-physical 0x%lx is L1-physical 0x%lx, which EPT01 cannot map",
+	    !(ept01_map_on_demand(&ept01, l1) &&
+	      ept01_lookup(l1, &hpa, &flags))) {
+		log_err("nested: cpu%u: L2-physical 0x%lx is L1-physical "
+			"0x%lx, which EPT01 cannot map",
 			v->cpu, gpa, l1);
 		return EXIT_STOP;
 	}
 	unsigned perms = r.perms & (unsigned)(flags & EPT_RWX);
 
 	if ((qual & QUAL_ACCESS) & ~perms & EPT_W) {
-		/* EPT12 allows the write, EPT01 does not: L1 gave L2 its xAPIC page */
+		/* EPT12 allows the write, EPT01 does not: L1 gave L2 its xAPIC
+		 * page */
 		if ((l1 & ~0xfffull) == apic_page()) {
 			v->nested.l0_handled++;
 			return apic_mmio_write(v, l1);
 		}
-		log_err("nested: cpu%u: L2 writes L1-physical 0x%lx, which L1 may not write",
+		log_err("nested: cpu%u: L2 writes L1-physical 0x%lx, which L1 "
+			"may not write",
 			v->cpu, l1);
 		return EXIT_STOP;
 	}
@@ -173,7 +187,8 @@ enum exit_action ept02_violation(struct vcpu *v)
 		vcpu_stop(v, "no page left for EPT02");
 	*e = (hpa & EPT_ADDR) | perms | ((uint64_t)r.memtype << EPT_MT_SHIFT) |
 	     (r.ignore_pat ? EPT_IGNORE_PAT : 0);
-	/* a permission raised in place must not meet a stale combined translation */
+	/* a permission raised in place must not meet a stale combined
+	 * translation */
 	invept(INVEPT_SINGLE, v->nested.ept02_root | 0x1e);
 	v->nested.l0_handled++;
 	return EXIT_RESUME;

@@ -1,25 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "nested/ept12.h"
 
-#define EPT_PERM_MASK 0x7ull
-#define EPT_R 0x1ull
-#define EPT_W 0x2ull
-#define EPT_X 0x4ull
+#define EPT_PERM_MASK	  0x7ull
+#define EPT_R		  0x1ull
+#define EPT_W		  0x2ull
+#define EPT_X		  0x4ull
 #define EPT_MEMTYPE_SHIFT 3
-#define EPT_MEMTYPE_MASK 0x7ull
-#define EPT_IGNORE_PAT (1ull << 6)
-#define EPT_PS (1ull << 7)
+#define EPT_MEMTYPE_MASK  0x7ull
+#define EPT_IGNORE_PAT	  (1ull << 6)
+#define EPT_PS		  (1ull << 7)
 /* SDM 29.3.2: a PML4E reserves bits 7:3; a non-leaf PDPTE/PDE bits 6:3
  * (bit 7 is what makes it a leaf). */
-#define EPT_PML4E_RSVD 0xf8ull
+#define EPT_PML4E_RSVD	 0xf8ull
 #define EPT_NONLEAF_RSVD 0x78ull
 
 #define EPTP_MEMTYPE_MASK 0x7ull
-#define EPTP_MEMTYPE_UC 0
-#define EPTP_MEMTYPE_WB 6
-#define EPTP_WALK_SHIFT 3
-#define EPTP_WALK_MASK 0x7ull
-#define EPTP_WALK_4LEVEL 3 /* page-walk length minus one */
+#define EPTP_MEMTYPE_UC	  0
+#define EPTP_MEMTYPE_WB	  6
+#define EPTP_WALK_SHIFT	  3
+#define EPTP_WALK_MASK	  0x7ull
+#define EPTP_WALK_4LEVEL  3 /* page-walk length minus one */
 /* Bit 6 enables A/D flags, bit 7 supervisor shadow-stack control, 11:8 are
  * reserved: L0 offers neither feature, so all of 11:6 must be 0. */
 #define EPTP_RSVD_LOW 0xfc0ull
@@ -128,7 +128,7 @@ void ept12_walk(uint64_t eptp, uint64_t gpa, unsigned access,
 	bool leaf = false;
 
 	/* bits 63:48 of gpa feed no table index and no page offset */
-	*r = (struct ept12_result){ .perms = EPT_PERM_MASK };
+	*r = (struct ept12_result){.perms = EPT_PERM_MASK};
 
 	for (level = 4; level >= 1 && !leaf; level--) {
 		shift = PAGE_SHIFT + 9 * (level - 1);

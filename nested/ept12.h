@@ -28,10 +28,11 @@ typedef bool (*ept12_read64)(void *ctx, uint64_t gpa, uint64_t *value);
 
 /* The EPT features L0 advertises to L1 in IA32_VMX_EPT_VPID_CAP. */
 struct ept12_caps {
-	bool exec_only;     /* bit 0: execute-only translations */
-	bool large_2m;      /* bit 16: 2 MiB pages */
-	bool large_1g;      /* bit 17: 1 GiB pages */
-	unsigned phys_bits; /* MAXPHYADDR as L1 sees it (CPUID.80000008H:EAX[7:0]) */
+	bool exec_only; /* bit 0: execute-only translations */
+	bool large_2m;	/* bit 16: 2 MiB pages */
+	bool large_1g;	/* bit 17: 1 GiB pages */
+	unsigned
+	    phys_bits; /* MAXPHYADDR as L1 sees it (CPUID.80000008H:EAX[7:0]) */
 };
 
 /*
@@ -49,22 +50,23 @@ enum ept12_access { EPT12_READ = 1, EPT12_WRITE = 2, EPT12_FETCH = 4 };
 struct ept12_result {
 	enum {
 		EPT12_OK,
-		EPT12_VIOLATION,  /* reflect an EPT violation (exit 48) to L1 */
-		EPT12_MISCONFIG,  /* reflect an EPT misconfiguration (exit 49) */
-		EPT12_NO_MEMORY,  /* a table lies outside readable L1 memory */
+		EPT12_VIOLATION, /* reflect an EPT violation (exit 48) to L1 */
+		EPT12_MISCONFIG, /* reflect an EPT misconfiguration (exit 49) */
+		EPT12_NO_MEMORY, /* a table lies outside readable L1 memory */
 	} status;
-	uint64_t l1_gpa;    /* OK: the translation */
+	uint64_t l1_gpa; /* OK: the translation */
 	/*
 	 * R=1 W=2 X=4: the AND of the permission bits of every entry read
 	 * (0 when an entry is not present). For OK and VIOLATION this is what
 	 * goes into exit qualification bits 5:3.
 	 */
 	unsigned perms;
-	unsigned memtype;   /* OK: leaf bits 5:3 (0 UC, 1 WC, 4 WT, 5 WP, 6 WB) */
-	bool ignore_pat;    /* OK: leaf bit 6 */
+	unsigned memtype; /* OK: leaf bits 5:3 (0 UC, 1 WC, 4 WT, 5 WP, 6 WB) */
+	bool ignore_pat;  /* OK: leaf bit 6 */
 	uint64_t page_size; /* OK: 4 KiB, 2 MiB or 1 GiB */
-	unsigned level;     /* where the walk stopped: 4 = PML4E ... 1 = PTE */
-	uint64_t entry;     /* the entry where it stopped, for logs; 0 for NO_MEMORY */
+	unsigned level;	    /* where the walk stopped: 4 = PML4E ... 1 = PTE */
+	uint64_t
+	    entry; /* the entry where it stopped, for logs; 0 for NO_MEMORY */
 };
 
 /*

@@ -13,7 +13,8 @@ void nested_global_init(void)
 {
 	vcaps12_compute(&vmx_cfg.msrs, &nested_caps);
 	nested_phys_bits = ept01.phys_bits;
-	log_info("nested: L1 gets VMCS revision 0x%x, %u-bit physical addresses, VMCS fields up to index %u",
+	log_info("nested: L1 gets VMCS revision 0x%x, %u-bit physical "
+		 "addresses, VMCS fields up to index %u",
 		 (uint32_t)nested_caps.basic & 0x7fffffff, nested_phys_bits,
 		 vmcs12_max_index());
 	nested_shadow_init();

@@ -14,16 +14,17 @@
 #include "vmx/gmem.h"
 #include "vmx/vmx.h"
 
-#define RFLAGS_CF (1ull << 0)
-#define RFLAGS_ZF (1ull << 6)
+#define RFLAGS_CF	  (1ull << 0)
+#define RFLAGS_ZF	  (1ull << 6)
 #define RFLAGS_VMX_STATUS 0x8d5ull /* CF PF AF ZF SF OF */
-#define RFLAGS_VM (1ull << 17)
-#define CR0_PE 1ull
-#define CR4_VMXE (1ull << 13)
+#define RFLAGS_VM	  (1ull << 17)
+#define CR0_PE		  1ull
+#define CR4_VMXE	  (1ull << 13)
 
 static void set_status(struct vcpu *v, uint64_t flags)
 {
-	vmcs_write(GUEST_RFLAGS, (vmcs_read(GUEST_RFLAGS) & ~RFLAGS_VMX_STATUS) | flags);
+	vmcs_write(GUEST_RFLAGS,
+		   (vmcs_read(GUEST_RFLAGS) & ~RFLAGS_VMX_STATUS) | flags);
 	vcpu_skip_instruction(v);
 }
 
@@ -54,7 +55,8 @@ void nvmx_release_current(struct vcpu *v)
 	if (n->current_ptr == VMCS12_NONE)
 		return;
 	if (!gmem_write(n->current_ptr, n->vmcs12, sizeof(struct vmcs12)))
-		log_warn("nested: cpu%u: vmcs12 at 0x%lx is no longer writable memory; its contents are lost",
+		log_warn("nested: cpu%u: vmcs12 at 0x%lx is no longer writable "
+			 "memory; its contents are lost",
 			 v->cpu, n->current_ptr);
 	n->current_ptr = VMCS12_NONE;
 }
@@ -64,7 +66,8 @@ static bool read_pointer(struct vcpu *v, uint64_t *pa)
 {
 	struct vmx_operand op;
 
-	return nvmx_operand(v, 8, false, &op) && nvmx_read_operand(v, &op, pa, 8);
+	return nvmx_operand(v, 8, false, &op) &&
+	       nvmx_read_operand(v, &op, pa, 8);
 }
 
 /*
@@ -88,12 +91,14 @@ static enum exit_action emulate_vmxon(struct vcpu *v)
 		}
 		return EXIT_RESUME;
 	}
-	if (!(cr4 & CR4_VMXE) || !(cr0 & CR0_PE) || (vmcs_read(GUEST_RFLAGS) & RFLAGS_VM)) {
+	if (!(cr4 & CR4_VMXE) || !(cr0 & CR0_PE) ||
+	    (vmcs_read(GUEST_RFLAGS) & RFLAGS_VM)) {
 		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return EXIT_RESUME;
 	}
 	/* CR0/CR4 bits VMX operation fixes, as L1 set them (shadows) */
-	if (vcpu_cpl() > 0 || (cr0 & nested_caps.cr0_fixed0) != nested_caps.cr0_fixed0 ||
+	if (vcpu_cpl() > 0 ||
+	    (cr0 & nested_caps.cr0_fixed0) != nested_caps.cr0_fixed0 ||
 	    (cr0 & ~nested_caps.cr0_fixed1 & 0xffffffffull) ||
 	    (cr4 & nested_caps.cr4_fixed0) != nested_caps.cr4_fixed0 ||
 	    (cr4 & ~nested_caps.cr4_fixed1 & 0xffffffffull)) {
@@ -111,7 +116,8 @@ static enum exit_action emulate_vmxon(struct vcpu *v)
 		uint64_t cache = page_alloc(), vmcs02 = page_alloc();
 
 		if (!cache || !vmcs02) {
-			log_err("nested: cpu%u: no pages left for VMXON", v->cpu);
+			log_err("nested: cpu%u: no pages left for VMXON",
+				v->cpu);
 			return EXIT_STOP;
 		}
 		n->vmcs12 = phys_to_virt(cache);
@@ -158,15 +164,17 @@ static enum exit_action emulate_vmclear(struct vcpu *v)
 	} else {
 		uint32_t clear = VMCS12_LAUNCH_CLEAR;
 
-		/* a region in no memory: the CPU's write would go nowhere too */
-		gmem_write(pa + __builtin_offsetof(struct vmcs12, launch_state), &clear,
-			   sizeof(clear));
+		/* a region in no memory: the CPU's write would go nowhere too
+		 */
+		gmem_write(pa + __builtin_offsetof(struct vmcs12, launch_state),
+			   &clear, sizeof(clear));
 	}
 	nvmx_succeed(v);
 	return EXIT_RESUME;
 }
 
-/* SDM 31.3 "VMPTRLD": L0 reads the region once; L1's later stores to it are not seen. */
+/* SDM 31.3 "VMPTRLD": L0 reads the region once; L1's later stores to it are not
+ * seen. */
 static enum exit_action emulate_vmptrld(struct vcpu *v)
 {
 	struct nested *n = &v->nested;
@@ -184,10 +192,12 @@ static enum exit_action emulate_vmptrld(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	bool readable = gmem_read(pa, &rev, sizeof(rev));
-	/* bit 31 (shadow VMCS) is allowed only where VMCS shadowing is offered */
+	/* bit 31 (shadow VMCS) is allowed only where VMCS shadowing is offered
+	 */
 	bool shadow_ok = (nested_caps.procbased2 >> 32) & SEC_SHADOW_VMCS;
 
-	if (!readable || (rev & 0x7fffffff) != (uint32_t)(nested_caps.basic & 0x7fffffff) ||
+	if (!readable ||
+	    (rev & 0x7fffffff) != (uint32_t)(nested_caps.basic & 0x7fffffff) ||
 	    ((rev >> 31) && !shadow_ok)) {
 		nvmx_fail(v, 11);
 		return EXIT_RESUME;
@@ -198,6 +208,7 @@ static enum exit_action emulate_vmptrld(struct vcpu *v)
 			nvmx_fail(v, 9);
 			return EXIT_RESUME;
 		}
+		vmcs12_sanitize(n->vmcs12);
 		n->current_ptr = pa;
 	}
 	nvmx_succeed(v);
@@ -251,7 +262,8 @@ static enum exit_action dispatch(struct vcpu *v, unsigned reason)
 enum exit_action nested_vmx_instruction(struct vcpu *v)
 {
 	unsigned reason = (unsigned)vmcs_read(VM_EXIT_REASON) & 0xffff;
-	bool compat = (vmcs_read(GUEST_IA32_EFER) & (1ull << 10)) && !nvmx_long_mode();
+	bool compat =
+	    (vmcs_read(GUEST_IA32_EFER) & (1ull << 10)) && !nvmx_long_mode();
 
 	if (reason == EXIT_VMXON)
 		return emulate_vmxon(v);

@@ -29,7 +29,8 @@ void nvmx_fail_invalid(struct vcpu *v);
  * CPU would (segment, canonical form, paging permissions at L1's CPL).
  * On a fault the exception is queued for L1 and false returned.
  */
-bool nvmx_operand(struct vcpu *v, unsigned size, bool write, struct vmx_operand *op);
+bool nvmx_operand(struct vcpu *v, unsigned size, bool write,
+		  struct vmx_operand *op);
 bool nvmx_read_operand(struct vcpu *v, const struct vmx_operand *op, void *buf,
 		       unsigned n);
 bool nvmx_write_operand(struct vcpu *v, const struct vmx_operand *op,
@@ -43,11 +44,13 @@ void nvmx_release_current(struct vcpu *v);
 /* Hardware VMCS shadowing for L1 (nested/shadow.c). */
 void nested_shadow_init(void);
 void nested_shadow_pull(struct vcpu *v); /* shadow VMCS -> cache */
-void nested_shadow_push(struct vcpu *v); /* cache -> shadow VMCS, link in vmcs01 */
+void nested_shadow_push(
+    struct vcpu *v); /* cache -> shadow VMCS, link in vmcs01 */
 void nested_shadow_enable(struct vcpu *v, bool on);
 
 /* VMCS shadowing offered to L1 (nested/shadow12.c). */
-bool nested_shadow12_access(struct vcpu *v, unsigned reason); /* true: done by L0 */
+bool nested_shadow12_access(struct vcpu *v,
+			    unsigned reason); /* true: done by L0 */
 bool nested_link_pointer_ok(const struct vmcs12 *c, uint64_t current_ptr);
 
 /* VMLAUNCH/VMRESUME (nested/entry.c). */
@@ -76,7 +79,8 @@ enum exit_action ept02_violation(struct vcpu *v);
 struct nested_exit_info {
 	uint32_t reason;
 	uint64_t qualification;
-	uint32_t intr_info, intr_error, idt_info, idt_error, insn_len, insn_info;
+	uint32_t intr_info, intr_error, idt_info, idt_error, insn_len,
+	    insn_info;
 	uint64_t guest_linear, guest_physical;
 };
 void nested_vmexit(struct vcpu *v, const struct nested_exit_info *e);
@@ -87,6 +91,7 @@ void nested_reflect(struct vcpu *v);
  * reason 33 or 34 with bit 31; vmcs01 must be current, vmcs12's guest state
  * is left as it is.
  */
-void nested_entry_failed(struct vcpu *v, uint32_t reason, uint64_t qualification);
+void nested_entry_failed(struct vcpu *v, uint32_t reason,
+			 uint64_t qualification);
 
 #endif

@@ -9,12 +9,12 @@
 #include "nested/internal.h"
 #include "vmx/vmx.h"
 
-#define EPT_CAP_INVEPT (1ull << 20)
+#define EPT_CAP_INVEPT	      (1ull << 20)
 #define EPT_CAP_INVEPT_SINGLE (1ull << 25)
-#define EPT_CAP_INVEPT_ALL (1ull << 26)
-#define VPID_CAP_INVVPID (1ull << 32)
-#define VPID_CAP_TYPE0 40 /* bits 40..43: types 0..3 */
-#define ERR_INV_OPERAND 28
+#define EPT_CAP_INVEPT_ALL    (1ull << 26)
+#define VPID_CAP_INVVPID      (1ull << 32)
+#define VPID_CAP_TYPE0	      40 /* bits 40..43: types 0..3 */
+#define ERR_INV_OPERAND	      28
 
 /* Type in reg2 (32 bits outside 64-bit mode), descriptor in memory. */
 static bool operands(struct vcpu *v, uint64_t *type, uint64_t desc[2])
@@ -25,7 +25,8 @@ static bool operands(struct vcpu *v, uint64_t *type, uint64_t desc[2])
 	*type = vcpu_read_gpr(v, operand_reg2(info));
 	if (!nvmx_long_mode())
 		*type = (uint32_t)*type;
-	return nvmx_operand(v, 16, false, &op) && nvmx_read_operand(v, &op, desc, 16);
+	return nvmx_operand(v, 16, false, &op) &&
+	       nvmx_read_operand(v, &op, desc, 16);
 }
 
 static bool not_offered(uint64_t cap_bit, uint32_t sec_bit)
@@ -45,16 +46,19 @@ enum exit_action nvmx_invept(struct vcpu *v)
 	}
 	if (!operands(v, &type, desc))
 		return EXIT_RESUME;
-	bool single = type == INVEPT_SINGLE && (nested_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE);
-	bool all = type == INVEPT_ALL && (nested_caps.ept_vpid & EPT_CAP_INVEPT_ALL);
+	bool single = type == INVEPT_SINGLE &&
+		      (nested_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE);
+	bool all =
+	    type == INVEPT_ALL && (nested_caps.ept_vpid & EPT_CAP_INVEPT_ALL);
 	struct ept12_caps caps = {
-		.exec_only = nested_caps.ept_vpid & 1,
-		.large_2m = nested_caps.ept_vpid & (1ull << 16),
-		.large_1g = nested_caps.ept_vpid & (1ull << 17),
-		.phys_bits = nested_phys_bits,
+	    .exec_only = nested_caps.ept_vpid & 1,
+	    .large_2m = nested_caps.ept_vpid & (1ull << 16),
+	    .large_1g = nested_caps.ept_vpid & (1ull << 17),
+	    .phys_bits = nested_phys_bits,
 	};
 
-	if ((!single && !all) || (single && !ept12_eptp_valid(desc[0], &caps))) {
+	if ((!single && !all) ||
+	    (single && !ept12_eptp_valid(desc[0], &caps))) {
 		nvmx_fail(v, ERR_INV_OPERAND);
 		return EXIT_RESUME;
 	}
@@ -80,8 +84,10 @@ enum exit_action nvmx_invvpid(struct vcpu *v)
 		return EXIT_RESUME;
 	uint16_t vpid = (uint16_t)desc[0];
 
-	/* SDM 31.3 INVVPID: unsupported type, reserved bits 63:16, VPID 0, non-canonical address */
-	if (type > 3 || !(nested_caps.ept_vpid & (1ull << (VPID_CAP_TYPE0 + type))) ||
+	/* SDM 31.3 INVVPID: unsupported type, reserved bits 63:16, VPID 0,
+	 * non-canonical address */
+	if (type > 3 ||
+	    !(nested_caps.ept_vpid & (1ull << (VPID_CAP_TYPE0 + type))) ||
 	    (desc[0] >> 16) || (type != 2 && vpid == 0) ||
 	    (type == 0 && !canonical(desc[1]))) {
 		nvmx_fail(v, ERR_INV_OPERAND);

@@ -13,11 +13,11 @@
 #include "vmx/segment.h"
 #include "vmx/vmx.h"
 
-#define EFER_LMA (1ull << 10)
+#define EFER_LMA  (1ull << 10)
 #define RFLAGS_VM (1ull << 17)
 #define RFLAGS_AC (1ull << 18)
-#define CR0_PE 1ull
-#define PAGE 4096ull
+#define CR0_PE	  1ull
+#define PAGE	  4096ull
 
 bool nvmx_long_mode(void)
 {
@@ -33,7 +33,8 @@ static void read_seg(struct seg *s, unsigned i)
 	s->ar = (uint32_t)vmcs_read(GUEST_ES_AR_BYTES + 2 * i);
 }
 
-bool nvmx_operand(struct vcpu *v, unsigned size, bool write, struct vmx_operand *op)
+bool nvmx_operand(struct vcpu *v, unsigned size, bool write,
+		  struct vmx_operand *op)
 {
 	struct operand_ctx c;
 
@@ -43,11 +44,11 @@ bool nvmx_operand(struct vcpu *v, unsigned size, bool write, struct vmx_operand 
 		read_seg(&c.seg[i], i);
 	c.long_mode = nvmx_long_mode();
 	c.cs_db = c.seg[1].ar & AR_DB;
-	c.real_or_v86 = !(vcpu_cr0() & CR0_PE) ||
-			(vmcs_read(GUEST_RFLAGS) & RFLAGS_VM);
-	enum operand_fault f = operand_decode(&c, (uint32_t)vmcs_read(VMX_INSTRUCTION_INFO),
-					      vmcs_read(EXIT_QUALIFICATION), size,
-					      write, op);
+	c.real_or_v86 =
+	    !(vcpu_cr0() & CR0_PE) || (vmcs_read(GUEST_RFLAGS) & RFLAGS_VM);
+	enum operand_fault f =
+	    operand_decode(&c, (uint32_t)vmcs_read(VMX_INSTRUCTION_INFO),
+			   vmcs_read(EXIT_QUALIFICATION), size, write, op);
 
 	if (f == OPERAND_OK)
 		return true;
@@ -68,28 +69,33 @@ static bool read64(void *ctx, uint64_t gpa, uint64_t *value)
  */
 static bool translate(struct vcpu *v, uint64_t gla, bool write, uint64_t *gpa)
 {
-	struct gwalk_regs r = { vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3),
-				vmcs_read(GUEST_CR4), vmcs_read(GUEST_IA32_EFER) };
-	unsigned access = (write ? GWALK_WRITE : 0) | (vcpu_cpl() == 3 ? GWALK_USER : 0) |
-			  ((vmcs_read(GUEST_RFLAGS) & RFLAGS_AC) ? GWALK_AC : 0);
+	struct gwalk_regs r = {vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3),
+			       vmcs_read(GUEST_CR4),
+			       vmcs_read(GUEST_IA32_EFER)};
+	unsigned access =
+	    (write ? GWALK_WRITE : 0) | (vcpu_cpl() == 3 ? GWALK_USER : 0) |
+	    ((vmcs_read(GUEST_RFLAGS) & RFLAGS_AC) ? GWALK_AC : 0);
 	uint32_t pfec = 0;
 
-	enum gwalk_result res = gwalk_translate_access(&r, gla, access, read64, 0,
-						       gpa, &pfec);
+	enum gwalk_result res =
+	    gwalk_translate_access(&r, gla, access, read64, 0, gpa, &pfec);
 
 	if (res == GWALK_OK)
 		return true;
-	if (res == GWALK_NOT_PRESENT || res == GWALK_RESERVED || res == GWALK_PROTECTION) {
+	if (res == GWALK_NOT_PRESENT || res == GWALK_RESERVED ||
+	    res == GWALK_PROTECTION) {
 		write_cr2(gla);
 		vcpu_inject_exception(v, 14, true, pfec);
 		return false;
 	}
-	/* paging structures outside memory: the CPU would read garbage; L1 gets #GP */
+	/* paging structures outside memory: the CPU would read garbage; L1 gets
+	 * #GP */
 	vcpu_inject_exception(v, VEC_GP, true, 0);
 	return false;
 }
 
-static bool access(struct vcpu *v, uint64_t gla, uint8_t *buf, unsigned n, bool write)
+static bool access(struct vcpu *v, uint64_t gla, uint8_t *buf, unsigned n,
+		   bool write)
 {
 	uint64_t gpa[2];
 	unsigned first = n;
@@ -99,7 +105,8 @@ static bool access(struct vcpu *v, uint64_t gla, uint8_t *buf, unsigned n, bool 
 		gla = (uint32_t)gla;
 	if ((gla & (PAGE - 1)) + n > PAGE)
 		first = (unsigned)(PAGE - (gla & (PAGE - 1)));
-	/* both pages are checked before anything is written (no partial store) */
+	/* both pages are checked before anything is written (no partial store)
+	 */
 	if (!translate(v, gla, write, &gpa[0]))
 		return false;
 	if (first < n) {
@@ -108,12 +115,14 @@ static bool access(struct vcpu *v, uint64_t gla, uint8_t *buf, unsigned n, bool 
 		if (!translate(v, wide ? next : (uint32_t)next, write, &gpa[1]))
 			return false;
 	}
-	bool ok = write ? gmem_write(gpa[0], buf, first) : gmem_read(gpa[0], buf, first);
+	bool ok = write ? gmem_write(gpa[0], buf, first)
+			: gmem_read(gpa[0], buf, first);
 
 	if (ok && first < n)
 		ok = write ? gmem_write(gpa[1], buf + first, n - first)
 			   : gmem_read(gpa[1], buf + first, n - first);
-	if (!ok) /* not memory: what the CPU reads there is undefined; L1 gets #GP */
+	if (!ok) /* not memory: what the CPU reads there is undefined; L1 gets
+		    #GP */
 		vcpu_inject_exception(v, VEC_GP, true, 0);
 	return ok;
 }

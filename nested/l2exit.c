@@ -25,8 +25,8 @@ static void load_ctls(const struct vmcs12 *c, struct reflect_ctls *r)
 	r->pin = (uint32_t)vmcs12_get(c, PIN_BASED_VM_EXEC_CONTROL);
 	r->proc = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
 	r->proc2 = (r->proc & CPU_SECONDARY_CONTROLS)
-			   ? (uint32_t)vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL)
-			   : 0;
+		       ? (uint32_t)vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL)
+		       : 0;
 	r->exception_bitmap = (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP);
 	r->pf_mask = (uint32_t)vmcs12_get(c, PAGE_FAULT_ERROR_CODE_MASK);
 	r->pf_match = (uint32_t)vmcs12_get(c, PAGE_FAULT_ERROR_CODE_MATCH);
@@ -46,16 +46,17 @@ static enum reflect_verdict decide(struct vcpu *v, unsigned reason)
 {
 	struct reflect_ctls ctls;
 	struct reflect_exit e = {
-		.reason = reason,
-		.qualification = vmcs_read(EXIT_QUALIFICATION),
-		.intr_info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO),
-		.intr_error = (uint32_t)vmcs_read(VM_EXIT_INTR_ERROR_CODE),
-		.rcx = v->regs.rcx,
+	    .reason = reason,
+	    .qualification = vmcs_read(EXIT_QUALIFICATION),
+	    .intr_info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO),
+	    .intr_error = (uint32_t)vmcs_read(VM_EXIT_INTR_ERROR_CODE),
+	    .rcx = v->regs.rcx,
 	};
 
 	load_ctls(v->nested.vmcs12, &ctls);
 	if (reason == EXIT_CR_ACCESS)
-		e.cr_source_value = vcpu_read_gpr(v, (e.qualification >> 8) & 15);
+		e.cr_source_value =
+		    vcpu_read_gpr(v, (e.qualification >> 8) & 15);
 	return reflect_decide(&ctls, &e, read_l1, 0);
 }
 
@@ -68,7 +69,8 @@ static enum exit_action nmi(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
-/* A CR write reaches L0 only for VMX's fixed bits: #GP in L2, as the CPU would. */
+/* A CR write reaches L0 only for VMX's fixed bits: #GP in L2, as the CPU would.
+ */
 static enum exit_action cr_fixed_bits(struct vcpu *v)
 {
 	vcpu_inject_exception(v, VEC_GP, true, 0);
@@ -79,10 +81,13 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 {
 	uint32_t info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO);
 	const struct vmcs12 *c = v->nested.vmcs12;
-	bool ept12 = ((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) & CPU_SECONDARY_CONTROLS) &&
-		     (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT);
+	bool ept12 =
+	    ((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) &
+	     CPU_SECONDARY_CONTROLS) &&
+	    (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT);
 
-	if (reason == EXIT_EXCEPTION_NMI && (info & INTR_TYPE_MASK) == INTR_TYPE_NMI)
+	if (reason == EXIT_EXCEPTION_NMI &&
+	    (info & INTR_TYPE_MASK) == INTR_TYPE_NMI)
 		return nmi(v);
 	if (reason == EXIT_EPT_VIOLATION && ept12)
 		return ept02_violation(v);
@@ -103,9 +108,11 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 	}
 	v->nested.l0_handled++;
 	switch (reason) {
-	case EXIT_EXCEPTION_NMI: /* #AC L0 intercepts and L1 does not: L2's own */
-		vcpu_inject_exception(v, info & 0xff, info & INTR_INFO_DELIVER_CODE,
-				      (uint32_t)vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+	case EXIT_EXCEPTION_NMI: /* #AC L0 intercepts and L1 does not: L2's own
+				  */
+		vcpu_inject_exception(
+		    v, info & 0xff, info & INTR_INFO_DELIVER_CODE,
+		    (uint32_t)vmcs_read(VM_EXIT_INTR_ERROR_CODE));
 		return EXIT_RESUME;
 	case EXIT_NMI_WINDOW: /* L0's own window for an NMI owed to L2 */
 		return EXIT_RESUME;
@@ -118,7 +125,8 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 	case EXIT_XSETBV:
 		return exit_xsetbv(v);
 	default:
-		log_err("nested: cpu%u: L2 exit %u (%s) is neither L1's nor handled by L0",
+		log_err("nested: cpu%u: L2 exit %u (%s) is neither L1's nor "
+			"handled by L0",
 			v->cpu, reason, exit_reason_name(reason));
 		return EXIT_STOP;
 	}
@@ -133,9 +141,11 @@ void nested_prepare_entry(struct vcpu *v)
 {
 	const struct vmcs12 *c = v->nested.vmcs12;
 
-	if (v->nested.guest_mode && __atomic_load_n(&v->init_pending, __ATOMIC_ACQUIRE)) {
-		/* INIT in VMX non-root operation is an exit (SDM 26.2), then blocked in root */
-		struct nested_exit_info init = { .reason = EXIT_INIT };
+	if (v->nested.guest_mode &&
+	    __atomic_load_n(&v->init_pending, __ATOMIC_ACQUIRE)) {
+		/* INIT in VMX non-root operation is an exit (SDM 26.2), then
+		 * blocked in root */
+		struct nested_exit_info init = {.reason = EXIT_INIT};
 
 		__atomic_store_n(&v->init_pending, 0, __ATOMIC_RELEASE);
 		nested_vmexit(v, &init);
@@ -145,13 +155,14 @@ void nested_prepare_entry(struct vcpu *v)
 	    !(vmcs12_get(c, PIN_BASED_VM_EXEC_CONTROL) & PIN_NMI_EXITING))
 		return;
 	struct nested_exit_info e = {
-		.reason = EXIT_EXCEPTION_NMI,
-		.intr_info = INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI,
-		.idt_info = (uint32_t)vmcs_read(IDT_VECTORING_INFO),
-		.idt_error = (uint32_t)vmcs_read(IDT_VECTORING_ERROR_CODE),
+	    .reason = EXIT_EXCEPTION_NMI,
+	    .intr_info = INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI,
+	    .idt_info = (uint32_t)vmcs_read(IDT_VECTORING_INFO),
+	    .idt_error = (uint32_t)vmcs_read(IDT_VECTORING_ERROR_CODE),
 	};
 
-	/* only if the exit that brought us here did not deliver something else */
+	/* only if the exit that brought us here did not deliver something else
+	 */
 	if (v->injected)
 		e.idt_info = 0;
 	__atomic_sub_fetch(&v->nmis_pending, 1, __ATOMIC_RELAXED);

@@ -14,15 +14,15 @@
 #include "vmx/msr.h"
 #include "vmx/vmx.h"
 
-#define MSR_SYSENTER_CS 0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
+#define MSR_SYSENTER_CS	    0x174
+#define MSR_SYSENTER_ESP    0x175
+#define MSR_SYSENTER_EIP    0x176
 #define MSR_SMM_MONITOR_CTL 0x9b
-#define MSR_SMBASE 0x9e
-#define MSR_DEBUGCTL 0x1d9
-#define MSR_PAT 0x277
-#define MSR_LIST_MAX 512 /* IA32_VMX_MISC bits 27:25 = 0 as offered to L1 */
-#define EFER_RESERVED (~0xd01ull)
+#define MSR_SMBASE	    0x9e
+#define MSR_DEBUGCTL	    0x1d9
+#define MSR_PAT		    0x277
+#define MSR_LIST_MAX	    512 /* IA32_VMX_MISC bits 27:25 = 0 as offered to L1 */
+#define EFER_RESERVED	    (~0xd01ull)
 
 struct msr_entry {
 	uint32_t index, reserved;
@@ -38,7 +38,8 @@ static bool x2apic(uint32_t msr)
 static bool l0_owns(uint32_t msr)
 {
 	return msr == MSR_IA32_FEATURE_CONTROL ||
-	       (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_PROCBASED_CTLS3);
+	       (msr >= MSR_IA32_VMX_BASIC &&
+		msr <= MSR_IA32_VMX_PROCBASED_CTLS3);
 }
 
 static bool valid_pat(uint64_t pat)
@@ -67,7 +68,8 @@ static bool load_one(const struct msr_entry *e)
 	case MSR_SYSENTER_EIP:
 		if (!canonical(e->data))
 			return false;
-		vmcs_write(e->index == MSR_SYSENTER_ESP ? GUEST_SYSENTER_ESP : GUEST_SYSENTER_EIP,
+		vmcs_write(e->index == MSR_SYSENTER_ESP ? GUEST_SYSENTER_ESP
+							: GUEST_SYSENTER_EIP,
 			   e->data);
 		return true;
 	case MSR_DEBUGCTL:
@@ -93,9 +95,11 @@ uint32_t msrlist_load(uint64_t gpa, uint32_t count)
 	for (uint32_t i = 0; i < count; i++) {
 		struct msr_entry e;
 
-		if (i >= MSR_LIST_MAX || !gmem_read(gpa + 16ull * i, &e, sizeof(e)) ||
-		    e.reserved || e.index == MSR_IA32_FS_BASE || e.index == MSR_IA32_GS_BASE ||
-		    x2apic(e.index) || e.index == MSR_SMM_MONITOR_CTL || !load_one(&e))
+		if (i >= MSR_LIST_MAX ||
+		    !gmem_read(gpa + 16ull * i, &e, sizeof(e)) || e.reserved ||
+		    e.index == MSR_IA32_FS_BASE ||
+		    e.index == MSR_IA32_GS_BASE || x2apic(e.index) ||
+		    e.index == MSR_SMM_MONITOR_CTL || !load_one(&e))
 			return i + 1;
 	}
 	return 0;
@@ -107,8 +111,9 @@ uint32_t msrlist_store(uint64_t gpa, uint32_t count)
 		struct msr_entry e;
 		uint64_t value;
 
-		if (i >= MSR_LIST_MAX || !gmem_read(gpa + 16ull * i, &e, sizeof(e)) ||
-		    e.reserved || x2apic(e.index) || e.index == MSR_SMBASE)
+		if (i >= MSR_LIST_MAX ||
+		    !gmem_read(gpa + 16ull * i, &e, sizeof(e)) || e.reserved ||
+		    x2apic(e.index) || e.index == MSR_SMBASE)
 			return i + 1;
 		switch (e.index) {
 		case MSR_SYSENTER_CS:

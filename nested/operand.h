@@ -23,14 +23,14 @@
  * operand rather than memory, segment (enum operand_sreg), index and base
  * registers with their "invalid" flags.
  */
-#define OPERAND_INFO_SCALE(i) ((i) & 3u)
+#define OPERAND_INFO_SCALE(i) ((i)&3u)
 #define OPERAND_INFO_ASIZE(i) (((i) >> 7) & 7u)
-#define OPERAND_INFO_REG (1u << 10)
-#define OPERAND_INFO_SEG(i) (((i) >> 15) & 7u)
+#define OPERAND_INFO_REG      (1u << 10)
+#define OPERAND_INFO_SEG(i)   (((i) >> 15) & 7u)
 #define OPERAND_INFO_INDEX(i) (((i) >> 18) & 15u)
 #define OPERAND_INFO_NO_INDEX (1u << 22)
-#define OPERAND_INFO_BASE(i) (((i) >> 23) & 15u)
-#define OPERAND_INFO_NO_BASE (1u << 27)
+#define OPERAND_INFO_BASE(i)  (((i) >> 23) & 15u)
+#define OPERAND_INFO_NO_BASE  (1u << 27)
 
 /* Segment registers, in the order the instruction information numbers them. */
 enum operand_sreg {

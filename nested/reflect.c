@@ -5,13 +5,13 @@
 #include "vmx/controls.h"
 
 /* SDM Vol. 3C 28.2.1, exit qualification for control-register accesses */
-#define RF_CRQ_CR(q) ((unsigned)((q) & 0xf))
-#define RF_CRQ_TYPE(q) ((unsigned)(((q) >> 4) & 3))
+#define RF_CRQ_CR(q)	      ((unsigned)((q)&0xf))
+#define RF_CRQ_TYPE(q)	      ((unsigned)(((q) >> 4) & 3))
 #define RF_CRQ_LMSW_SOURCE(q) ((uint64_t)(((q) >> 16) & 0xffff))
-#define RF_CR_TYPE_MOV_TO 0
-#define RF_CR_TYPE_MOV_FROM 1
-#define RF_CR_TYPE_CLTS 2
-#define RF_CR_TYPE_LMSW 3
+#define RF_CR_TYPE_MOV_TO     0
+#define RF_CR_TYPE_MOV_FROM   1
+#define RF_CR_TYPE_CLTS	      2
+#define RF_CR_TYPE_LMSW	      3
 
 #define RF_CR0_PE (1ull << 0)
 #define RF_CR0_TS (1ull << 3)
@@ -19,16 +19,16 @@
 #define RF_CR0_LMSW_BITS 0xfull
 
 /* SDM Vol. 3C 28.2.1, exit qualification for I/O instructions */
-#define RF_IOQ_SIZE(q) ((unsigned)((q) & 7) + 1)
+#define RF_IOQ_SIZE(q) ((unsigned)((q)&7) + 1)
 #define RF_IOQ_PORT(q) ((uint32_t)(((q) >> 16) & 0xffff))
 
-#define RF_VEC_PF 14
-#define RF_INTR_VECTOR(info) ((info) & 0xffu)
+#define RF_VEC_PF	     14
+#define RF_INTR_VECTOR(info) ((info)&0xffu)
 
 /* SDM 25.6.9: the MSR bitmap's quarters and the MSR ranges they cover */
-#define RF_MSR_LOW_LAST 0x1fffu
-#define RF_MSR_HIGH_FIRST 0xc0000000u
-#define RF_MSR_BITMAP_HIGH 1024
+#define RF_MSR_LOW_LAST	    0x1fffu
+#define RF_MSR_HIGH_FIRST   0xc0000000u
+#define RF_MSR_BITMAP_HIGH  1024
 #define RF_MSR_BITMAP_WRITE 2048
 
 /* SDM 25.6.4: bitmap A covers ports 0..0x7fff, B 0x8000..0xffff */
@@ -61,10 +61,10 @@ static bool io_wanted(const struct reflect_ctls *c, uint64_t q,
 	if (last > 0xffff)
 		return true;
 	for (p = port; p <= last; p++) {
-		bool set = p < RF_IO_PORTS_PER_BITMAP ?
-			bitmap_bit(read, ctx, c->io_bitmap_a, p) :
-			bitmap_bit(read, ctx, c->io_bitmap_b,
-				   p - RF_IO_PORTS_PER_BITMAP);
+		bool set = p < RF_IO_PORTS_PER_BITMAP
+			       ? bitmap_bit(read, ctx, c->io_bitmap_a, p)
+			       : bitmap_bit(read, ctx, c->io_bitmap_b,
+					    p - RF_IO_PORTS_PER_BITMAP);
 
 		if (set)
 			return true;
@@ -172,8 +172,8 @@ static bool cr_wanted(const struct reflect_ctls *c,
 	}
 }
 
-static bool l1_wants(const struct reflect_ctls *c,
-		     const struct reflect_exit *e, reflect_read read, void *ctx)
+static bool l1_wants(const struct reflect_ctls *c, const struct reflect_exit *e,
+		     reflect_read read, void *ctx)
 {
 	/* SDM 25.6.2: with "activate secondary controls" clear, the CPU
 	 * acts as if every secondary control were 0 */

@@ -90,10 +90,10 @@ struct reflect_ctls {
 
 /* What the exit says (vmcs02's exit-information fields). */
 struct reflect_exit {
-	uint32_t reason;         /* only the basic reason, bits 15:0, counts */
+	uint32_t reason; /* only the basic reason, bits 15:0, counts */
 	uint64_t qualification;
 	uint32_t intr_info, intr_error; /* exception/NMI exits */
-	uint64_t rcx;            /* RDMSR/WRMSR: the MSR is ECX */
+	uint64_t rcx;			/* RDMSR/WRMSR: the MSR is ECX */
 	/* MOV to CR: the value written, fetched by the caller from the
 	 * register the qualification names (bits 11:8) */
 	uint64_t cr_source_value;

@@ -21,11 +21,12 @@
 struct shadow_field {
 	enum vmcs_field f;
 	bool ro;
+	uint16_t slot;
 };
 
 static const struct shadow_field fields[] = {
-#define SHADOW_FIELD_RO(name) { name, true },
-#define SHADOW_FIELD_RW(name) { name, false },
+#define SHADOW_FIELD_RO(name) {name, true, VMCS12_SLOT_##name},
+#define SHADOW_FIELD_RW(name) {name, false, VMCS12_SLOT_##name},
 #include "nested/shadow_fields.def"
 #undef SHADOW_FIELD_RO
 #undef SHADOW_FIELD_RW
@@ -34,14 +35,15 @@ static const struct shadow_field fields[] = {
 
 static uint64_t vmread_bitmap_pa, vmwrite_bitmap_pa;
 static bool usable;
-/* Read-only fields in the shadow need VMWRITE to any field from L0 (App. A.6). */
+/* Read-only fields in the shadow need VMWRITE to any field from L0 (App. A.6).
+ */
 static bool ro_too;
 
 static void let_through(uint8_t *bitmap, enum vmcs_field f)
 {
 	unsigned bit = (unsigned)f & 0x7fff;
 
-	bitmap[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+	bitmap[bit / 8] &= (uint8_t) ~(1u << (bit % 8));
 }
 
 void nested_shadow_init(void)
@@ -49,14 +51,16 @@ void nested_shadow_init(void)
 	uint32_t sec_may1 = (uint32_t)(vmx_cfg.msrs.procbased2 >> 32);
 
 	if (!(sec_may1 & SEC_SHADOW_VMCS)) {
-		log_info("nested: the CPU has no VMCS shadowing: every VMREAD/VMWRITE of L1 exits");
+		log_info("nested: the CPU has no VMCS shadowing: every "
+			 "VMREAD/VMWRITE of L1 exits");
 		return;
 	}
 	vmread_bitmap_pa = page_alloc();
 	vmwrite_bitmap_pa = page_alloc();
 	if (!vmread_bitmap_pa || !vmwrite_bitmap_pa)
 		return;
-	uint8_t *rd = phys_to_virt(vmread_bitmap_pa), *wr = phys_to_virt(vmwrite_bitmap_pa);
+	uint8_t *rd = phys_to_virt(vmread_bitmap_pa),
+		*wr = phys_to_virt(vmwrite_bitmap_pa);
 
 	ro_too = vmx_cfg.msrs.misc & MISC_VMWRITE_ANY;
 	memset(rd, 0xff, 4096);
@@ -65,18 +69,21 @@ void nested_shadow_init(void)
 		if (fields[i].ro && !ro_too)
 			continue;
 		let_through(rd, fields[i].f);
-		/* L1 may VMWRITE read-only fields only where IA32_VMX_MISC says so */
+		/* L1 may VMWRITE read-only fields only where IA32_VMX_MISC says
+		 * so */
 		if (!fields[i].ro || (nested_caps.misc & MISC_VMWRITE_ANY))
 			let_through(wr, fields[i].f);
 	}
 	usable = true;
-	log_info("nested: VMCS shadowing: %u fields of L1's VMCS are read and written without exits",
+	log_info("nested: VMCS shadowing: %u fields of L1's VMCS are read and "
+		 "written without exits",
 		 (unsigned)NFIELDS);
 }
 
 static bool active(const struct vcpu *v)
 {
-	return usable && v->nested.shadow_pa && v->nested.current_ptr != VMCS12_NONE;
+	return usable && v->nested.shadow_pa &&
+	       v->nested.current_ptr != VMCS12_NONE;
 }
 
 /* Runs with the shadow VMCS current, then makes vmcs01 current again. */
@@ -89,10 +96,12 @@ static void sync(struct vcpu *v, bool pull)
 	for (unsigned i = 0; i < NFIELDS; i++) {
 		if (fields[i].ro && !ro_too)
 			continue;
+		/* the shadow holds values of each field's width, as the slots
+		 * must */
 		if (pull)
-			vmcs12_set(c, fields[i].f, vmcs_read(fields[i].f));
+			c->field[fields[i].slot] = vmcs_read(fields[i].f);
 		else
-			vmcs_write(fields[i].f, vmcs12_get(c, fields[i].f));
+			vmcs_write(fields[i].f, c->field[fields[i].slot]);
 	}
 	if (vmptrld(v->vmcs_pa) != VMX_OK)
 		vcpu_stop(v, "VMPTRLD of vmcs01 failed");
@@ -120,13 +129,14 @@ void nested_shadow_push(struct vcpu *v)
 		if (!n->shadow_pa)
 			return;
 		*(uint32_t *)phys_to_virt(n->shadow_pa) =
-			((uint32_t)vmx_cfg.msrs.basic & 0x7fffffff) | (1u << 31);
+		    ((uint32_t)vmx_cfg.msrs.basic & 0x7fffffff) | (1u << 31);
 		if (vmclear(n->shadow_pa) != VMX_OK)
 			vcpu_stop(v, "VMCLEAR of the shadow VMCS failed");
 	}
 	if (active(v))
 		sync(v, false);
-	vmcs_write(VMCS_LINK_POINTER, n->current_ptr != VMCS12_NONE ? n->shadow_pa : ~0ull);
+	vmcs_write(VMCS_LINK_POINTER,
+		   n->current_ptr != VMCS12_NONE ? n->shadow_pa : ~0ull);
 }
 
 /* VMXON/VMXOFF: shadowing in vmcs01 only while L1 is in VMX operation. */
@@ -142,7 +152,8 @@ void nested_shadow_enable(struct vcpu *v, bool on)
 		vmcs_write(SECONDARY_VM_EXEC_CONTROL, sec | SEC_SHADOW_VMCS);
 		nested_shadow_push(v);
 	} else {
-		vmcs_write(SECONDARY_VM_EXEC_CONTROL, sec & ~(uint64_t)SEC_SHADOW_VMCS);
+		vmcs_write(SECONDARY_VM_EXEC_CONTROL,
+			   sec & ~(uint64_t)SEC_SHADOW_VMCS);
 		vmcs_write(VMCS_LINK_POINTER, ~0ull);
 	}
 }

@@ -13,10 +13,10 @@
 #include "vmx/gmem.h"
 #include "vmx/vmx.h"
 
-#define RFLAGS_CF (1ull << 0)
-#define RFLAGS_ZF (1ull << 6)
+#define RFLAGS_CF	  (1ull << 0)
+#define RFLAGS_ZF	  (1ull << 6)
 #define RFLAGS_VMX_STATUS 0x8d5ull
-#define MISC_VMWRITE_ANY (1ull << 29)
+#define MISC_VMWRITE_ANY  (1ull << 29)
 
 /* One shadow vmcs12 at a time; vCPUs take turns (this is not a hot path). */
 static struct vmcs12 shadow;
@@ -24,7 +24,8 @@ static volatile int lock;
 
 static void set_status(struct vcpu *v, uint64_t flags)
 {
-	vmcs_write(GUEST_RFLAGS, (vmcs_read(GUEST_RFLAGS) & ~RFLAGS_VMX_STATUS) | flags);
+	vmcs_write(GUEST_RFLAGS,
+		   (vmcs_read(GUEST_RFLAGS) & ~RFLAGS_VMX_STATUS) | flags);
 	vcpu_skip_instruction(v);
 }
 
@@ -35,7 +36,8 @@ static bool exits_to_l1(const struct vmcs12 *c, bool write, uint64_t field)
 	uint8_t byte;
 
 	if (!(proc & CPU_SECONDARY_CONTROLS) ||
-	    !(vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_SHADOW_VMCS) || (field >> 15))
+	    !(vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_SHADOW_VMCS) ||
+	    (field >> 15))
 		return true;
 	uint64_t bitmap = vmcs12_get(c, write ? VMWRITE_BITMAP : VMREAD_BITMAP);
 
@@ -74,16 +76,20 @@ bool nested_shadow12_access(struct vcpu *v, unsigned reason)
 
 	if (gmem_read(link, &shadow, sizeof(shadow))) {
 		if (write) {
-			s = vmcs12_vmwrite(&shadow, field, vcpu_read_gpr(v, operand_reg1(info)) & mask,
-					   nested_caps.misc & MISC_VMWRITE_ANY);
-			if (s == VMCS12_OK && !gmem_write(link, &shadow, sizeof(shadow)))
+			s = vmcs12_vmwrite(
+			    &shadow, field,
+			    vcpu_read_gpr(v, operand_reg1(info)) & mask,
+			    nested_caps.misc & MISC_VMWRITE_ANY);
+			if (s == VMCS12_OK &&
+			    !gmem_write(link, &shadow, sizeof(shadow)))
 				s = VMCS12_UNSUPPORTED;
 		} else {
 			uint64_t value = 0;
 
 			s = vmcs12_vmread(&shadow, field, &value);
 			if (s == VMCS12_OK)
-				vcpu_write_gpr(v, operand_reg1(info), value & mask);
+				vcpu_write_gpr(v, operand_reg1(info),
+					       value & mask);
 		}
 	}
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
@@ -105,13 +111,16 @@ bool nested_link_pointer_ok(const struct vmcs12 *c, uint64_t current_ptr)
 {
 	uint64_t link = vmcs12_get(c, VMCS_LINK_POINTER);
 	uint32_t proc = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
-	bool shadowing = (proc & CPU_SECONDARY_CONTROLS) &&
-			 (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_SHADOW_VMCS);
+	bool shadowing =
+	    (proc & CPU_SECONDARY_CONTROLS) &&
+	    (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_SHADOW_VMCS);
 	uint32_t rev;
 
 	if (link == ~0ull)
 		return true;
 	/* ... and is not the current VMCS itself (outside SMM) */
-	return link != current_ptr && nested_pa_valid(link) && gmem_read(link, &rev, sizeof(rev)) &&
-	       (rev & 0x7fffffff) == VMCS12_REVISION && (bool)(rev >> 31) == shadowing;
+	return link != current_ptr && nested_pa_valid(link) &&
+	       gmem_read(link, &rev, sizeof(rev)) &&
+	       (rev & 0x7fffffff) == VMCS12_REVISION &&
+	       (bool)(rev >> 31) == shadowing;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A vCPU's nested-VMX state (struct vcpu holds one); the API is nested/nested.h. */
+/* A vCPU's nested-VMX state (struct vcpu holds one); the API is
+ * nested/nested.h. */
 #ifndef NESTED_STATE_H
 #define NESTED_STATE_H
 
@@ -12,21 +13,25 @@ struct vmcs12;
 
 /* One per vCPU, inside struct vcpu. */
 struct nested {
-	bool vmxon;            /* L1 is in VMX operation (SDM 24.3) */
+	bool vmxon;	       /* L1 is in VMX operation (SDM 24.3) */
 	bool guest_mode;       /* vmcs02 is current: L2 runs */
 	bool vmcs02_launched;  /* the next entry of vmcs02 is VMRESUME */
 	bool vmcs02_ready;     /* vmcs02 was VMCLEARed once */
-	bool launching;        /* the entry under way is L1's VMLAUNCH */
-	bool entry_was_launch; /* vmx_entry.asm's last entry was VMLAUNCH of vmcs02 */
-	uint32_t proc_ctls01;  /* vmcs01's processor-based controls while L2 runs */
+	bool launching;	       /* the entry under way is L1's VMLAUNCH */
+	bool entry_was_launch; /* vmx_entry.asm's last entry was VMLAUNCH of
+				  vmcs02 */
+	uint32_t
+	    proc_ctls01; /* vmcs01's processor-based controls while L2 runs */
 	uint64_t vmxon_ptr;    /* L1-physical, as given to VMXON */
 	uint64_t current_ptr;  /* L1-physical address of the current vmcs12 */
 	struct vmcs12 *vmcs12; /* the cache (an L0 page), valid while current */
 	uint64_t vmcs02_pa;
-	uint64_t shadow_pa;    /* hardware shadow VMCS linked from vmcs01 (nested/shadow.c) */
-	uint16_t vpid02;       /* the VPID L2 runs with (never L1's) */
-	uint16_t last_vpid12;  /* vmcs12's VPID at the last entry */
-	uint64_t msr_bitmap02_pa, io_all_pa; /* vmcs02's MSR bitmap; an all-ones I/O bitmap */
+	uint64_t shadow_pa;   /* hardware shadow VMCS linked from vmcs01
+				 (nested/shadow.c) */
+	uint16_t vpid02;      /* the VPID L2 runs with (never L1's) */
+	uint16_t last_vpid12; /* vmcs12's VPID at the last entry */
+	uint64_t msr_bitmap02_pa,
+	    io_all_pa; /* vmcs02's MSR bitmap; an all-ones I/O bitmap */
 	/* EPT02: L2-physical to host-physical, built on demand from EPT12 */
 	uint64_t ept02_root;
 	uint64_t ept02_eptp12; /* the EPT12 pointer EPT02 was built from */

@@ -18,47 +18,109 @@
 #include "vmx/gmem.h"
 #include "vmx/vmx.h"
 
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
+#define CR0_PG	       (1ull << 31)
+#define CR4_PAE	       (1ull << 5)
+#define EFER_LME       (1ull << 8)
+#define EFER_LMA       (1ull << 10)
 #define EPTP_WB_4LEVEL 0x1eull /* memory type 6, walk length 4 - 1 = 3 */
 
-/* What vmcs12 may switch on for L2 (everything else in vmcs02 is L0's choice). */
+/* What vmcs12 may switch on for L2 (everything else in vmcs02 is L0's choice).
+ */
 #define PIN_FROM_12 (PIN_EXTINT_EXITING | PIN_PREEMPTION_TIMER)
-#define PROC2_FROM_12 (SEC_UNRESTRICTED_GUEST | SEC_ENABLE_RDTSCP | SEC_ENABLE_INVPCID | \
-		       SEC_ENABLE_XSAVES | (1u << 2) | (1u << 6) | (1u << 11) | (1u << 16))
+#define PROC2_FROM_12                                                          \
+	(SEC_UNRESTRICTED_GUEST | SEC_ENABLE_RDTSCP | SEC_ENABLE_INVPCID |     \
+	 SEC_ENABLE_XSAVES | (1u << 2) | (1u << 6) | (1u << 11) | (1u << 16))
 #define EXIT_FROM_12 (EXIT_ACK_INTR_ON_EXIT | EXIT_SAVE_PREEMPTION_TIMER)
 
 static const enum vmcs_field host_fields[] = {
-	HOST_CR0, HOST_CR3, HOST_CR4, HOST_CS_SELECTOR, HOST_SS_SELECTOR,
-	HOST_DS_SELECTOR, HOST_ES_SELECTOR, HOST_FS_SELECTOR, HOST_GS_SELECTOR,
-	HOST_TR_SELECTOR, HOST_FS_BASE, HOST_GS_BASE, HOST_TR_BASE, HOST_GDTR_BASE,
-	HOST_IDTR_BASE, HOST_IA32_SYSENTER_CS, HOST_IA32_SYSENTER_ESP,
-	HOST_IA32_SYSENTER_EIP, HOST_IA32_PAT, HOST_IA32_EFER, HOST_RSP, HOST_RIP,
+    HOST_CR0,
+    HOST_CR3,
+    HOST_CR4,
+    HOST_CS_SELECTOR,
+    HOST_SS_SELECTOR,
+    HOST_DS_SELECTOR,
+    HOST_ES_SELECTOR,
+    HOST_FS_SELECTOR,
+    HOST_GS_SELECTOR,
+    HOST_TR_SELECTOR,
+    HOST_FS_BASE,
+    HOST_GS_BASE,
+    HOST_TR_BASE,
+    HOST_GDTR_BASE,
+    HOST_IDTR_BASE,
+    HOST_IA32_SYSENTER_CS,
+    HOST_IA32_SYSENTER_ESP,
+    HOST_IA32_SYSENTER_EIP,
+    HOST_IA32_PAT,
+    HOST_IA32_EFER,
+    HOST_RSP,
+    HOST_RIP,
 };
 #define NHOST (sizeof(host_fields) / sizeof(host_fields[0]))
 
 /* Guest-state fields copied from vmcs12 as they are. */
-static const enum vmcs_field guest_copy[] = {
-	GUEST_ES_SELECTOR, GUEST_CS_SELECTOR, GUEST_SS_SELECTOR, GUEST_DS_SELECTOR,
-	GUEST_FS_SELECTOR, GUEST_GS_SELECTOR, GUEST_LDTR_SELECTOR, GUEST_TR_SELECTOR,
-	GUEST_ES_LIMIT, GUEST_CS_LIMIT, GUEST_SS_LIMIT, GUEST_DS_LIMIT, GUEST_FS_LIMIT,
-	GUEST_GS_LIMIT, GUEST_LDTR_LIMIT, GUEST_TR_LIMIT, GUEST_GDTR_LIMIT,
-	GUEST_IDTR_LIMIT, GUEST_ES_AR_BYTES, GUEST_CS_AR_BYTES, GUEST_SS_AR_BYTES,
-	GUEST_DS_AR_BYTES, GUEST_FS_AR_BYTES, GUEST_GS_AR_BYTES, GUEST_LDTR_AR_BYTES,
-	GUEST_TR_AR_BYTES, GUEST_INTERRUPTIBILITY_INFO, GUEST_ACTIVITY_STATE,
-	GUEST_SYSENTER_CS, GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE, GUEST_DS_BASE,
-	GUEST_FS_BASE, GUEST_GS_BASE, GUEST_LDTR_BASE, GUEST_TR_BASE, GUEST_GDTR_BASE,
-	GUEST_IDTR_BASE, GUEST_CR3, GUEST_RSP, GUEST_RIP, GUEST_RFLAGS,
-	GUEST_PENDING_DBG_EXCEPTIONS, GUEST_SYSENTER_ESP, GUEST_SYSENTER_EIP,
-	CR3_TARGET_COUNT, CR3_TARGET_VALUE0, CR3_TARGET_VALUE1, CR3_TARGET_VALUE2,
-	CR3_TARGET_VALUE3, PAGE_FAULT_ERROR_CODE_MASK, PAGE_FAULT_ERROR_CODE_MATCH,
-	VM_ENTRY_INTR_INFO, VM_ENTRY_EXCEPTION_ERROR_CODE, VM_ENTRY_INSTRUCTION_LEN,
+static const struct vmcs12_field_slot guest_copy[] = {
+    VMCS12_FIELD(GUEST_ES_SELECTOR),
+    VMCS12_FIELD(GUEST_CS_SELECTOR),
+    VMCS12_FIELD(GUEST_SS_SELECTOR),
+    VMCS12_FIELD(GUEST_DS_SELECTOR),
+    VMCS12_FIELD(GUEST_FS_SELECTOR),
+    VMCS12_FIELD(GUEST_GS_SELECTOR),
+    VMCS12_FIELD(GUEST_LDTR_SELECTOR),
+    VMCS12_FIELD(GUEST_TR_SELECTOR),
+    VMCS12_FIELD(GUEST_ES_LIMIT),
+    VMCS12_FIELD(GUEST_CS_LIMIT),
+    VMCS12_FIELD(GUEST_SS_LIMIT),
+    VMCS12_FIELD(GUEST_DS_LIMIT),
+    VMCS12_FIELD(GUEST_FS_LIMIT),
+    VMCS12_FIELD(GUEST_GS_LIMIT),
+    VMCS12_FIELD(GUEST_LDTR_LIMIT),
+    VMCS12_FIELD(GUEST_TR_LIMIT),
+    VMCS12_FIELD(GUEST_GDTR_LIMIT),
+    VMCS12_FIELD(GUEST_IDTR_LIMIT),
+    VMCS12_FIELD(GUEST_ES_AR_BYTES),
+    VMCS12_FIELD(GUEST_CS_AR_BYTES),
+    VMCS12_FIELD(GUEST_SS_AR_BYTES),
+    VMCS12_FIELD(GUEST_DS_AR_BYTES),
+    VMCS12_FIELD(GUEST_FS_AR_BYTES),
+    VMCS12_FIELD(GUEST_GS_AR_BYTES),
+    VMCS12_FIELD(GUEST_LDTR_AR_BYTES),
+    VMCS12_FIELD(GUEST_TR_AR_BYTES),
+    VMCS12_FIELD(GUEST_INTERRUPTIBILITY_INFO),
+    VMCS12_FIELD(GUEST_ACTIVITY_STATE),
+    VMCS12_FIELD(GUEST_SYSENTER_CS),
+    VMCS12_FIELD(GUEST_ES_BASE),
+    VMCS12_FIELD(GUEST_CS_BASE),
+    VMCS12_FIELD(GUEST_SS_BASE),
+    VMCS12_FIELD(GUEST_DS_BASE),
+    VMCS12_FIELD(GUEST_FS_BASE),
+    VMCS12_FIELD(GUEST_GS_BASE),
+    VMCS12_FIELD(GUEST_LDTR_BASE),
+    VMCS12_FIELD(GUEST_TR_BASE),
+    VMCS12_FIELD(GUEST_GDTR_BASE),
+    VMCS12_FIELD(GUEST_IDTR_BASE),
+    VMCS12_FIELD(GUEST_CR3),
+    VMCS12_FIELD(GUEST_RSP),
+    VMCS12_FIELD(GUEST_RIP),
+    VMCS12_FIELD(GUEST_RFLAGS),
+    VMCS12_FIELD(GUEST_PENDING_DBG_EXCEPTIONS),
+    VMCS12_FIELD(GUEST_SYSENTER_ESP),
+    VMCS12_FIELD(GUEST_SYSENTER_EIP),
+    VMCS12_FIELD(CR3_TARGET_COUNT),
+    VMCS12_FIELD(CR3_TARGET_VALUE0),
+    VMCS12_FIELD(CR3_TARGET_VALUE1),
+    VMCS12_FIELD(CR3_TARGET_VALUE2),
+    VMCS12_FIELD(CR3_TARGET_VALUE3),
+    VMCS12_FIELD(PAGE_FAULT_ERROR_CODE_MASK),
+    VMCS12_FIELD(PAGE_FAULT_ERROR_CODE_MATCH),
+    VMCS12_FIELD(VM_ENTRY_INTR_INFO),
+    VMCS12_FIELD(VM_ENTRY_EXCEPTION_ERROR_CODE),
+    VMCS12_FIELD(VM_ENTRY_INSTRUCTION_LEN),
 };
 #define NGUEST (sizeof(guest_copy) / sizeof(guest_copy[0]))
 
-/* L1's own values that L2 inherits when vmcs12 does not load them, and L0's host state. */
+/* L1's own values that L2 inherits when vmcs12 does not load them, and L0's
+ * host state. */
 struct l1_vals {
 	uint64_t dr7, debugctl, pat, efer;
 	uint64_t host[NHOST];
@@ -84,12 +146,33 @@ static bool pages(struct nested *n)
  * without memory gets L0's all-ones page: every port exits and
  * reflect_decide() finds the bitmap unreadable, which is L1's exit.
  */
-static uint32_t bitmaps(struct nested *n, const struct vmcs12 *c, uint32_t proc12)
+static uint32_t bitmaps(struct nested *n, const struct vmcs12 *c,
+			uint32_t proc12)
 {
-	uint64_t msr12 = (proc12 & CPU_USE_MSR_BITMAPS) ? gmem_page_hpa(vmcs12_get(c, MSR_BITMAP)) : 0;
+	/* L0's MSR bitmap never changes after start-up: its few set words, once
+	 */
+	static struct bitmap_sparse l0;
+	static volatile int
+	    l0_state; /* 0 not yet, 1 being made, 2 ready, 3 dense */
+	uint64_t msr12 = (proc12 & CPU_USE_MSR_BITMAPS)
+			     ? gmem_page_hpa(vmcs12_get(c, MSR_BITMAP))
+			     : 0;
+	const uint8_t *l0_page = phys_to_virt(vmx_cfg.msr_bitmap_pa);
+	int expected = 0;
 
-	bitmap_merge_msr(phys_to_virt(n->msr_bitmap02_pa), phys_to_virt(vmx_cfg.msr_bitmap_pa),
-			 msr12 ? phys_to_virt(msr12) : 0);
+	if (__atomic_compare_exchange_n(&l0_state, &expected, 1, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		__atomic_store_n(&l0_state,
+				 bitmap_sparse_from(&l0, l0_page) ? 2 : 3,
+				 __ATOMIC_RELEASE);
+	while (__atomic_load_n(&l0_state, __ATOMIC_ACQUIRE) == 1)
+		__asm__ volatile("pause");
+	if (l0_state == 2)
+		bitmap_merge_msr_sparse(phys_to_virt(n->msr_bitmap02_pa), &l0,
+					msr12 ? phys_to_virt(msr12) : 0);
+	else
+		bitmap_merge_msr(phys_to_virt(n->msr_bitmap02_pa), l0_page,
+				 msr12 ? phys_to_virt(msr12) : 0);
 	if (proc12 & CPU_USE_IO_BITMAPS) {
 		uint64_t a = gmem_page_hpa(vmcs12_get(c, IO_BITMAP_A));
 		uint64_t b = gmem_page_hpa(vmcs12_get(c, IO_BITMAP_B));
@@ -106,34 +189,43 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 	struct nested *n = &v->nested;
 	uint32_t pin12 = (uint32_t)vmcs12_get(c, PIN_BASED_VM_EXEC_CONTROL);
 	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
-	uint32_t proc2_12 = (proc12 & CPU_SECONDARY_CONTROLS)
-				    ? (uint32_t)vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL)
-				    : 0;
+	uint32_t proc2_12 =
+	    (proc12 & CPU_SECONDARY_CONTROLS)
+		? (uint32_t)vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL)
+		: 0;
 	uint32_t io = bitmaps(n, c, proc12); /* (current VMCS: vmcs02) */
-	uint32_t proc = (proc12 & ~(CPU_USE_IO_BITMAPS | CPU_UNCOND_IO_EXITING)) |
-			vmx_cfg.proc | io;
+	uint32_t proc =
+	    (proc12 & ~(CPU_USE_IO_BITMAPS | CPU_UNCOND_IO_EXITING)) |
+	    vmx_cfg.proc | io;
 
-	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin | (pin12 & PIN_FROM_12));
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL,
+		   vmx_cfg.pin | (pin12 & PIN_FROM_12));
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, proc);
 	v->proc_ctls = proc;
 	/* L0 may switch NMI-window exiting off only if L1 did not ask for it */
 	v->proc_ctls_keep = proc12 & CPU_NMI_WINDOW_EXITING;
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL,
-		   SEC_ENABLE_EPT | SEC_ENABLE_VPID | (proc2_12 & PROC2_FROM_12));
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_EPT | SEC_ENABLE_VPID |
+						  (proc2_12 & PROC2_FROM_12));
 	vmcs_write(VM_EXIT_CONTROLS,
-		   vmx_cfg.exit | ((uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS) & EXIT_FROM_12));
+		   vmx_cfg.exit | ((uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS) &
+				   EXIT_FROM_12));
 	vmcs_write(VM_ENTRY_CONTROLS,
-		   vmx_cfg.entry | ((uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE));
-	vmcs_write(EXCEPTION_BITMAP, (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP) | (1u << VEC_AC));
+		   vmx_cfg.entry | ((uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS) &
+				    ENTRY_IA32E_MODE));
+	vmcs_write(EXCEPTION_BITMAP,
+		   (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP) | (1u << VEC_AC));
 	vmcs_write(MSR_BITMAP, n->msr_bitmap02_pa);
-	vmcs_write(TSC_OFFSET, (proc12 & CPU_USE_TSC_OFFSETTING) ? vmcs12_get(c, TSC_OFFSET) : 0);
+	vmcs_write(TSC_OFFSET, (proc12 & CPU_USE_TSC_OFFSETTING)
+				   ? vmcs12_get(c, TSC_OFFSET)
+				   : 0);
 	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 	vmcs_write(VPID, n->vpid02);
 	if (pin12 & PIN_PREEMPTION_TIMER)
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmcs12_get(c, VMX_PREEMPTION_TIMER_VALUE));
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
+			   vmcs12_get(c, VMX_PREEMPTION_TIMER_VALUE));
 	if (proc2_12 & SEC_ENABLE_EPT) {
 		uint64_t eptp12 = vmcs12_get(c, EPT_POINTER);
 
@@ -154,12 +246,15 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 static void control_registers(const struct vmcs12 *c)
 {
 	uint64_t cr0 = vmcs12_get(c, GUEST_CR0), cr4 = vmcs12_get(c, GUEST_CR4);
-	uint64_t m0 = vmcs12_get(c, CR0_GUEST_HOST_MASK), m4 = vmcs12_get(c, CR4_GUEST_HOST_MASK);
+	uint64_t m0 = vmcs12_get(c, CR0_GUEST_HOST_MASK),
+		 m4 = vmcs12_get(c, CR4_GUEST_HOST_MASK);
 
 	vmcs_write(CR0_GUEST_HOST_MASK, m0 | vmx_cfg.cr0_mask);
 	vmcs_write(CR4_GUEST_HOST_MASK, m4 | vmx_cfg.cr4_mask);
-	vmcs_write(CR0_READ_SHADOW, (vmcs12_get(c, CR0_READ_SHADOW) & m0) | (cr0 & ~m0));
-	vmcs_write(CR4_READ_SHADOW, (vmcs12_get(c, CR4_READ_SHADOW) & m4) | (cr4 & ~m4));
+	vmcs_write(CR0_READ_SHADOW,
+		   (vmcs12_get(c, CR0_READ_SHADOW) & m0) | (cr0 & ~m0));
+	vmcs_write(CR4_READ_SHADOW,
+		   (vmcs12_get(c, CR4_READ_SHADOW) & m4) | (cr4 & ~m4));
 	vmcs_write(GUEST_CR0, vmx_guest_cr0(cr0));
 	vmcs_write(GUEST_CR4, vmx_guest_cr4(cr4));
 }
@@ -170,15 +265,17 @@ static void control_registers(const struct vmcs12 *c)
  */
 static void pdptes(const struct vmcs12 *c, bool ept12)
 {
-	uint64_t pdpte[4] = { 0, 0, 0, 0 };
-	bool pae = (vmcs12_get(c, GUEST_CR0) & CR0_PG) && (vmcs12_get(c, GUEST_CR4) & CR4_PAE) &&
+	uint64_t pdpte[4] = {0, 0, 0, 0};
+	bool pae = (vmcs12_get(c, GUEST_CR0) & CR0_PG) &&
+		   (vmcs12_get(c, GUEST_CR4) & CR4_PAE) &&
 		   !(vmcs12_get(c, VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE);
 
 	if (ept12)
 		for (unsigned i = 0; i < 4; i++)
 			pdpte[i] = vmcs12_get(c, GUEST_PDPTR0 + 2 * i);
 	else if (pae)
-		gmem_read(vmcs12_get(c, GUEST_CR3) & ~0x1full, pdpte, sizeof(pdpte));
+		gmem_read(vmcs12_get(c, GUEST_CR3) & ~0x1full, pdpte,
+			  sizeof(pdpte));
 	for (unsigned i = 0; i < 4; i++)
 		vmcs_write(GUEST_PDPTR0 + 2 * i, pdpte[i]);
 }
@@ -187,23 +284,27 @@ static void guest_state(const struct vmcs12 *c, const struct l1_vals *l1)
 {
 	uint32_t entry12 = (uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS);
 	bool ia32e = entry12 & ENTRY_IA32E_MODE;
-	uint64_t efer = (l1->efer & ~(EFER_LMA | EFER_LME)) | (ia32e ? EFER_LMA | EFER_LME : 0);
+	uint64_t efer = (l1->efer & ~(EFER_LMA | EFER_LME)) |
+			(ia32e ? EFER_LMA | EFER_LME : 0);
 
 	for (unsigned i = 0; i < NGUEST; i++)
-		vmcs_write(guest_copy[i], vmcs12_get(c, guest_copy[i]));
+		vmcs_write(guest_copy[i].field, c->field[guest_copy[i].slot]);
 	control_registers(c);
 	bool dbg = entry12 & ENTRY_LOAD_DEBUG_CONTROLS;
 
 	vmcs_write(GUEST_DR7, dbg ? vmcs12_get(c, GUEST_DR7) : l1->dr7);
-	vmcs_write(GUEST_IA32_DEBUGCTL, dbg ? vmcs12_get(c, GUEST_IA32_DEBUGCTL) : l1->debugctl);
-	vmcs_write(GUEST_IA32_PAT, (entry12 & ENTRY_LOAD_IA32_PAT) ? vmcs12_get(c, GUEST_IA32_PAT)
-								  : l1->pat);
+	vmcs_write(GUEST_IA32_DEBUGCTL,
+		   dbg ? vmcs12_get(c, GUEST_IA32_DEBUGCTL) : l1->debugctl);
+	vmcs_write(GUEST_IA32_PAT, (entry12 & ENTRY_LOAD_IA32_PAT)
+				       ? vmcs12_get(c, GUEST_IA32_PAT)
+				       : l1->pat);
 	vmcs_write(GUEST_IA32_EFER, (entry12 & ENTRY_LOAD_IA32_EFER)
-					    ? vmcs12_get(c, GUEST_IA32_EFER)
-					    : efer);
+					? vmcs12_get(c, GUEST_IA32_EFER)
+					: efer);
 	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
-	bool ept12 = (proc12 & CPU_SECONDARY_CONTROLS) &&
-		     (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT);
+	bool ept12 =
+	    (proc12 & CPU_SECONDARY_CONTROLS) &&
+	    (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT);
 
 	pdptes(c, ept12);
 }
@@ -213,13 +314,14 @@ bool vmcs02_enter(struct vcpu *v)
 	struct nested *n = &v->nested;
 	const struct vmcs12 *c = n->vmcs12;
 	struct l1_vals l1 = {
-		.dr7 = vmcs_read(GUEST_DR7),
-		.debugctl = vmcs_read(GUEST_IA32_DEBUGCTL),
-		.pat = vmcs_read(GUEST_IA32_PAT),
-		.efer = vmcs_read(GUEST_IA32_EFER),
+	    .dr7 = vmcs_read(GUEST_DR7),
+	    .debugctl = vmcs_read(GUEST_IA32_DEBUGCTL),
+	    .pat = vmcs_read(GUEST_IA32_PAT),
+	    .efer = vmcs_read(GUEST_IA32_EFER),
 	};
 	if (!pages(n)) {
-		log_err("nested: cpu%u: no pages left for vmcs02's bitmaps", v->cpu);
+		log_err("nested: cpu%u: no pages left for vmcs02's bitmaps",
+			v->cpu);
 		return false;
 	}
 	bool fresh = !n->vmcs02_ready;
@@ -231,10 +333,12 @@ bool vmcs02_enter(struct vcpu *v)
 	n->proc_ctls01 = v->proc_ctls;
 	if (fresh) {
 		if (vmclear(n->vmcs02_pa) != VMX_OK) {
-			log_err("nested: cpu%u: VMCLEAR of vmcs02 failed", v->cpu);
+			log_err("nested: cpu%u: VMCLEAR of vmcs02 failed",
+				v->cpu);
 			return false;
 		}
-		*(uint32_t *)phys_to_virt(n->vmcs02_pa) = (uint32_t)vmx_cfg.msrs.basic & 0x7fffffff;
+		*(uint32_t *)phys_to_virt(n->vmcs02_pa) =
+		    (uint32_t)vmx_cfg.msrs.basic & 0x7fffffff;
 		n->vmcs02_ready = true;
 	}
 	if (vmptrld(n->vmcs02_pa) != VMX_OK) {

@@ -14,28 +14,66 @@
 
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
-#define CR4_PAE (1ull << 5)
-/* CR0 bits a VM exit leaves alone (SDM 28.5.1): ET, NW, CD, 63:32, 28:19, 17, 15:6 */
-#define CR0_KEEP (0xffffffff00000000ull | (1ull << 4) | (1ull << 29) | (1ull << 30) | \
-		  0x1ff80000ull | (1ull << 17) | 0xffc0ull)
-#define AR_CODE64 (AR_P | AR_S | AR_G | 0xbu)
-#define AR_DATA (AR_P | AR_S | AR_G | AR_DB | 0x3u)
+#define CR4_PAE	 (1ull << 5)
+/* CR0 bits a VM exit leaves alone (SDM 28.5.1): ET, NW, CD, 63:32, 28:19, 17,
+ * 15:6 */
+#define CR0_KEEP                                                               \
+	(0xffffffff00000000ull | (1ull << 4) | (1ull << 29) | (1ull << 30) |   \
+	 0x1ff80000ull | (1ull << 17) | 0xffc0ull)
+#define AR_CODE64   (AR_P | AR_S | AR_G | 0xbu)
+#define AR_DATA	    (AR_P | AR_S | AR_G | AR_DB | 0x3u)
 #define AR_TSS_BUSY (AR_P | 0xbu)
 
 /* Guest-state fields saved as they are (28.3.1, 28.3.2). */
-static const enum vmcs_field saved[] = {
-	GUEST_ES_SELECTOR, GUEST_CS_SELECTOR, GUEST_SS_SELECTOR, GUEST_DS_SELECTOR,
-	GUEST_FS_SELECTOR, GUEST_GS_SELECTOR, GUEST_LDTR_SELECTOR, GUEST_TR_SELECTOR,
-	GUEST_ES_LIMIT, GUEST_CS_LIMIT, GUEST_SS_LIMIT, GUEST_DS_LIMIT, GUEST_FS_LIMIT,
-	GUEST_GS_LIMIT, GUEST_LDTR_LIMIT, GUEST_TR_LIMIT, GUEST_GDTR_LIMIT,
-	GUEST_IDTR_LIMIT, GUEST_ES_AR_BYTES, GUEST_CS_AR_BYTES, GUEST_SS_AR_BYTES,
-	GUEST_DS_AR_BYTES, GUEST_FS_AR_BYTES, GUEST_GS_AR_BYTES, GUEST_LDTR_AR_BYTES,
-	GUEST_TR_AR_BYTES, GUEST_INTERRUPTIBILITY_INFO, GUEST_ACTIVITY_STATE,
-	GUEST_SYSENTER_CS, GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE, GUEST_DS_BASE,
-	GUEST_FS_BASE, GUEST_GS_BASE, GUEST_LDTR_BASE, GUEST_TR_BASE, GUEST_GDTR_BASE,
-	GUEST_IDTR_BASE, GUEST_CR0, GUEST_CR3, GUEST_CR4, GUEST_RSP, GUEST_RIP,
-	GUEST_RFLAGS, GUEST_PENDING_DBG_EXCEPTIONS, GUEST_SYSENTER_ESP,
-	GUEST_SYSENTER_EIP,
+static const struct vmcs12_field_slot saved[] = {
+    VMCS12_FIELD(GUEST_ES_SELECTOR),
+    VMCS12_FIELD(GUEST_CS_SELECTOR),
+    VMCS12_FIELD(GUEST_SS_SELECTOR),
+    VMCS12_FIELD(GUEST_DS_SELECTOR),
+    VMCS12_FIELD(GUEST_FS_SELECTOR),
+    VMCS12_FIELD(GUEST_GS_SELECTOR),
+    VMCS12_FIELD(GUEST_LDTR_SELECTOR),
+    VMCS12_FIELD(GUEST_TR_SELECTOR),
+    VMCS12_FIELD(GUEST_ES_LIMIT),
+    VMCS12_FIELD(GUEST_CS_LIMIT),
+    VMCS12_FIELD(GUEST_SS_LIMIT),
+    VMCS12_FIELD(GUEST_DS_LIMIT),
+    VMCS12_FIELD(GUEST_FS_LIMIT),
+    VMCS12_FIELD(GUEST_GS_LIMIT),
+    VMCS12_FIELD(GUEST_LDTR_LIMIT),
+    VMCS12_FIELD(GUEST_TR_LIMIT),
+    VMCS12_FIELD(GUEST_GDTR_LIMIT),
+    VMCS12_FIELD(GUEST_IDTR_LIMIT),
+    VMCS12_FIELD(GUEST_ES_AR_BYTES),
+    VMCS12_FIELD(GUEST_CS_AR_BYTES),
+    VMCS12_FIELD(GUEST_SS_AR_BYTES),
+    VMCS12_FIELD(GUEST_DS_AR_BYTES),
+    VMCS12_FIELD(GUEST_FS_AR_BYTES),
+    VMCS12_FIELD(GUEST_GS_AR_BYTES),
+    VMCS12_FIELD(GUEST_LDTR_AR_BYTES),
+    VMCS12_FIELD(GUEST_TR_AR_BYTES),
+    VMCS12_FIELD(GUEST_INTERRUPTIBILITY_INFO),
+    VMCS12_FIELD(GUEST_ACTIVITY_STATE),
+    VMCS12_FIELD(GUEST_SYSENTER_CS),
+    VMCS12_FIELD(GUEST_ES_BASE),
+    VMCS12_FIELD(GUEST_CS_BASE),
+    VMCS12_FIELD(GUEST_SS_BASE),
+    VMCS12_FIELD(GUEST_DS_BASE),
+    VMCS12_FIELD(GUEST_FS_BASE),
+    VMCS12_FIELD(GUEST_GS_BASE),
+    VMCS12_FIELD(GUEST_LDTR_BASE),
+    VMCS12_FIELD(GUEST_TR_BASE),
+    VMCS12_FIELD(GUEST_GDTR_BASE),
+    VMCS12_FIELD(GUEST_IDTR_BASE),
+    VMCS12_FIELD(GUEST_CR0),
+    VMCS12_FIELD(GUEST_CR3),
+    VMCS12_FIELD(GUEST_CR4),
+    VMCS12_FIELD(GUEST_RSP),
+    VMCS12_FIELD(GUEST_RIP),
+    VMCS12_FIELD(GUEST_RFLAGS),
+    VMCS12_FIELD(GUEST_PENDING_DBG_EXCEPTIONS),
+    VMCS12_FIELD(GUEST_SYSENTER_ESP),
+    VMCS12_FIELD(GUEST_SYSENTER_EIP),
 };
 #define NSAVED (sizeof(saved) / sizeof(saved[0]))
 
@@ -45,17 +83,19 @@ static void save_guest(struct vmcs12 *c)
 	uint32_t entry12 = (uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS);
 
 	for (unsigned i = 0; i < NSAVED; i++)
-		vmcs12_set(c, saved[i], vmcs_read(saved[i]));
+		c->field[saved[i].slot] = vmcs_read(saved[i].field);
 	if (exit12 & EXIT_SAVE_DEBUG_CONTROLS) {
 		vmcs12_set(c, GUEST_DR7, vmcs_read(GUEST_DR7));
-		vmcs12_set(c, GUEST_IA32_DEBUGCTL, vmcs_read(GUEST_IA32_DEBUGCTL));
+		vmcs12_set(c, GUEST_IA32_DEBUGCTL,
+			   vmcs_read(GUEST_IA32_DEBUGCTL));
 	}
 	if (exit12 & EXIT_SAVE_IA32_PAT)
 		vmcs12_set(c, GUEST_IA32_PAT, vmcs_read(GUEST_IA32_PAT));
 	if (exit12 & EXIT_SAVE_IA32_EFER)
 		vmcs12_set(c, GUEST_IA32_EFER, vmcs_read(GUEST_IA32_EFER));
 	if (exit12 & EXIT_SAVE_PREEMPTION_TIMER)
-		vmcs12_set(c, VMX_PREEMPTION_TIMER_VALUE, vmcs_read(VMX_PREEMPTION_TIMER_VALUE));
+		vmcs12_set(c, VMX_PREEMPTION_TIMER_VALUE,
+			   vmcs_read(VMX_PREEMPTION_TIMER_VALUE));
 	/* 28.2: the IA-32e mode guest control records EFER.LMA */
 	entry12 &= ~(uint32_t)ENTRY_IA32E_MODE;
 	if (vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE)
@@ -66,7 +106,8 @@ static void save_guest(struct vmcs12 *c)
 	if ((proc12 & CPU_SECONDARY_CONTROLS) &&
 	    (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT))
 		for (unsigned i = 0; i < 4; i++)
-			vmcs12_set(c, GUEST_PDPTR0 + 2 * i, vmcs_read(GUEST_PDPTR0 + 2 * i));
+			vmcs12_set(c, GUEST_PDPTR0 + 2 * i,
+				   vmcs_read(GUEST_PDPTR0 + 2 * i));
 }
 
 static void exit_info(struct vmcs12 *c, const struct nested_exit_info *e)
@@ -81,12 +122,15 @@ static void exit_info(struct vmcs12 *c, const struct nested_exit_info *e)
 	vmcs12_set(c, VMX_INSTRUCTION_INFO, e->insn_info);
 	vmcs12_set(c, GUEST_LINEAR_ADDRESS, e->guest_linear);
 	vmcs12_set(c, GUEST_PHYSICAL_ADDRESS, e->guest_physical);
-	if (!(e->reason & EXIT_REASON_ENTRY_FAILURE)) /* 28.2.? the injected event is consumed */
+	if (!(e->reason & EXIT_REASON_ENTRY_FAILURE)) /* 28.2.? the injected
+							 event is consumed */
 		vmcs12_set(c, VM_ENTRY_INTR_INFO,
-			   vmcs12_get(c, VM_ENTRY_INTR_INFO) & ~(uint64_t)INTR_INFO_VALID);
+			   vmcs12_get(c, VM_ENTRY_INTR_INFO) &
+			       ~(uint64_t)INTR_INFO_VALID);
 }
 
-static void host_segment(enum vmcs_field sel_field, uint64_t sel, uint64_t base, uint32_t ar)
+static void host_segment(enum vmcs_field sel_field, uint64_t sel, uint64_t base,
+			 uint32_t ar)
 {
 	unsigned i = (unsigned)(sel_field - GUEST_ES_SELECTOR) / 2;
 
@@ -102,7 +146,8 @@ static void load_host(struct vcpu *v, const struct vmcs12 *c, bool nmi_exit)
 	uint32_t exit12 = (uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS);
 	bool host64 = exit12 & EXIT_HOST_ADDR_SPACE_SIZE;
 	uint64_t keep0 = CR0_KEEP | vmx_cfg.cr0_mask;
-	uint64_t cr0 = (vcpu_cr0() & keep0) | (vmcs12_get(c, HOST_CR0) & ~keep0);
+	uint64_t cr0 =
+	    (vcpu_cr0() & keep0) | (vmcs12_get(c, HOST_CR0) & ~keep0);
 	uint64_t cr4 = vmcs12_get(c, HOST_CR4) | (host64 ? CR4_PAE : 0);
 	uint64_t old_cr3 = vmcs_read(GUEST_CR3);
 
@@ -121,26 +166,34 @@ static void load_host(struct vcpu *v, const struct vmcs12 *c, bool nmi_exit)
 	if (exit12 & EXIT_LOAD_IA32_EFER)
 		efer = vmcs12_get(c, HOST_IA32_EFER);
 	else
-		efer = (efer & ~(EFER_LMA | EFER_LME)) | (host64 ? EFER_LMA | EFER_LME : 0);
+		efer = (efer & ~(EFER_LMA | EFER_LME)) |
+		       (host64 ? EFER_LMA | EFER_LME : 0);
 	vmcs_write(GUEST_IA32_EFER, efer);
 	if (exit12 & EXIT_LOAD_IA32_PAT)
 		vmcs_write(GUEST_IA32_PAT, vmcs12_get(c, HOST_IA32_PAT));
-	uint32_t entry01 = (uint32_t)vmcs_read(VM_ENTRY_CONTROLS) & ~(uint32_t)ENTRY_IA32E_MODE;
+	uint32_t entry01 = (uint32_t)vmcs_read(VM_ENTRY_CONTROLS) &
+			   ~(uint32_t)ENTRY_IA32E_MODE;
 
-	vmcs_write(VM_ENTRY_CONTROLS, entry01 | (host64 ? ENTRY_IA32E_MODE : 0));
+	vmcs_write(VM_ENTRY_CONTROLS,
+		   entry01 | (host64 ? ENTRY_IA32E_MODE : 0));
 	/* 28.5.2: selectors from the host fields, flat segments around them */
 	vmcs_write(GUEST_CS_SELECTOR, vmcs12_get(c, HOST_CS_SELECTOR));
 	vmcs_write(GUEST_CS_BASE, 0);
 	vmcs_write(GUEST_CS_LIMIT, 0xffffffff);
-	vmcs_write(GUEST_CS_AR_BYTES, host64 ? AR_CODE64 | AR_L : AR_CODE64 | AR_DB);
-	host_segment(GUEST_SS_SELECTOR, vmcs12_get(c, HOST_SS_SELECTOR), 0, AR_DATA);
-	host_segment(GUEST_DS_SELECTOR, vmcs12_get(c, HOST_DS_SELECTOR), 0, AR_DATA);
-	host_segment(GUEST_ES_SELECTOR, vmcs12_get(c, HOST_ES_SELECTOR), 0, AR_DATA);
+	vmcs_write(GUEST_CS_AR_BYTES,
+		   host64 ? AR_CODE64 | AR_L : AR_CODE64 | AR_DB);
+	host_segment(GUEST_SS_SELECTOR, vmcs12_get(c, HOST_SS_SELECTOR), 0,
+		     AR_DATA);
+	host_segment(GUEST_DS_SELECTOR, vmcs12_get(c, HOST_DS_SELECTOR), 0,
+		     AR_DATA);
+	host_segment(GUEST_ES_SELECTOR, vmcs12_get(c, HOST_ES_SELECTOR), 0,
+		     AR_DATA);
 	host_segment(GUEST_FS_SELECTOR, vmcs12_get(c, HOST_FS_SELECTOR),
 		     vmcs12_get(c, HOST_FS_BASE), AR_DATA);
 	host_segment(GUEST_GS_SELECTOR, vmcs12_get(c, HOST_GS_SELECTOR),
 		     vmcs12_get(c, HOST_GS_BASE), AR_DATA);
-	/* a null SS is still usable in 64-bit mode for the CPU's purposes; its DPL is 0 */
+	/* a null SS is still usable in 64-bit mode for the CPU's purposes; its
+	 * DPL is 0 */
 	if (!vmcs12_get(c, HOST_SS_SELECTOR))
 		vmcs_write(GUEST_SS_AR_BYTES, AR_UNUSABLE | AR_DATA);
 	vmcs_write(GUEST_FS_BASE, vmcs12_get(c, HOST_FS_BASE));
@@ -159,16 +212,19 @@ static void load_host(struct vcpu *v, const struct vmcs12 *c, bool nmi_exit)
 	vmcs_write(GUEST_RSP, vmcs12_get(c, HOST_RSP));
 	vmcs_write(GUEST_RFLAGS, 2);
 	/* 28.5.? an NMI that caused the exit leaves NMIs blocked in L1 */
-	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, nmi_exit ? INTERRUPTIBILITY_NMI : 0);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+		   nmi_exit ? INTERRUPTIBILITY_NMI : 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(VM_ENTRY_INTR_INFO, 0);
-	/* loading CR3 flushes L1's non-global translations, as MOV to CR3 would */
+	/* loading CR3 flushes L1's non-global translations, as MOV to CR3 would
+	 */
 	if (vmcs12_get(c, HOST_CR3) != old_cr3)
 		vmx_flush_guest_tlb(v->vpid);
 }
 
-static void finish(struct vcpu *v, const struct nested_exit_info *e, bool from_l2)
+static void finish(struct vcpu *v, const struct nested_exit_info *e,
+		   bool from_l2)
 {
 	struct nested *n = &v->nested;
 	struct vmcs12 *c = n->vmcs12;
@@ -178,12 +234,16 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e, bool from_l
 	exit_info(c, e);
 	if (from_l2) {
 		save_guest(c);
-		if (msrlist_store(vmcs12_get(c, VM_EXIT_MSR_STORE_ADDR),
-				  (uint32_t)vmcs12_get(c, VM_EXIT_MSR_STORE_COUNT)))
-			vcpu_stop(v, "VMX abort: VM-exit MSR-store list failed (SDM 28.7)");
+		if (msrlist_store(
+			vmcs12_get(c, VM_EXIT_MSR_STORE_ADDR),
+			(uint32_t)vmcs12_get(c, VM_EXIT_MSR_STORE_COUNT)))
+			vcpu_stop(v, "VMX abort: VM-exit MSR-store list failed "
+				     "(SDM 28.7)");
 		if (!vmcs12_get(c, VPID) ||
-		    !((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) & CPU_SECONDARY_CONTROLS) ||
-		    !(vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_VPID))
+		    !((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) &
+		      CPU_SECONDARY_CONTROLS) ||
+		    !(vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) &
+		      SEC_ENABLE_VPID))
 			vmx_flush_guest_tlb(n->vpid02);
 		vmcs01_current(v);
 	}
@@ -192,7 +252,8 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e, bool from_l
 	load_host(v, c, nmi);
 	if (msrlist_load(vmcs12_get(c, VM_EXIT_MSR_LOAD_ADDR),
 			 (uint32_t)vmcs12_get(c, VM_EXIT_MSR_LOAD_COUNT)))
-		vcpu_stop(v, "VMX abort: VM-exit MSR-load list failed (SDM 28.7)");
+		vcpu_stop(v,
+			  "VMX abort: VM-exit MSR-load list failed (SDM 28.7)");
 	/* the event L0 queued for L1 before L2 ran is not L1's business now */
 	v->injected = true;
 	nested_shadow_push(v);
@@ -203,10 +264,12 @@ void nested_vmexit(struct vcpu *v, const struct nested_exit_info *e)
 	finish(v, e, true);
 }
 
-void nested_entry_failed(struct vcpu *v, uint32_t reason, uint64_t qualification)
+void nested_entry_failed(struct vcpu *v, uint32_t reason,
+			 uint64_t qualification)
 {
-	struct nested_exit_info e = { .reason = reason | EXIT_REASON_ENTRY_FAILURE,
-				      .qualification = qualification };
+	struct nested_exit_info e = {.reason =
+					 reason | EXIT_REASON_ENTRY_FAILURE,
+				     .qualification = qualification};
 
 	/* 27.8: no guest state is saved; vmcs01 is current (L2 never ran) */
 	finish(v, &e, false);
@@ -215,16 +278,16 @@ void nested_entry_failed(struct vcpu *v, uint32_t reason, uint64_t qualification
 void nested_reflect(struct vcpu *v)
 {
 	struct nested_exit_info e = {
-		.reason = (uint32_t)vmcs_read(VM_EXIT_REASON),
-		.qualification = vmcs_read(EXIT_QUALIFICATION),
-		.intr_info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO),
-		.intr_error = (uint32_t)vmcs_read(VM_EXIT_INTR_ERROR_CODE),
-		.idt_info = (uint32_t)vmcs_read(IDT_VECTORING_INFO),
-		.idt_error = (uint32_t)vmcs_read(IDT_VECTORING_ERROR_CODE),
-		.insn_len = (uint32_t)vmcs_read(VM_EXIT_INSTRUCTION_LEN),
-		.insn_info = (uint32_t)vmcs_read(VMX_INSTRUCTION_INFO),
-		.guest_linear = vmcs_read(GUEST_LINEAR_ADDRESS),
-		.guest_physical = vmcs_read(GUEST_PHYSICAL_ADDRESS),
+	    .reason = (uint32_t)vmcs_read(VM_EXIT_REASON),
+	    .qualification = vmcs_read(EXIT_QUALIFICATION),
+	    .intr_info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO),
+	    .intr_error = (uint32_t)vmcs_read(VM_EXIT_INTR_ERROR_CODE),
+	    .idt_info = (uint32_t)vmcs_read(IDT_VECTORING_INFO),
+	    .idt_error = (uint32_t)vmcs_read(IDT_VECTORING_ERROR_CODE),
+	    .insn_len = (uint32_t)vmcs_read(VM_EXIT_INSTRUCTION_LEN),
+	    .insn_info = (uint32_t)vmcs_read(VMX_INSTRUCTION_INFO),
+	    .guest_linear = vmcs_read(GUEST_LINEAR_ADDRESS),
+	    .guest_physical = vmcs_read(GUEST_PHYSICAL_ADDRESS),
 	};
 
 	nested_vmexit(v, &e);

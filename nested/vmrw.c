@@ -26,7 +26,8 @@ enum exit_action nvmx_vmread(struct vcpu *v)
 		nvmx_fail_invalid(v);
 		return EXIT_RESUME;
 	}
-	/* the destination is checked (and may fault) before the field (31.3 VMREAD) */
+	/* the destination is checked (and may fault) before the field (31.3
+	 * VMREAD) */
 	if (!(info & OPERAND_INFO_REG) &&
 	    !nvmx_operand(v, mask == ~0ull ? 8 : 4, true, &op))
 		return EXIT_RESUME;
@@ -60,8 +61,9 @@ enum exit_action nvmx_vmwrite(struct vcpu *v)
 	else if (!nvmx_operand(v, mask == ~0ull ? 8 : 4, false, &op) ||
 		 !nvmx_read_operand(v, &op, &value, mask == ~0ull ? 8 : 4))
 		return EXIT_RESUME;
-	enum vmcs12_status s = vmcs12_vmwrite(v->nested.vmcs12, field, value & mask,
-					      nested_caps.misc & MISC_VMWRITE_ANY);
+	enum vmcs12_status s =
+	    vmcs12_vmwrite(v->nested.vmcs12, field, value & mask,
+			   nested_caps.misc & MISC_VMWRITE_ANY);
 
 	if (s != VMCS12_OK)
 		nvmx_fail(v, s);

@@ -56,8 +56,8 @@ const char *vmx_instruction_error_name(unsigned error)
 	return "unknown VM-instruction error";
 }
 
-static void fail(const char *insn, enum vmcs_field f, enum vmx_result r,
-		 const char *file, int line)
+void vmcs_access_failed(const char *insn, enum vmcs_field f, enum vmx_result r,
+			const char *file, int line)
 {
 	const char *name = vmcs_field_name(f);
 	uint64_t err = 0;
@@ -71,22 +71,4 @@ static void fail(const char *insn, enum vmcs_field f, enum vmx_result r,
 	panic("%s %s (0x%x) at %s:%d: VMfailValid, VM-instruction error %lu (%s)",
 	      insn, name, f, file, line, err,
 	      vmx_instruction_error_name((unsigned)err));
-}
-
-uint64_t vmcs_read_at(enum vmcs_field f, const char *file, int line)
-{
-	uint64_t v = 0;
-	enum vmx_result r = vmread_raw(f, &v);
-
-	if (r != VMX_OK)
-		fail("VMREAD", f, r, file, line);
-	return v;
-}
-
-void vmcs_write_at(enum vmcs_field f, uint64_t v, const char *file, int line)
-{
-	enum vmx_result r = vmwrite_raw(f, v);
-
-	if (r != VMX_OK)
-		fail("VMWRITE", f, r, file, line);
 }

@@ -102,8 +102,29 @@ static inline enum vmx_result invvpid(uint64_t type, uint16_t vpid)
 	return VMX_INV_OP("invvpid", type, vpid, 0);
 }
 
-uint64_t vmcs_read_at(enum vmcs_field f, const char *file, int line);
-void vmcs_write_at(enum vmcs_field f, uint64_t v, const char *file, int line);
+/* Stops the CPU naming the field, the VM-instruction error and the caller (vmx/vmcs.c). */
+__attribute__((noreturn, cold)) void vmcs_access_failed(const char *insn, enum vmcs_field f,
+							enum vmx_result r, const char *file,
+							int line);
+
+/* Inline: every exit makes dozens of these, and only a failure needs more. */
+static inline uint64_t vmcs_read_at(enum vmcs_field f, const char *file, int line)
+{
+	uint64_t v = 0;
+	enum vmx_result r = vmread_raw(f, &v);
+
+	if (__builtin_expect(r != VMX_OK, 0))
+		vmcs_access_failed("VMREAD", f, r, file, line);
+	return v;
+}
+
+static inline void vmcs_write_at(enum vmcs_field f, uint64_t v, const char *file, int line)
+{
+	enum vmx_result r = vmwrite_raw(f, v);
+
+	if (__builtin_expect(r != VMX_OK, 0))
+		vmcs_access_failed("VMWRITE", f, r, file, line);
+}
 #define vmcs_read(f) vmcs_read_at((f), __FILE__, __LINE__)
 #define vmcs_write(f, v) vmcs_write_at((f), (v), __FILE__, __LINE__)
 
