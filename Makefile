@@ -93,7 +93,8 @@ $(B)/core/%.o: %.asm $(B)/asm-offsets.inc
 	$(Q)$(NASM) -f elf64 -g -I$(B)/ -I. $< -o $@
 
 # Struct offsets for nasm come from C (never written by hand).
-$(B)/asm-offsets.inc: arch/x86/asm-offsets.c $(wildcard core/*.h arch/x86/*.h)
+$(B)/asm-offsets.inc: arch/x86/asm-offsets.c $(wildcard core/*.h arch/x86/*.h vmx/*.h nested/*.h) \
+		vmx/vmcs_fields.def
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"
 	$(Q)$(CC) $(CORE_CFLAGS) -S $< -o $(B)/asm-offsets.s

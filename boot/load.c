@@ -167,7 +167,10 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		.serial_port = o->serial_port,
 		.log_level = (uint8_t)o->log,
 		.selftest = (uint8_t)o->selftest,
+		.early_checks = o->early_checks,
 	};
+	_Static_assert(sizeof(bi->skip_check) == OPT_CHECK_NAME_MAX, "skip_check sizes differ");
+	memcpy(bi->skip_check, o->skip_check, sizeof(bi->skip_check));
 	st = build_tables(bi, &b, allow_1g);
 	if (EFI_ERROR(st)) {
 		BS->FreePages(pa, size / PAGE_4K);

@@ -104,9 +104,11 @@ static void log_options(const struct setup *s)
 	char cpus[16];
 
 	fmt_snprintf(cpus, sizeof(cpus), o->cpus ? "%u" : "all", o->cpus);
-	log_info("boot: options: serial=0x%x log=%s next=%s cpus=%s",
+	log_info("boot: options: serial=0x%x log=%s next=%s cpus=%s early_consistency_checks=%s%s%s",
 		 o->serial_port, log_level_name(o->log),
-		 o->next[0] ? o->next : "(none)", cpus);
+		 o->next[0] ? o->next : "(none)", cpus,
+		 o->early_checks < 0 ? "auto" : o->early_checks ? "on" : "off",
+		 o->skip_check[0] ? " nested_skip_check=" : "", o->skip_check);
 }
 
 /* The BSP first, then enabled APs by processor number, up to cpus=. */

@@ -27,7 +27,10 @@
 #define LOG_EXPECT "one of error, warn, info, debug"
 #define CPUS_EXPECT "'all' or a number from 1 to " STR(OPT_CPUS_MAX)
 #define SELFTEST_EXPECT "one of none, fault"
-#define KNOWN_KEYS "serial, log, next, cpus, selftest"
+#define EARLY_EXPECT "one of -1 (auto), 0 (off), 1 (on), auto, off, on"
+#define SKIP_EXPECT "a check name from docs/entry-checks.md (letters, digits, '.', '_', '-')"
+#define KNOWN_KEYS \
+	"serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check"
 
 /* A piece of the input text. */
 struct span {
@@ -273,6 +276,49 @@ static bool set_selftest(struct parser *ps, struct span val)
 	return true;
 }
 
+static bool set_early_checks(struct parser *ps, struct span val)
+{
+	static const struct {
+		const char *word;
+		int8_t value;
+	} words[] = { { "-1", -1 }, { "auto", -1 }, { "0", 0 },
+		      { "off", 0 },  { "1", 1 },     { "on", 1 } };
+
+	if (!val.len)
+		return empty_value(ps, "early_consistency_checks", EARLY_EXPECT);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (span_is(val, words[i].word)) {
+			ps->o->early_checks = words[i].value;
+			return true;
+		}
+	}
+	return bad_value(ps, "early_consistency_checks", val, EARLY_EXPECT);
+}
+
+/*
+ * Only the form is checked here; the core knows the names and reports one
+ * that names no check (the option is then ignored).
+ */
+static bool set_skip_check(struct parser *ps, struct span val)
+{
+	size_t i;
+
+	if (val.len > OPT_CHECK_NAME_MAX - 1)
+		return fail(ps,
+			    "option 'nested_skip_check': the name is %zu bytes long, at most %d fit",
+			    val.len, OPT_CHECK_NAME_MAX - 1);
+	for (i = 0; i < val.len; i++) {
+		char c = val.p[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return bad_value(ps, "nested_skip_check", val, SKIP_EXPECT);
+		ps->o->skip_check[i] = c;
+	}
+	ps->o->skip_check[i] = '\0';
+	return true;
+}
+
 static const struct {
 	const char *key;
 	bool (*set)(struct parser *ps, struct span val);
@@ -282,6 +328,8 @@ static const struct {
 	{ "next", set_next },
 	{ "cpus", set_cpus },
 	{ "selftest", set_selftest },
+	{ "early_consistency_checks", set_early_checks },
+	{ "nested_skip_check", set_skip_check },
 };
 
 /* Checked before anything quotes the word back in an error. */
@@ -337,6 +385,8 @@ void options_default(struct options *o)
 	o->next[0] = '\0';
 	o->cpus = 0;
 	o->selftest = SELFTEST_NONE;
+	o->early_checks = -1;
+	o->skip_check[0] = '\0';
 }
 
 bool options_parse(struct options *o, const char *text, size_t len,

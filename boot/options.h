@@ -19,12 +19,21 @@
 /* A deliberate fault for the system tests (docs/options.md). */
 enum selftest { SELFTEST_NONE = 0, SELFTEST_FAULT = 1 };
 
+#define OPT_CHECK_NAME_MAX 48 /* bytes of nested_skip_check= including the NUL */
+
 struct options {
 	uint16_t serial_port;      /* 16550 I/O base; 0 = serial=none */
 	enum log_level log;        /* threshold */
 	char next[OPT_NEXT_MAX];   /* next boot stage; "" = back to firmware */
 	uint32_t cpus;             /* 0 = all */
 	enum selftest selftest;
+	/*
+	 * Hardware dry run of vmcs02 before each nested entry (docs/nested.md):
+	 * -1 auto (on only on bare metal), 0 off, 1 on.
+	 */
+	int8_t early_checks;
+	/* A software VM-entry check to skip (debug); "" = none. */
+	char skip_check[OPT_CHECK_NAME_MAX];
 };
 
 void options_default(struct options *o);

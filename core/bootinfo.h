@@ -38,6 +38,8 @@ struct boot_info {
 	uint16_t serial_port;  /* 0 = no serial console */
 	uint8_t log_level;     /* enum log_level */
 	uint8_t selftest;      /* enum selftest (boot/options.h) */
+	int8_t early_checks;   /* early_consistency_checks: -1 auto, 0 off, 1 on */
+	char skip_check[48];   /* nested_skip_check (OPT_CHECK_NAME_MAX), "" = none */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "vmx/config.h"
 #include "vmx/vmx.h"
 
+#define RFLAGS_FIXED1 (1ull << 1)
 #define RFLAGS_ZF (1ull << 6)
 
 static bool l2_uses_vpid(const struct vmcs12 *c)
@@ -21,6 +22,51 @@ static bool l2_uses_vpid(const struct vmcs12 *c)
 	return ((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) &
 		CPU_SECONDARY_CONTROLS) &&
 	       (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_VPID);
+}
+
+uint64_t vmx_dry_entry(int launch); /* vmx/vmx_entry.asm */
+
+/*
+ * early_consistency_checks: vmcs02 is entered once with an invalid guest
+ * RFLAGS (bit 1 clear, SDM 27.3.1.4), so the CPU runs all its VMFail checks
+ * on controls and host state (27.2) and then fails the entry on the guest
+ * state with an exit. That exit means "no VMFail"; a VMFail means the
+ * software checks missed something: L1 gets the CPU's error, both verdicts
+ * are logged. Returns false when L1's instruction ended here.
+ */
+static bool dry_run(struct vcpu *v, bool launch)
+{
+	struct nested *n = &v->nested;
+	uint64_t rflags = vmcs_read(GUEST_RFLAGS);
+	uint64_t host_rsp = vmcs_read(HOST_RSP), host_rip = vmcs_read(HOST_RIP);
+	/* vmcs02's own launch state, not L1's instruction, picks the CPU's instruction */
+	uint64_t failed;
+
+	vmcs_write(GUEST_RFLAGS, rflags & ~RFLAGS_FIXED1);
+	failed = vmx_dry_entry(!n->vmcs02_launched);
+	vmcs_write(HOST_RSP, host_rsp);
+	vmcs_write(HOST_RIP, host_rip);
+	vmcs_write(GUEST_RFLAGS, rflags);
+	n->dry_runs++;
+	if (!failed) {
+		uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
+
+		if (reason != (EXIT_INVALID_GUEST_STATE | EXIT_REASON_ENTRY_FAILURE))
+			vcpu_stop(v, "the dry-run entry of vmcs02 did not fail on its guest state");
+		return true;
+	}
+	uint64_t err = 0;
+
+	if (failed & RFLAGS_ZF)
+		vmread_raw(VM_INSTRUCTION_ERROR, &err);
+	log_warn("nested: cpu%u: software checks: pass; the CPU's dry run of vmcs02: %s %lu (%s) for %s",
+		 v->cpu, (failed & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid", err,
+		 vmx_instruction_error_name((unsigned)err), launch ? "VMLAUNCH" : "VMRESUME");
+	vmcs01_current(v);
+	if (!(failed & RFLAGS_ZF))
+		vcpu_stop(v, "VMfailInvalid on vmcs02: L0 lost its VMCS");
+	nvmx_fail(v, (unsigned)err);
+	return false;
 }
 
 enum exit_action nvmx_launch(struct vcpu *v, bool launch)
@@ -63,6 +109,8 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	}
 	if (!vmcs02_enter(v))
 		return EXIT_STOP;
+	if (nested_early_checks && !dry_run(v, launch))
+		return EXIT_RESUME;
 	uint32_t bad =
 	    msrlist_load(vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
 			 (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT));

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Nested-VMX state shared by all vCPUs, and each vCPU's at start-up. */
+#include "arch/x86/cpu.h"
+#include "core/percpu.h"
 #include "lib/log.h"
 #include "nested/internal.h"
 #include "nested/vcaps12.h"
@@ -8,6 +10,8 @@
 
 struct vmx_msrs nested_caps;
 unsigned nested_phys_bits;
+bool nested_early_checks;
+const char *nested_skip_check;
 
 void nested_global_init(void)
 {
@@ -18,6 +22,19 @@ void nested_global_init(void)
 		 (uint32_t)nested_caps.basic & 0x7fffffff, nested_phys_bits,
 		 vmcs12_max_index());
 	nested_shadow_init();
+	/* auto: a hypervisor below us would make the dry run an exit of its own */
+	bool bare = !(cpuid(1, 0).ecx & (1u << 31));
+
+	nested_early_checks = bootinfo.early_checks < 0 ? bare : bootinfo.early_checks;
+	log_info("nested: early consistency checks (hardware dry run of vmcs02) %s%s",
+		 nested_early_checks ? "on" : "off",
+		 bootinfo.early_checks < 0 ? (bare ? " (auto: bare metal)" : " (auto: under a hypervisor)")
+					   : "");
+	if (bootinfo.skip_check[0]) {
+		nested_skip_check = bootinfo.skip_check;
+		log_warn("nested: nested_skip_check=%s: that VM-entry check is skipped (debug)",
+			 nested_skip_check);
+	}
 }
 
 bool nested_vmx_msr(uint32_t msr, uint64_t *value)

@@ -12,6 +12,10 @@
 extern struct vmx_msrs nested_caps;
 /* L1's MAXPHYADDR: VMX pointers with bits at or above it are invalid. */
 extern unsigned nested_phys_bits;
+/* early_consistency_checks resolved (auto -> bare metal?) */
+extern bool nested_early_checks;
+/* nested_skip_check, or NULL */
+extern const char *nested_skip_check;
 
 static inline bool nested_pa_valid(uint64_t pa)
 {

@@ -37,7 +37,7 @@ struct nested {
 	uint64_t ept02_eptp12; /* the EPT12 pointer EPT02 was built from */
 	uint64_t ept02_pages;
 	/* counters (HC_PRINT_COUNTERS and make bench) */
-	uint64_t entries, reflected, l0_handled;
+	uint64_t entries, reflected, l0_handled, dry_runs;
 };
 
 #endif

@@ -153,9 +153,9 @@ void exit_print_counters(void)
 			continue;
 		log_info("exits: cpu%u total %lu", cpu, v->exits_total);
 		if (v->nested.entries)
-			log_info("exits: cpu%u nested: %lu entries of L2, %lu exits reflected to L1, %lu handled by L0",
+			log_info("exits: cpu%u nested: %lu entries of L2, %lu exits reflected to L1, %lu handled by L0, %lu dry runs",
 				 cpu, v->nested.entries, v->nested.reflected,
-				 v->nested.l0_handled);
+				 v->nested.l0_handled, v->nested.dry_runs);
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			if (v->exits[r])
 				log_info("exits: cpu%u %-20s %lu", cpu,

@@ -14,6 +14,7 @@ extern vmx_handle_exit
 extern vmx_entry_failed
 global vmx_launch
 global vmx_exit_entry
+global vmx_dry_entry
 
 section .text
 
@@ -93,5 +94,44 @@ vmx_exit_entry:
 	mov rdi, [rsp]
 	call vmx_entry_failed			; unwinds a failed vmcs02 or stops the vCPU
 	jmp .enter
+
+; uint64_t vmx_dry_entry(int launch): VM-enters the current VMCS, whose guest
+; state is invalid on purpose, so the CPU runs its VMFail checks and stops
+; there. Returns the RFLAGS of a VMFail, or 0 when the CPU got as far as the
+; guest-state checks and failed the entry with an exit, which lands right
+; here (HOST_RSP/HOST_RIP point here for the attempt; the caller restores
+; them). Callee-saved registers are kept on the stack across the attempt.
+vmx_dry_entry:
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rax, VMCS_HOST_RSP
+	vmwrite rax, rsp
+	lea rdx, [rel .landed]
+	mov rax, VMCS_HOST_RIP
+	vmwrite rax, rdx
+	test edi, edi
+	jnz .launch
+	vmresume
+	jmp .vmfail
+.launch:
+	vmlaunch
+.vmfail:
+	pushfq
+	pop rax
+	jmp .out
+.landed:
+	xor eax, eax
+.out:
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -10,6 +10,7 @@
 #include "core/bootinfo.h"
 #include "core/percpu.h"
 #include "vmx/msr.h"
+#include "vmx/vmcs_fields.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 #define OFF(sym, type, member) DEFINE(sym, offsetof(type, member))
@@ -85,4 +86,7 @@ void asm_offsets(void)
 	DEFINE(GDT_DATA_SEL, GDT_DATA);
 	DEFINE(MSR_FS_BASE, MSR_IA32_FS_BASE);
 	DEFINE(MSR_GS_BASE, MSR_IA32_GS_BASE);
+	/* VMCS encodings the entry stubs write (vmx/vmcs_fields.def) */
+	DEFINE(VMCS_HOST_RSP, HOST_RSP);
+	DEFINE(VMCS_HOST_RIP, HOST_RIP);
 }

@@ -10,15 +10,19 @@ cd "$(dirname "$0")/../.."
 S=tests/system
 OUT=build/bench
 mkdir -p "$OUT"
-# pair BARE L0 PAYLOAD: the payload on bare Bochs (log BARE) and as L1 on
-# Matryoshka (log L0), both to its summary line.
+# pair BARE L0 PAYLOAD [OPTIONS]: the payload on bare Bochs (log BARE, none
+# if BARE is -) and as L1 on Matryoshka with OPTIONS in its matryoshka.cfg
+# (log L0), both to the payload's summary line.
 pair() {
-	local bare=$1 l0=$2 p=$3 run
-	printf 'next=/EFI/BOOT/%s.efi\nlog=warn\n' "$p" >"$OUT/$l0.cfg"
+	local bare=$1 l0=$2 p=$3 run runs=$2
+	printf 'next=/EFI/BOOT/%s.efi\nlog=warn\n%s\n' "$p" "${4:-}" >"$OUT/$l0.cfg"
 	$S/mkimage.sh "$OUT/$l0.img" build/matryoshka.efi "$OUT/$l0.cfg" \
 		"build/guests/$p.efi=/EFI/BOOT/$p.efi" >/dev/null
-	$S/mkimage.sh "$OUT/$bare.img" "build/guests/$p.efi" "" >/dev/null
-	for run in "$bare" "$l0"; do
+	if [ "$bare" != - ]; then
+		$S/mkimage.sh "$OUT/$bare.img" "build/guests/$p.efi" "" >/dev/null
+		runs="$bare $l0"
+	fi
+	for run in $runs; do
 		$S/bochs.sh --disk "$OUT/$run.img" --cpus 1 --timeout 240 \
 			--log "$OUT/$run.log" --until "$p: summary" 2>/dev/null
 	done
@@ -38,7 +42,8 @@ done
 # Nested: an L1 hypervisor (nvmxbench) runs an L2 that executes CPUID; each
 # round trip is L2 -> L1 (an exit L0 reflects) and L1 -> L2 (a VMRESUME L0
 # emulates). Bare Bochs gives the CPU model's own cost of the same loop.
-pair nbare nl0 nvmxbench
+pair nbare nl0 nvmxbench early_consistency_checks=off
+pair - nl0early nvmxbench early_consistency_checks=on
 nvalue() { sed -n "s/^nvmxbench: $2 \([0-9.]*\).*/\1/p" "$OUT/$1.log" | tr -d '\r' | head -n 1; }
 for leg in round-trip exit-leg entry-leg; do
 	bare=$(nvalue nbare $leg) l0=$(nvalue nl0 $leg)
@@ -54,3 +59,9 @@ for leg in round-trip exit-leg entry-leg; do
 	echo "bench: nested $leg: bare Bochs $bare, on Matryoshka $l0 instructions: $what $((l0 - bare))"
 done
 echo "bench: nested L0 exits per L2 CPUID round trip through L1: $(nvalue nl0 l0-exits)"
+early=$(nvalue nl0early entry-leg) off=$(nvalue nl0 entry-leg)
+if [ -z "$early" ]; then
+	echo "bench: nested entry-leg with early checks: no result (see $OUT/nl0early.log)" >&2
+	exit 1
+fi
+echo "bench: nested early_consistency_checks: VMRESUME leg $off instructions with software checks alone, $early with the hardware dry run too: the dry run costs $((early - off))"

@@ -77,6 +77,8 @@ static void assert_defaults(const struct options *o)
 	assert_string_equal(o->next, "");
 	assert_int_equal(o->selftest, SELFTEST_NONE);
 	assert_int_equal(o->cpus, 0);
+	assert_int_equal(o->early_checks, -1);
+	assert_string_equal(o->skip_check, "");
 }
 
 static void test_defaults(void **state)
@@ -269,11 +271,11 @@ static void test_syntax_errors(void **state)
 
 	(void)state;
 	bad("log=info\nserial=com1\nsreial=com2",
-	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest)");
+	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check)");
 	bad("Log=info",
-	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest)");
+	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check)");
 	bad("foo=",
-	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest)");
+	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check)");
 	bad("=5", CFG ":1: '=5' has no option name before '='");
 	bad("=", CFG ":1: '=' has no option name before '='");
 	bad("verbose", CFG ":1: 'verbose' is not key=value");
@@ -290,7 +292,7 @@ static void test_long_words_are_cut_in_errors(void **state)
 {
 	(void)state;
 	bad("abcdefghijklmnopqrstuvwxyz0123456789=1",
-	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest)");
+	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check)");
 	bad("log=abcdefghijklmnopqrstuvwxyz0123456789",
 	    CFG ":1: option 'log': 'abcdefghijklmnopqrstuvwxyz012...' is not one of error, warn, info, debug");
 	/* Exactly 32 bytes are quoted whole. */
@@ -479,10 +481,47 @@ static void test_selftest(void **state)
 	    CFG ":1: option 'selftest': the value is empty; expected one of none, fault");
 }
 
+static void test_early_checks(void **state)
+{
+	(void)state;
+	assert_int_equal(good("early_consistency_checks=0").early_checks, 0);
+	assert_int_equal(good("early_consistency_checks=off").early_checks, 0);
+	assert_int_equal(good("early_consistency_checks=1").early_checks, 1);
+	assert_int_equal(good("early_consistency_checks=on").early_checks, 1);
+	assert_int_equal(good("early_consistency_checks=on early_consistency_checks=-1")
+				 .early_checks,
+			 -1);
+	assert_int_equal(good("early_consistency_checks=auto").early_checks, -1);
+	bad("early_consistency_checks=2",
+	    CFG ":1: option 'early_consistency_checks': '2' is not one of -1 (auto), 0 (off), 1 (on), auto, off, on");
+	bad("early_consistency_checks=",
+	    CFG ":1: option 'early_consistency_checks': the value is empty; expected one of -1 (auto), 0 (off), 1 (on), auto, off, on");
+}
+
+static void test_skip_check(void **state)
+{
+	char long_name[80];
+
+	(void)state;
+	assert_string_equal(good("nested_skip_check=host.cs.nonzero").skip_check,
+			    "host.cs.nonzero");
+	/* empty clears it, like next= */
+	assert_string_equal(good("nested_skip_check=a nested_skip_check=").skip_check, "");
+	bad("nested_skip_check=a/b",
+	    CFG ":1: option 'nested_skip_check': 'a/b' is not a check name from docs/entry-checks.md (letters, digits, '.', '_', '-')");
+	memset(long_name, 0, sizeof(long_name));
+	memcpy(long_name, "nested_skip_check=", 18);
+	memset(long_name + 18, 'x', 48);
+	bad(long_name,
+	    CFG ":1: option 'nested_skip_check': the name is 48 bytes long, at most 47 fit");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_selftest),
+		cmocka_unit_test(test_early_checks),
+		cmocka_unit_test(test_skip_check),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_empty_and_blank_text),
 		cmocka_unit_test(test_serial_good),
