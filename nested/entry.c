@@ -113,7 +113,7 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		return EXIT_RESUME;
 	uint32_t bad =
 	    msrlist_load(vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
-			 (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT));
+			 (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT), n->msr_undo);
 
 	if (bad) {
 		vmcs01_current(v);
@@ -147,6 +147,8 @@ static void unwind(struct vcpu *v)
 	n->guest_mode = false;
 	if (n->launching)
 		vmcs12_set_launched(n->vmcs12, false);
+	/* the CPU would have loaded no MSR before either failure */
+	msrlist_undo(n->msr_undo);
 }
 
 /*

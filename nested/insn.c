@@ -113,14 +113,15 @@ static enum exit_action emulate_vmxon(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	if (!n->vmcs12) {
-		uint64_t cache = page_alloc(), vmcs02 = page_alloc();
+		uint64_t cache = page_alloc(), vmcs02 = page_alloc(), undo = page_alloc();
 
-		if (!cache || !vmcs02) {
+		if (!cache || !vmcs02 || !undo) {
 			log_err("nested: cpu%u: no pages left for VMXON",
 				v->cpu);
 			return EXIT_STOP;
 		}
 		n->vmcs12 = phys_to_virt(cache);
+		n->msr_undo = phys_to_virt(undo);
 		n->vmcs02_pa = vmcs02;
 	}
 	n->vmxon = true;

@@ -9,6 +9,7 @@
  * L1 could not already load with WRMSR.
  */
 #include "arch/x86/cpu.h"
+#include "lib/log.h"
 #include "nested/msrlist.h"
 #include "vmx/gmem.h"
 #include "vmx/msr.h"
@@ -58,7 +59,23 @@ static bool canonical(uint64_t a)
 	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
 }
 
-static bool load_one(const struct msr_entry *e)
+/* WRMSR as L1 could do it, the old value recorded first. */
+static bool write_msr(uint32_t index, uint64_t value, struct msr_undo *undo)
+{
+	uint64_t old;
+
+	if (undo && rdmsr_safe(index, &old) == 0) {
+		if (undo->n < MSR_UNDO_MAX) {
+			undo->e[undo->n].index = index;
+			undo->e[undo->n++].old = old;
+		} else {
+			undo->lost++;
+		}
+	}
+	return wrmsr_safe(index, value) == 0;
+}
+
+static bool load_one(const struct msr_entry *e, struct msr_undo *undo)
 {
 	switch (e->index) {
 	case MSR_SYSENTER_CS:
@@ -86,12 +103,14 @@ static bool load_one(const struct msr_entry *e)
 		vmcs_write(GUEST_IA32_EFER, e->data);
 		return true;
 	default:
-		return !l0_owns(e->index) && wrmsr_safe(e->index, e->data) == 0;
+		return !l0_owns(e->index) && write_msr(e->index, e->data, undo);
 	}
 }
 
-uint32_t msrlist_load(uint64_t gpa, uint32_t count)
+uint32_t msrlist_load(uint64_t gpa, uint32_t count, struct msr_undo *undo)
 {
+	if (undo)
+		undo->n = undo->lost = 0;
 	for (uint32_t i = 0; i < count; i++) {
 		struct msr_entry e;
 
@@ -99,7 +118,7 @@ uint32_t msrlist_load(uint64_t gpa, uint32_t count)
 		    !gmem_read(gpa + 16ull * i, &e, sizeof(e)) || e.reserved ||
 		    e.index == MSR_IA32_FS_BASE ||
 		    e.index == MSR_IA32_GS_BASE || x2apic(e.index) ||
-		    e.index == MSR_SMM_MONITOR_CTL || !load_one(&e))
+		    e.index == MSR_SMM_MONITOR_CTL || !load_one(&e, undo))
 			return i + 1;
 	}
 	return 0;
@@ -142,4 +161,15 @@ uint32_t msrlist_store(uint64_t gpa, uint32_t count)
 			return i + 1;
 	}
 	return 0;
+}
+
+void msrlist_undo(struct msr_undo *undo)
+{
+	while (undo->n) {
+		undo->n--;
+		wrmsr_safe(undo->e[undo->n].index, undo->e[undo->n].old);
+	}
+	if (undo->lost)
+		log_warn("nested: %u MSRs of the VM-entry MSR-load list could not be put back",
+			 undo->lost);
 }

@@ -10,6 +10,7 @@
 #define VMCS12_NONE (~0ull) /* current-VMCS pointer when there is none */
 
 struct vmcs12;
+struct msr_undo;
 
 /* One per vCPU, inside struct vcpu. */
 struct nested {
@@ -25,6 +26,7 @@ struct nested {
 	uint64_t vmxon_ptr;    /* L1-physical, as given to VMXON */
 	uint64_t current_ptr;  /* L1-physical address of the current vmcs12 */
 	struct vmcs12 *vmcs12; /* the cache (an L0 page), valid while current */
+	struct msr_undo *msr_undo; /* what the last entry's MSR list changed */
 	uint64_t vmcs02_pa;
 	uint64_t shadow_pa;   /* hardware shadow VMCS linked from vmcs01
 				 (nested/shadow.c) */

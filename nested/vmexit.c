@@ -251,7 +251,7 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 	n->reflected++;
 	load_host(v, c, nmi);
 	if (msrlist_load(vmcs12_get(c, VM_EXIT_MSR_LOAD_ADDR),
-			 (uint32_t)vmcs12_get(c, VM_EXIT_MSR_LOAD_COUNT)))
+			 (uint32_t)vmcs12_get(c, VM_EXIT_MSR_LOAD_COUNT), 0))
 		vcpu_stop(v,
 			  "VMX abort: VM-exit MSR-load list failed (SDM 28.7)");
 	/* the event L0 queued for L1 before L2 ran is not L1's business now */
