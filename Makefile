@@ -45,7 +45,7 @@ CORE_C := core/main.c core/panic.c arch/x86/gdt.c arch/x86/idt.c \
 	vmx/apic.c vmx/gmem.c vmx/gwalk.c vmx/decode.c \
 	nested/global.c nested/vcaps12.c nested/vmcs12.c nested/insn.c \
 	nested/l1mem.c nested/operand.c nested/vmrw.c nested/invalidate.c \
-	nested/checks.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
+	nested/checks.c nested/checks_guest.c nested/checks_seg.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
 	nested/vmexit.c nested/l2exit.c nested/ept02.c nested/ept12.c \
 	nested/reflect.c nested/bitmap.c nested/shadow.c \
 	nested/shadow12.c

@@ -23,9 +23,9 @@ struct vmcs12;
 /* What the checks need besides vmcs12: everything the CPU would know. */
 struct check_env {
 	const struct vmx_msrs *caps; /* the capability MSRs L1 sees */
-	unsigned phys_bits;          /* L1's MAXPHYADDR */
-	bool l1_long_mode;           /* L1 is in IA-32e mode at VMLAUNCH */
-	uint64_t current_ptr;        /* the current vmcs12's address */
+	unsigned phys_bits;	     /* L1's MAXPHYADDR */
+	bool l1_long_mode;	     /* L1 is in IA-32e mode at VMLAUNCH */
+	uint64_t current_ptr;	     /* the current vmcs12's address */
 	/* CPUID.(EAX=7,ECX=0):EBX as L1 sees it: SGX (bit 2), RTM (bit 11) */
 	uint32_t cpuid7_ebx;
 	/* Reads n bytes of L1 guest-physical memory (the link pointer's VMCS
@@ -67,7 +67,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
  * for L1, so the *.reserved checks cover them (docs/entry-checks.md).
  */
 #define NESTED_CHECK_LIST(X)                                                   \
-	/* 27.2.1.1 VM-execution control fields */                            \
+	/* 27.2.1.1 VM-execution control fields */                             \
 	X(ctl_pin_reserved, "ctl.pin.reserved", "27.2.1.1", 7, 0,              \
 	  "pin-based controls within the allowed-0/allowed-1 settings of "     \
 	  "IA32_VMX_TRUE_PINBASED_CTLS")                                       \
@@ -77,7 +77,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	X(ctl_proc2_reserved, "ctl.proc2.reserved", "27.2.1.1", 7, 0,          \
 	  "with activate secondary controls: secondary controls within "       \
 	  "IA32_VMX_PROCBASED_CTLS2")                                          \
-	X(ctl_cr3_target_count, "ctl.cr3_target_count", "27.2.1.1", 7, 0,     \
+	X(ctl_cr3_target_count, "ctl.cr3_target_count", "27.2.1.1", 7, 0,      \
 	  "CR3-target count at most IA32_VMX_MISC[24:16]")                     \
 	X(ctl_io_bitmap_a, "ctl.io_bitmap_a", "27.2.1.1", 7, 0,                \
 	  "with use I/O bitmaps: I/O-bitmap A address 4 KiB aligned, within "  \
@@ -106,7 +106,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	X(ctl_vmwrite_bitmap, "ctl.vmwrite_bitmap", "27.2.1.1", 7, 0,          \
 	  "with VMCS shadowing: VMWRITE-bitmap address 4 KiB aligned, within " \
 	  "the physical-address width")                                        \
-	/* 27.2.1.2 VM-exit control fields */                                 \
+	/* 27.2.1.2 VM-exit control fields */                                  \
 	X(ctl_exit_reserved, "ctl.exit.reserved", "27.2.1.2", 7, 0,            \
 	  "VM-exit controls within IA32_VMX_TRUE_EXIT_CTLS")                   \
 	X(ctl_exit_save_timer, "ctl.exit.save_timer", "27.2.1.2", 7, 0,        \
@@ -125,7 +125,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	X(ctl_exit_msr_load_end, "ctl.exit.msr_load.end", "27.2.1.2", 7, 0,    \
 	  "with a VM-exit MSR-load count: last byte of the list within the "   \
 	  "physical-address width")                                            \
-	/* 27.2.1.3 VM-entry control fields */                                \
+	/* 27.2.1.3 VM-entry control fields */                                 \
 	X(ctl_entry_reserved, "ctl.entry.reserved", "27.2.1.3", 7, 0,          \
 	  "VM-entry controls within IA32_VMX_TRUE_ENTRY_CTLS (entry to SMM "   \
 	  "and deactivate dual-monitor treatment are not offered: 0)")         \
@@ -147,14 +147,14 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	X(ctl_event_reserved, "ctl.event.reserved", "27.2.1.3", 7, 0,          \
 	  "injected event: interruption-information bits 30:12 zero")          \
 	X(ctl_event_error_code_bits, "ctl.event.error_code_bits", "27.2.1.3",  \
-	  7, 0, "injected event with an error code: error code bits 31:16 "    \
+	  7, 0,                                                                \
+	  "injected event with an error code: error code bits 31:16 "          \
 	  "zero")                                                              \
 	X(ctl_event_insn_len, "ctl.event.insn_len", "27.2.1.3", 7, 0,          \
 	  "injected software interrupt/exception, privileged software "        \
 	  "exception: instruction length at most 15")                          \
 	X(ctl_event_insn_len_zero, "ctl.event.insn_len_zero", "27.2.1.3", 7,   \
-	  0,                                                                   \
-	  "the same: instruction length 0 only if IA32_VMX_MISC[30] is 1")     \
+	  0, "the same: instruction length 0 only if IA32_VMX_MISC[30] is 1")  \
 	X(ctl_entry_msr_load_addr, "ctl.entry.msr_load.addr", "27.2.1.3", 7,   \
 	  0,                                                                   \
 	  "with a VM-entry MSR-load count: address 16-byte aligned, within "   \
@@ -162,7 +162,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	X(ctl_entry_msr_load_end, "ctl.entry.msr_load.end", "27.2.1.3", 7, 0,  \
 	  "with a VM-entry MSR-load count: last byte of the list within the "  \
 	  "physical-address width")                                            \
-	/* 27.2.2 host control registers and MSRs */                          \
+	/* 27.2.2 host control registers and MSRs */                           \
 	X(host_cr0_fixed, "host.cr0.fixed", "27.2.2", 8, 0,                    \
 	  "host CR0 within IA32_VMX_CR0_FIXED0/FIXED1 (bits 63:32 zero)")      \
 	X(host_cr3_width, "host.cr3.width", "27.2.2", 8, 0,                    \
@@ -184,7 +184,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	  "with load IA32_EFER: host EFER.LMA = host address-space size")      \
 	X(host_efer_lme, "host.efer.lme", "27.2.2", 8, 0,                      \
 	  "with load IA32_EFER: host EFER.LME = host address-space size")      \
-	/* 27.2.3 host segment and descriptor-table registers */              \
+	/* 27.2.3 host segment and descriptor-table registers */               \
 	X(host_sel_rpl_ti, "host.sel.rpl_ti", "27.2.3", 8, 0,                  \
 	  "host CS, SS, DS, ES, FS, GS, TR selectors: RPL and TI zero")        \
 	X(host_cs_nonzero, "host.cs.nonzero", "27.2.3", 8, 0,                  \
@@ -195,7 +195,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	  "host SS selector not 0 unless the host address-space size is 1")    \
 	X(host_base_canonical, "host.base.canonical", "27.2.3", 8, 0,          \
 	  "host FS, GS, GDTR, IDTR, TR bases canonical")                       \
-	/* 27.2.4 address-space size */                                       \
+	/* 27.2.4 address-space size */                                        \
 	X(host_as_l1_mode, "host.as.l1_mode", "27.2.4", 8, 0,                  \
 	  "host address-space size = 1 exactly when L1 is in IA-32e mode")     \
 	X(host_as_guest64, "host.as.guest64", "27.2.4", 8, 0,                  \
@@ -209,7 +209,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	  "host address-space size 1: host CR4.PAE 1")                         \
 	X(host_as_rip_canonical, "host.as.rip_canonical", "27.2.4", 8, 0,      \
 	  "host address-space size 1: host RIP canonical")                     \
-	/* 27.3.1.1 guest control registers, debug registers, MSRs */         \
+	/* 27.3.1.1 guest control registers, debug registers, MSRs */          \
 	X(guest_cr0_fixed, "guest.cr0.fixed", "27.3.1.1", 33, 0,               \
 	  "guest CR0 within IA32_VMX_CR0_FIXED0/FIXED1; PE and PG free with "  \
 	  "unrestricted guest")                                                \
@@ -245,14 +245,14 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	X(guest_efer_lme, "guest.efer.lme", "27.3.1.1", 33, 0,                 \
 	  "with load IA32_EFER and CR0.PG: guest EFER.LME = IA-32e mode "      \
 	  "guest")                                                             \
-	/* 27.3.1.2 segment registers: selectors */                           \
+	/* 27.3.1.2 segment registers: selectors */                            \
 	X(guest_tr_ti, "guest.tr.ti", "27.3.1.2", 33, 0,                       \
 	  "TR selector TI flag 0")                                             \
 	X(guest_ldtr_ti, "guest.ldtr.ti", "27.3.1.2", 33, 0,                   \
 	  "usable LDTR: selector TI flag 0")                                   \
 	X(guest_ss_rpl, "guest.ss.rpl", "27.3.1.2", 33, 0,                     \
 	  "not virtual-8086, no unrestricted guest: SS.RPL = CS.RPL")          \
-	/* bases */                                                           \
+	/* bases */                                                            \
 	X(guest_v86_base, "guest.v86.base", "27.3.1.2", 33, 0,                 \
 	  "virtual-8086: CS, SS, DS, ES, FS, GS base = selector * 16")         \
 	X(guest_base_canonical, "guest.base.canonical", "27.3.1.2", 33, 0,     \
@@ -263,10 +263,10 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	  "CS base bits 63:32 zero")                                           \
 	X(guest_base_high, "guest.base.high", "27.3.1.2", 33, 0,               \
 	  "usable SS, DS, ES: base bits 63:32 zero")                           \
-	/* limits */                                                          \
+	/* limits */                                                           \
 	X(guest_v86_limit, "guest.v86.limit", "27.3.1.2", 33, 0,               \
 	  "virtual-8086: CS, SS, DS, ES, FS, GS limit 0xffff")                 \
-	/* access rights */                                                   \
+	/* access rights */                                                    \
 	X(guest_v86_ar, "guest.v86.ar", "27.3.1.2", 33, 0,                     \
 	  "virtual-8086: CS, SS, DS, ES, FS, GS access rights 0xf3")           \
 	X(guest_cs_type, "guest.cs.type", "27.3.1.2", 33, 0,                   \
@@ -319,17 +319,15 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	  0, "TR: access-rights bits 31:17 zero")                              \
 	X(guest_ldtr_type, "guest.ldtr.type", "27.3.1.2", 33, 0,               \
 	  "usable LDTR: type 2")                                               \
-	X(guest_ldtr_s, "guest.ldtr.s", "27.3.1.2", 33, 0,                     \
-	  "usable LDTR: S 0")                                                  \
-	X(guest_ldtr_p, "guest.ldtr.p", "27.3.1.2", 33, 0,                     \
-	  "usable LDTR: P 1")                                                  \
+	X(guest_ldtr_s, "guest.ldtr.s", "27.3.1.2", 33, 0, "usable LDTR: S 0") \
+	X(guest_ldtr_p, "guest.ldtr.p", "27.3.1.2", 33, 0, "usable LDTR: P 1") \
 	X(guest_ldtr_reserved_11_8, "guest.ldtr.reserved_11_8", "27.3.1.2",    \
 	  33, 0, "usable LDTR: access-rights bits 11:8 zero")                  \
 	X(guest_ldtr_g, "guest.ldtr.g", "27.3.1.2", 33, 0,                     \
 	  "usable LDTR: G consistent with the limit")                          \
 	X(guest_ldtr_reserved_31_17, "guest.ldtr.reserved_31_17", "27.3.1.2",  \
 	  33, 0, "usable LDTR: access-rights bits 31:17 zero")                 \
-	/* 27.3.1.3 descriptor-table registers */                             \
+	/* 27.3.1.3 descriptor-table registers */                              \
 	X(guest_gdtr_base, "guest.gdtr.base", "27.3.1.3", 33, 0,               \
 	  "GDTR base canonical")                                               \
 	X(guest_idtr_base, "guest.idtr.base", "27.3.1.3", 33, 0,               \
@@ -338,7 +336,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	  "GDTR limit bits 31:16 zero")                                        \
 	X(guest_idtr_limit, "guest.idtr.limit", "27.3.1.3", 33, 0,             \
 	  "IDTR limit bits 31:16 zero")                                        \
-	/* 27.3.1.4 RIP and RFLAGS */                                         \
+	/* 27.3.1.4 RIP and RFLAGS */                                          \
 	X(guest_rip_high, "guest.rip.high", "27.3.1.4", 33, 0,                 \
 	  "RIP bits 63:32 zero unless IA-32e mode guest with CS.L 1")          \
 	X(guest_rip_canonical, "guest.rip.canonical", "27.3.1.4", 33, 0,       \
@@ -349,7 +347,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	  "RFLAGS.VM only outside IA-32e mode and with CR0.PE 1")              \
 	X(guest_rflags_if, "guest.rflags.if", "27.3.1.4", 33, 0,               \
 	  "injected external interrupt: RFLAGS.IF 1")                          \
-	/* 27.3.1.5 non-register state */                                     \
+	/* 27.3.1.5 non-register state */                                      \
 	X(guest_activity_supported, "guest.activity.supported", "27.3.1.5",    \
 	  33, 0, "activity state 0-3 and offered in IA32_VMX_MISC[8:6]")       \
 	X(guest_activity_hlt_dpl, "guest.activity.hlt_dpl", "27.3.1.5", 33, 0, \
@@ -410,7 +408,7 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	  "shadowing control")                                                 \
 	X(guest_link_current, "guest.link.current", "27.3.1.5", 33, 4,         \
 	  "VMCS link pointer not the current VMCS pointer")                    \
-	/* 27.3.1.6 PDPTEs */                                                 \
+	/* 27.3.1.6 PDPTEs */                                                  \
 	X(guest_pdpte_read, "guest.pdpte.read", "27.3.1.6", 33, 2,             \
 	  "PAE paging without EPT: the PDPT at CR3[31:5] is readable L1 "      \
 	  "memory")                                                            \
@@ -423,7 +421,7 @@ enum nested_check_id {
 #define NC_ENUM(id, name, sec, verdict, qual, text) NC_##id,
 	NESTED_CHECK_LIST(NC_ENUM)
 #undef NC_ENUM
-	NESTED_CHECK_COUNT
+	    NESTED_CHECK_COUNT
 };
 
 /* Every check's name, by id (docs, validation of the debug option). */
@@ -450,6 +448,8 @@ struct nc_run {
 
 /* true: the failure counts (recorded in r); false: it is the skipped one */
 bool nc_fail(struct nc_run *r, enum nested_check_id id);
+/* The exit qualification of a guest-state check (its list entry). */
+unsigned nc_qualification(enum nested_check_id id);
 
 #define CHECK(id, expr, fmt, ...)                                              \
 	do {                                                                   \
@@ -462,11 +462,25 @@ bool nc_fail(struct nc_run *r, enum nested_check_id id);
 		}                                                              \
 	} while (0)
 
-#define G(f) vmcs12_get(r->c, f)
+/*
+ * vmcs12_get(r->c, f) without its out-of-line lookup: GCC does not inline
+ * vmcs12_slot_of() at this many call sites, and a lookup per field read
+ * would cost thousands of instructions per VMRESUME. The slot is a
+ * constant; a field L0 does not emulate (nested/vmcs12_unemulated.def)
+ * reads 0, as vmcs12_get() gives, from the table below, which the compiler
+ * folds.
+ */
+static const bool nc_unemulated[VMCS12_SLOT_COUNT] = {
+#define UNEMULATED(name) [VMCS12_SLOT_##name] = true,
+#include "nested/vmcs12_unemulated.def"
+#undef UNEMULATED
+};
+
+#define G(f) (nc_unemulated[VMCS12_SLOT_##f] ? 0 : r->c->field[VMCS12_SLOT_##f])
 
 static inline bool nc_canonical(uint64_t a)
 {
-	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
+	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
 }
 
 static inline bool nc_within(const struct nc_run *r, uint64_t pa)

@@ -7,11 +7,13 @@
  * passed is unwound here too, so that L1 sees what the CPU reported and
  * its own state exactly as before the instruction.
  */
+#include "arch/x86/cpu.h"
 #include "lib/log.h"
 #include "nested/checks.h"
 #include "nested/internal.h"
 #include "nested/msrlist.h"
 #include "vmx/config.h"
+#include "vmx/gmem.h"
 #include "vmx/vmx.h"
 
 #define RFLAGS_FIXED1 (1ull << 1)
@@ -25,6 +27,26 @@ static bool l2_uses_vpid(const struct vmcs12 *c)
 }
 
 uint64_t vmx_dry_entry(int launch); /* vmx/vmx_entry.asm */
+
+/* The checks read L1's memory (link pointer's VMCS, PDPTEs) through EPT01. */
+static bool check_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
+{
+	(void)ctx;
+	return gmem_read(gpa, buf, n);
+}
+
+/* CPUID leaf 7 reaches L1 unchanged: read once. */
+static uint32_t l1_cpuid7_ebx(void)
+{
+	static uint32_t ebx;
+	static bool done;
+
+	if (!done) {
+		ebx = cpuid(7, 0).ebx;
+		done = true;
+	}
+	return ebx;
+}
 
 /*
  * early_consistency_checks: vmcs02 is entered once with an invalid guest
@@ -89,22 +111,23 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		nvmx_fail(v, launch ? 4 : 5);
 		return EXIT_RESUME;
 	}
-	unsigned err = nested_check_controls_host(c, nvmx_long_mode());
+	struct check_env env = {
+		.caps = &nested_caps,
+		.phys_bits = nested_phys_bits,
+		.l1_long_mode = nvmx_long_mode(),
+		.current_ptr = n->current_ptr,
+		.cpuid7_ebx = l1_cpuid7_ebx(),
+		.read = check_read,
+		.skip = nested_skip_check,
+	};
+	unsigned err = nested_check_controls_host(c, &env, NULL);
 
 	if (err) {
 		nvmx_fail(v, err);
 		return EXIT_RESUME;
 	}
-	if (!nested_check_guest(c, &qual)) {
+	if (!nested_check_guest(c, &env, &qual, NULL)) {
 		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, qual);
-		return EXIT_RESUME;
-	}
-	if (!nested_link_pointer_ok(c, n->current_ptr)) {
-		log_info(
-		    "nested: VM-entry check failed: VMCS link pointer 0x%lx",
-		    vmcs12_get(c, VMCS_LINK_POINTER));
-		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE,
-				    4); /* SDM 27.8 */
 		return EXIT_RESUME;
 	}
 	if (!vmcs02_enter(v))

@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.h"
 #include "core/percpu.h"
 #include "lib/log.h"
+#include "nested/checks.h"
 #include "nested/internal.h"
 #include "nested/vcaps12.h"
 #include "vmx/config.h"
@@ -30,7 +31,10 @@ void nested_global_init(void)
 		 nested_early_checks ? "on" : "off",
 		 bootinfo.early_checks < 0 ? (bare ? " (auto: bare metal)" : " (auto: under a hypervisor)")
 					   : "");
-	if (bootinfo.skip_check[0]) {
+	if (bootinfo.skip_check[0] && nested_check_lookup(bootinfo.skip_check) < 0) {
+		log_err("nested: nested_skip_check=%s names no VM-entry check (docs/entry-checks.md): ignored",
+			bootinfo.skip_check);
+	} else if (bootinfo.skip_check[0]) {
 		nested_skip_check = bootinfo.skip_check;
 		log_warn("nested: nested_skip_check=%s: that VM-entry check is skipped (debug)",
 			 nested_skip_check);

@@ -55,7 +55,6 @@ void nested_shadow_enable(struct vcpu *v, bool on);
 /* VMCS shadowing offered to L1 (nested/shadow12.c). */
 bool nested_shadow12_access(struct vcpu *v,
 			    unsigned reason); /* true: done by L0 */
-bool nested_link_pointer_ok(const struct vmcs12 *c, uint64_t current_ptr);
 
 /* VMLAUNCH/VMRESUME (nested/entry.c). */
 enum exit_action nvmx_launch(struct vcpu *v, bool launch);

@@ -102,25 +102,3 @@ bool nested_shadow12_access(struct vcpu *v, unsigned reason)
 	}
 	return true;
 }
-
-/*
- * SDM 27.3.1.5: a link pointer other than ~0 names a VMCS with L1's
- * revision whose shadow-VMCS indicator equals the VMCS-shadowing control.
- */
-bool nested_link_pointer_ok(const struct vmcs12 *c, uint64_t current_ptr)
-{
-	uint64_t link = vmcs12_get(c, VMCS_LINK_POINTER);
-	uint32_t proc = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
-	bool shadowing =
-	    (proc & CPU_SECONDARY_CONTROLS) &&
-	    (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_SHADOW_VMCS);
-	uint32_t rev;
-
-	if (link == ~0ull)
-		return true;
-	/* ... and is not the current VMCS itself (outside SMM) */
-	return link != current_ptr && nested_pa_valid(link) &&
-	       gmem_read(link, &rev, sizeof(rev)) &&
-	       (rev & 0x7fffffff) == VMCS12_REVISION &&
-	       (bool)(rev >> 31) == shadowing;
-}

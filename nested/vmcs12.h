@@ -164,7 +164,7 @@ enum vmcs12_slot {
 int vmcs12_slot_lookup(unsigned f);
 
 /* The same, folded to a constant at compile time when f is one. */
-static inline int vmcs12_slot_of(unsigned f)
+static inline __attribute__((always_inline)) int vmcs12_slot_of(unsigned f)
 {
 	if (!__builtin_constant_p(f))
 		return vmcs12_slot_lookup(f);
