@@ -254,7 +254,68 @@ t_nvmx_diff() {
 	expect_not $n 'stopping cpu|PANIC|refused vmcs02' "no vCPU stopped, no VMfail from the CPU on vmcs02"
 }
 
-ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault l1check_1cpu l1check_4cpu apstart_1cpu apstart_4cpu shell_counters linux_l1 nvmx_diff"
+# nvmx as L1 with one software check switched off (nested_skip_check), so
+# that a bad vmcs12 reaches the CPU: L1 must see exactly what bare Bochs
+# gives it (the whole log compared with nvmx_diff's bare run) and L0 must
+# say which path caught it. NAME CONFIG L0-LINE...
+late_failure() {
+	local n=$1 cfg=$2 l
+	shift 2
+	[ -s "$OUT/nvmx-bare.log" ] || t_nvmx_diff
+	image $n "next=/EFI/BOOT/nvmx.efi\nlog=info\n$cfg\n" "$EFI" "build/guests/nvmx.efi=/EFI/BOOT/nvmx.efi"
+	boot $n bochs 'nvmx: summary' --disk "$OUT/$n.img" --cpus 1 --timeout 300
+	for l in "$@"; do
+		expect $n "$l"
+	done
+	if tests/system/nvmx-compare.sh "$OUT/nvmx-bare.log" "$OUT/$n.log" >"$OUT/$n.compare"; then
+		ok $n "L1 saw what bare Bochs gives: $(tail -n 1 "$OUT/$n.compare")"
+	else
+		bad $n "$(tail -n 1 "$OUT/$n.compare")"
+		grep -aE '^(DIFF|MISSING)' "$OUT/$n.compare" | head -n 10
+	fi
+	expect_not $n 'stopping cpu|PANIC' "no vCPU stopped"
+}
+
+# Without the CR3-target-count check, VMLAUNCH with 5 CR3 targets reaches
+# the real entry (early checks off; vmcs02 takes the count from vmcs12):
+# the CPU's VMfailValid(7) is L1's, with L1's state untouched. (vmcs12's
+# host state never reaches the CPU, vmcs02's is L0's: the host-state checks
+# are software's alone.)
+t_late_vmfail() {
+	late_failure late-vmfail 'early_consistency_checks=off\nnested_skip_check=ctl.cr3_target_count' \
+		'nested: nested_skip_check=ctl.cr3_target_count: that VM-entry check is skipped' \
+		'nested: early consistency checks \(hardware dry run of vmcs02\) off$' \
+		'the CPU refused vmcs02 \(VMfailValid, error 7: VM entry with invalid control field\(s\)\) after the software checks passed' \
+		'^nvmx: PASS entry-ctl-cr3-target-count .*entry VMfailValid\(7\)'
+}
+
+# The same with early checks on: the dry run catches it before the real entry.
+t_early_dryrun() {
+	late_failure early-dryrun 'early_consistency_checks=on\nnested_skip_check=ctl.cr3_target_count' \
+		'nested: early consistency checks \(hardware dry run of vmcs02\) on$' \
+		"software checks: pass; the CPU's dry run of vmcs02: VMfailValid 7 \\(VM entry with invalid control field\\(s\\)\\) for VMLAUNCH" \
+		'^nvmx: PASS entry-ctl-cr3-target-count .*entry VMfailValid\(7\)'
+	expect_not early-dryrun 'the CPU refused vmcs02' "the real entry never saw the bad vmcs12"
+}
+
+# Without the RFLAGS check, the real entry fails with exit 33: L1 gets that exit.
+t_late_exit33() {
+	late_failure late-exit33 'early_consistency_checks=auto\nnested_skip_check=guest.rflags.reserved' \
+		'nested: early consistency checks \(hardware dry run of vmcs02\) on \(auto: bare metal\)' \
+		'the CPU failed the entry of vmcs02 with exit 33 \(qualification 0x0\) after the software checks passed' \
+		'^nvmx: PASS entry-guest-rflags-bit1 RFLAGS bit 1 clear: entry failed, exit reason 0x80000021'
+}
+
+# A check name that does not exist: reported, ignored, nothing else changes.
+t_bad_skip_check() {
+	local n=bad-skip-check
+	image $n 'nested_skip_check=host.cs.nozero\nlog=info\n'
+	boot $n bochs 'UEFI Interactive Shell' --disk "$OUT/$n.img" --cpus 1 --timeout 240
+	expect $n 'nested: nested_skip_check=host.cs.nozero names no VM-entry check \(docs/entry-checks.md\): ignored'
+	expect_not $n 'that VM-entry check is skipped' "no check skipped"
+}
+
+ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault l1check_1cpu l1check_4cpu apstart_1cpu apstart_4cpu shell_counters linux_l1 nvmx_diff late_vmfail early_dryrun late_exit33 bad_skip_check"
 for t in ${*:-$ALL}; do
 	start=$SECONDS
 	"t_${t//-/_}"
