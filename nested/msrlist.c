@@ -24,6 +24,9 @@
 #define MSR_PAT		    0x277
 #define MSR_LIST_MAX	    512 /* IA32_VMX_MISC bits 27:25 = 0 as offered to L1 */
 #define EFER_RESERVED	    (~0xd01ull)
+#define EFER_LME	    (1ull << 8)
+#define EFER_LMA	    (1ull << 10)
+#define CR0_PG		    (1ull << 31)
 
 struct msr_entry {
 	uint32_t index, reserved;
@@ -75,6 +78,23 @@ static bool write_msr(uint32_t index, uint64_t value, struct msr_undo *undo)
 	return wrmsr_safe(index, value) == 0;
 }
 
+/*
+ * As WRMSR to IA32_EFER would (SDM Vol. 4 Table 2-2, Vol. 2 WRMSR): reserved
+ * bits are #GP, LMA is the CPU's (not written), and LME cannot change while
+ * paging is on (#GP). The VMCS's EFER is the register at this point.
+ */
+static bool load_efer(uint64_t value)
+{
+	uint64_t cur = vmcs_read(GUEST_IA32_EFER);
+	uint64_t next = (value & ~EFER_LMA) | (cur & EFER_LMA);
+
+	if ((value & EFER_RESERVED) ||
+	    (((next ^ cur) & EFER_LME) && (vmcs_read(GUEST_CR0) & CR0_PG)))
+		return false;
+	vmcs_write(GUEST_IA32_EFER, next);
+	return true;
+}
+
 static bool load_one(const struct msr_entry *e, struct msr_undo *undo)
 {
 	switch (e->index) {
@@ -98,10 +118,7 @@ static bool load_one(const struct msr_entry *e, struct msr_undo *undo)
 		vmcs_write(GUEST_IA32_PAT, e->data);
 		return true;
 	case MSR_IA32_EFER:
-		if (e->data & EFER_RESERVED)
-			return false;
-		vmcs_write(GUEST_IA32_EFER, e->data);
-		return true;
+		return load_efer(e->data);
 	default:
 		return !l0_owns(e->index) && write_msr(e->index, e->data, undo);
 	}
