@@ -9,6 +9,7 @@
 # make run-qemu   the USB image in QEMU (+KVM where /dev/kvm offers VMX, else TCG)
 # make check      host unit tests + system tests (boots in Bochs and QEMU)
 # make bench      L1 CPUID exit path length through L0, in Bochs instructions
+# make fuzz       the differential VM-entry fuzzer (SEED=, CASES=)
 # make unit       host unit tests only
 
 B := build
@@ -79,7 +80,7 @@ UT_SRC_decode := vmx/decode.c
 # Further unit tests register themselves in their own fragments.
 include $(wildcard tests/unit/*.mk)
 
-.PHONY: all usb pxe run run-usb run-qemu check unit systest clean bench
+.PHONY: all usb pxe run run-usb run-qemu check unit systest clean bench fuzz
 all: $(B)/matryoshka.efi
 
 $(B)/core/%.o: %.c
@@ -173,6 +174,13 @@ check: all usb pxe guests unit
 # Path lengths in Bochs (not a test): see tests/system/bench.sh
 bench: all guests
 	tests/system/bench.sh
+
+# The differential VM-entry fuzzer, for long runs (make check runs 2000 cases):
+#   make fuzz SEED=7 CASES=50000
+SEED ?= 1
+CASES ?= 10000
+fuzz: all guests
+	tests/system/fuzz.sh --seed $(SEED) --cases $(CASES)
 
 clean:
 	rm -rf $(B)

@@ -104,8 +104,12 @@ int vmx_handle_exit(struct vcpu *v)
 	if (basic < EXIT_REASON_COUNT)
 		v->exits[basic]++;
 	if (v->nested.guest_mode) {
-		if (reason & EXIT_REASON_ENTRY_FAILURE)
+		if (reason & EXIT_REASON_ENTRY_FAILURE) {
+			/* a failed VMLAUNCH leaves vmcs02 clear (SDM 31.3 VMLAUNCH) */
+			if (v->nested.entry_was_launch)
+				v->nested.vmcs02_launched = false;
 			nested_hw_entry_failure(v, reason);
+		}
 		else if (nested_l2_exit(v, basic) == EXIT_STOP)
 			vcpu_stop(v, exit_reason_name(basic));
 		prepare_entry(v);

@@ -118,6 +118,16 @@ static void requeue_interrupted_event(struct vcpu *v)
 
 	if (!(info & INTR_INFO_VALID) || v->injected)
 		return;
+	/*
+	 * A CPU in the shutdown state delivers nothing but NMI and #MC (SDM
+	 * 27.3.1.5); Bochs starts delivering a pending #DB there anyway, and an
+	 * exit L0 takes on the way (an EPT02 fault) must not turn that into an
+	 * injection the next entry refuses.
+	 */
+	if (vmcs_read(GUEST_ACTIVITY_STATE) == ACTIVITY_SHUTDOWN &&
+	    (info & INTR_TYPE_MASK) != INTR_TYPE_NMI &&
+	    !((info & INTR_TYPE_MASK) == INTR_TYPE_HW_EXCEPTION && (info & 0xff) == 18))
+		return;
 	vmcs_write(VM_ENTRY_INTR_INFO, info & ~INTR_INFO_NMI_UNBLOCKED_BY_IRET);
 	if (info & INTR_INFO_DELIVER_CODE)
 		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE,

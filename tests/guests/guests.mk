@@ -7,7 +7,7 @@
 #
 #   make build/guests/l1check.efi build/guests/apstart.efi   (or: make guests)
 
-GUEST_NAMES := l1check apstart bench counters nvmx nvmxbench
+GUEST_NAMES := l1check apstart bench counters nvmx nvmxbench nvmxfuzz
 GUEST_EFIS := $(GUEST_NAMES:%=$(B)/guests/%.efi)
 
 # What every payload links: result lines, traps, hypercalls, and lib/fmt.c.
@@ -43,6 +43,10 @@ NVMX_OBJ := $(addprefix $(B)/guests/,nvmx.o nvmx_env.o nvmx_vmx.o nvmx_vm.o \
 $(B)/guests/nvmx.so: $(NVMX_OBJ) $(GUEST_LIB_OBJ)
 # The nested benchmark reuses nvmx's environment and L2 runner.
 $(B)/guests/nvmxbench.so: $(addprefix $(B)/guests/,nvmxbench.o nvmxbench_l2.o \
+	nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o nvmx_l2.o nvmx_events.o) \
+	$(GUEST_LIB_OBJ)
+# The differential VM-entry fuzzer (tests/system/fuzz.sh) reuses them too.
+$(B)/guests/nvmxfuzz.so: $(addprefix $(B)/guests/,nvmxfuzz.o nvmxfuzz_gen.o \
 	nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o nvmx_l2.o nvmx_events.o) \
 	$(GUEST_LIB_OBJ)
 
