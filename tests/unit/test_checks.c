@@ -34,53 +34,7 @@
 #define DOC_PATH "docs/entry-checks.md"
 
 /* Bochs 2.7 corei7_skylake_x (no MTF, no CET) and tigerlake (MTF, CET). */
-static const struct vmx_msrs hw_skylake_x = {
-    .cpuid1_ecx = 0x77faf3bf,
-    .feature_control = 0x5,
-    .has_vmx_msrs = true,
-    .basic = 0x00d810000000002b,
-    .pinbased = 0x0000007f00000016,
-    .procbased = 0xf7f9fffe0401e172,
-    .exit = 0x007fffff00036dff,
-    .entry = 0x0000ffff000011ff,
-    .misc = 0x00000000600401e0,
-    .cr0_fixed0 = 0x0000000080000021,
-    .cr0_fixed1 = 0x00000000ffffffff,
-    .cr4_fixed0 = 0x0000000000002000,
-    .cr4_fixed1 = 0x00000000003727ff,
-    .vmcs_enum = 0x0000000000000034,
-    .procbased2 = 0x02177fff00000000,
-    .ept_vpid = 0x00000f0106334141,
-    .true_pinbased = 0x0000007f00000016,
-    .true_procbased = 0xf7f9fffe04006172,
-    .true_exit = 0x007fffff00036dfb,
-    .true_entry = 0x0000ffff000011fb,
-    .vmfunc = 0x0000000000000001,
-};
-
-static const struct vmx_msrs hw_tigerlake = {
-    .cpuid1_ecx = 0x77faf3bf,
-    .feature_control = 0x5,
-    .has_vmx_msrs = true,
-    .basic = 0x01d8100000000004,
-    .pinbased = 0x0000007f00000016,
-    .procbased = 0xfff9fffe0401e172,
-    .exit = 0x107fffff00036dff,
-    .entry = 0x0010ffff000011ff,
-    .misc = 0x00000000600401e0,
-    .cr0_fixed0 = 0x0000000080000021,
-    .cr0_fixed1 = 0x00000000ffffffff,
-    .cr4_fixed0 = 0x0000000000002000,
-    .cr4_fixed1 = 0x0000000000f72fff,
-    .vmcs_enum = 0x0000000000000034,
-    .procbased2 = 0x02977fff00000000,
-    .ept_vpid = 0x00000f0106b34141,
-    .true_pinbased = 0x0000007f00000016,
-    .true_procbased = 0xfff9fffe04006172,
-    .true_exit = 0x107fffff00036dfb,
-    .true_entry = 0x0010ffff000011fb,
-    .vmfunc = 0x0000000000000001,
-};
+#include "tests/unit/bochs_msrs.h"
 
 static struct vmx_msrs skylake, tigerlake; /* what L1 sees */
 
@@ -1601,8 +1555,8 @@ static void t_docs_in_sync(void **state)
 static int setup(void **state)
 {
 	(void)state;
-	vcaps12_compute(&hw_skylake_x, &skylake);
-	vcaps12_compute(&hw_tigerlake, &tigerlake);
+	vcaps12_compute(&bochs_skylake_x, &skylake);
+	vcaps12_compute(&bochs_tigerlake, &tigerlake);
 	log_setup(sink, NULL, LOG_DEBUG);
 	return 0;
 }
