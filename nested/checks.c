@@ -24,9 +24,6 @@
 #define MISC_CR3_TARGETS(m)  (((m) >> 16) & 0x1ff)
 #define MISC_INJECT_LEN_ZERO (1ull << 30)
 /* IA32_VMX_EPT_VPID_CAP (SDM Vol. 3D A.10) */
-#define EPT_CAP_EXEC_ONLY (1ull << 0)
-#define EPT_CAP_2M	  (1ull << 16)
-#define EPT_CAP_1G	  (1ull << 17)
 
 #define CR0_WP	      (1ull << 16)
 #define CR0_PE	      (1ull << 0)
@@ -104,17 +101,6 @@ static bool list_end_within(const struct nc_run *r, uint64_t pa, uint32_t count)
 	return end >= pa && nc_within(r, end);
 }
 
-static bool pat_ok(uint64_t pat)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		unsigned t = (pat >> (8 * i)) & 0xff;
-
-		if (t == 2 || t == 3 || t > 7)
-			return false;
-	}
-	return true;
-}
-
 /* SDM 27.2.1.1: VM-execution control fields. */
 static bool exec_controls(struct nc_run *r)
 {
@@ -126,12 +112,7 @@ static bool exec_controls(struct nc_run *r)
 	uint32_t proc2 = (proc & CPU_SECONDARY_CONTROLS)
 			     ? (uint32_t)G(SECONDARY_VM_EXEC_CONTROL)
 			     : 0;
-	struct ept12_caps ept = {
-	    .exec_only = m->ept_vpid & EPT_CAP_EXEC_ONLY,
-	    .large_2m = m->ept_vpid & EPT_CAP_2M,
-	    .large_1g = m->ept_vpid & EPT_CAP_1G,
-	    .phys_bits = r->e->phys_bits,
-	};
+	struct ept12_caps ept = ept12_caps_of(m, r->e->phys_bits);
 
 	CHECK(ctl_pin_reserved,
 	      allowed(pin, true_ctls ? m->true_pinbased : m->pinbased),
@@ -314,7 +295,7 @@ static bool host_regs(struct nc_run *r)
 	      "0x%lx", G(HOST_IA32_SYSENTER_EIP));
 	/* load CET state, load IA32_PERF_GLOBAL_CTRL: not offered */
 	if (exit & EXIT_LOAD_IA32_PAT)
-		CHECK(host_pat, pat_ok(G(HOST_IA32_PAT)), "pat 0x%lx",
+		CHECK(host_pat, x86_pat_valid(G(HOST_IA32_PAT)), "pat 0x%lx",
 		      G(HOST_IA32_PAT));
 	if (exit & EXIT_LOAD_IA32_EFER) {
 		CHECK(host_efer_reserved, !(efer & EFER_RESERVED), "efer 0x%lx",

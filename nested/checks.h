@@ -439,6 +439,7 @@ int nested_check_lookup(const char *name);
  */
 #include "lib/log.h"
 #include "nested/vmcs12.h"
+#include "nested/x86_rules.h"
 
 struct nc_run {
 	const struct vmcs12 *c;
@@ -478,10 +479,7 @@ static const bool nc_unemulated[VMCS12_SLOT_COUNT] = {
 
 #define G(f) (nc_unemulated[VMCS12_SLOT_##f] ? 0 : r->c->field[VMCS12_SLOT_##f])
 
-static inline bool nc_canonical(uint64_t a)
-{
-	return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
+#define nc_canonical x86_canonical
 
 static inline bool nc_within(const struct nc_run *r, uint64_t pa)
 {

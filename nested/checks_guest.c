@@ -35,9 +35,10 @@
 #define RFLAGS_IF	(1ull << 9)
 #define RFLAGS_VM	(1ull << 17)
 
-#define INTR_ENCLAVE	(1u << 4)
-#define PENDING_ALLOWED 0x1500full /* 3:0 B0-B3, 12 enabled bp, 14 BS, 16 RTM  \
-				    */
+#define INTR_ENCLAVE (1u << 4)
+#define PENDING_ALLOWED                                                        \
+	0x1500full /* 3:0 B0-B3, 12 enabled bp, 14 BS, 16 RTM                  \
+		    */
 #define PENDING_BS	 (1ull << 14)
 #define PENDING_RTM	 (1ull << 16)
 #define CPUID7_SGX	 (1u << 2)
@@ -65,17 +66,6 @@ static void mode_of(const struct nc_run *r, struct guest_mode *g)
 	g->ia32e = g->entry & ENTRY_IA32E_MODE;
 	g->cr0 = G(GUEST_CR0);
 	g->cr4 = G(GUEST_CR4);
-}
-
-static bool pat_ok(uint64_t pat)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		unsigned t = (pat >> (8 * i)) & 0xff;
-
-		if (t == 2 || t == 3 || t > 7)
-			return false;
-	}
-	return true;
 }
 
 /* SDM 27.3.1.1: control registers, debug registers, MSRs. */
@@ -120,7 +110,7 @@ static bool control_regs(struct nc_run *r, const struct guest_mode *g)
 	      G(GUEST_SYSENTER_EIP));
 	/* load CET state, load IA32_PERF_GLOBAL_CTRL: not offered */
 	if (g->entry & ENTRY_LOAD_IA32_PAT)
-		CHECK(guest_pat, pat_ok(G(GUEST_IA32_PAT)), "pat 0x%lx",
+		CHECK(guest_pat, x86_pat_valid(G(GUEST_IA32_PAT)), "pat 0x%lx",
 		      G(GUEST_IA32_PAT));
 	if (g->entry & ENTRY_LOAD_IA32_EFER) {
 		CHECK(guest_efer_reserved, !(efer & EFER_RESERVED),

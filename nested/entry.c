@@ -17,7 +17,7 @@
 #include "vmx/vmx.h"
 
 #define RFLAGS_FIXED1 (1ull << 1)
-#define RFLAGS_ZF (1ull << 6)
+#define RFLAGS_ZF     (1ull << 6)
 
 static bool l2_uses_vpid(const struct vmcs12 *c)
 {
@@ -61,7 +61,8 @@ static bool dry_run(struct vcpu *v, bool launch)
 	struct nested *n = &v->nested;
 	uint64_t rflags = vmcs_read(GUEST_RFLAGS);
 	uint64_t host_rsp = vmcs_read(HOST_RSP), host_rip = vmcs_read(HOST_RIP);
-	/* vmcs02's own launch state, not L1's instruction, picks the CPU's instruction */
+	/* vmcs02's own launch state, not L1's instruction, picks the CPU's
+	 * instruction */
 	uint64_t failed;
 
 	vmcs_write(GUEST_RFLAGS, rflags & ~RFLAGS_FIXED1);
@@ -73,17 +74,21 @@ static bool dry_run(struct vcpu *v, bool launch)
 	if (!failed) {
 		uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
 
-		if (reason != (EXIT_INVALID_GUEST_STATE | EXIT_REASON_ENTRY_FAILURE))
-			vcpu_stop(v, "the dry-run entry of vmcs02 did not fail on its guest state");
+		if (reason !=
+		    (EXIT_INVALID_GUEST_STATE | EXIT_REASON_ENTRY_FAILURE))
+			vcpu_stop(v, "the dry-run entry of vmcs02 did not fail "
+				     "on its guest state");
 		return true;
 	}
 	uint64_t err = 0;
 
 	if (failed & RFLAGS_ZF)
 		vmread_raw(VM_INSTRUCTION_ERROR, &err);
-	log_warn("nested: cpu%u: software checks: pass; the CPU's dry run of vmcs02: %s %lu (%s) for %s",
-		 v->cpu, (failed & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid", err,
-		 vmx_instruction_error_name((unsigned)err), launch ? "VMLAUNCH" : "VMRESUME");
+	log_warn("nested: cpu%u: software checks: pass; the CPU's dry run of "
+		 "vmcs02: %s %lu (%s) for %s",
+		 v->cpu, (failed & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid",
+		 err, vmx_instruction_error_name((unsigned)err),
+		 launch ? "VMLAUNCH" : "VMRESUME");
 	vmcs01_current(v);
 	if (!(failed & RFLAGS_ZF))
 		vcpu_stop(v, "VMfailInvalid on vmcs02: L0 lost its VMCS");
@@ -112,13 +117,13 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		return EXIT_RESUME;
 	}
 	struct check_env env = {
-		.caps = &nested_caps,
-		.phys_bits = nested_phys_bits,
-		.l1_long_mode = nvmx_long_mode(),
-		.current_ptr = n->current_ptr,
-		.cpuid7_ebx = l1_cpuid7_ebx(),
-		.read = check_read,
-		.skip = nested_skip_check,
+	    .caps = &nested_caps,
+	    .phys_bits = nested_phys_bits,
+	    .l1_long_mode = nvmx_long_mode(),
+	    .current_ptr = n->current_ptr,
+	    .cpuid7_ebx = l1_cpuid7_ebx(),
+	    .read = check_read,
+	    .skip = nested_skip_check,
 	};
 	unsigned err = nested_check_controls_host(c, &env, NULL);
 
@@ -134,9 +139,9 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		return EXIT_STOP;
 	if (nested_early_checks && !dry_run(v, launch))
 		return EXIT_RESUME;
-	uint32_t bad =
-	    msrlist_load(vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
-			 (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT), n->msr_undo);
+	uint32_t bad = msrlist_load(
+	    vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
+	    (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT), n->msr_undo);
 
 	if (bad) {
 		vmcs01_current(v);

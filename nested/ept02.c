@@ -19,8 +19,9 @@
 
 #define EPT_ADDR    0x000ffffffffff000ull
 #define QUAL_ACCESS 7ull /* bits 2:0: read, write, fetch (SDM Table 28-7) */
-#define QUAL_KEEP   0x1f80ull /* 7, 8 (linear address valid/translation), 9-12 \
-			       */
+#define QUAL_KEEP                                                              \
+	0x1f80ull /* 7, 8 (linear address valid/translation), 9-12             \
+		   */
 
 uint64_t ept02_root(struct vcpu *v)
 {
@@ -105,20 +106,10 @@ static void reflect(struct vcpu *v, uint32_t reason, uint64_t qual,
 	nested_vmexit(v, &e);
 }
 
-static struct ept12_caps caps12(void)
-{
-	return (struct ept12_caps){
-	    .exec_only = nested_caps.ept_vpid & 1,
-	    .large_2m = nested_caps.ept_vpid & (1ull << 16),
-	    .large_1g = nested_caps.ept_vpid & (1ull << 17),
-	    .phys_bits = nested_phys_bits,
-	};
-}
-
 bool nested_to_l1(struct vcpu *v, uint64_t gpa, uint64_t *l1)
 {
 	const struct vmcs12 *c = v->nested.vmcs12;
-	struct ept12_caps caps = caps12();
+	struct ept12_caps caps = ept12_caps_of(&nested_caps, nested_phys_bits);
 	struct ept12_result r;
 
 	if (!v->nested.guest_mode ||
@@ -138,7 +129,7 @@ enum exit_action ept02_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
 	uint64_t qual = vmcs_read(EXIT_QUALIFICATION);
-	struct ept12_caps caps = caps12();
+	struct ept12_caps caps = ept12_caps_of(&nested_caps, nested_phys_bits);
 	struct ept12_result r;
 
 	ept12_walk(v->nested.ept02_eptp12, gpa, (unsigned)(qual & QUAL_ACCESS),

@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/caps.h"
+
 /* Reads the 8 aligned bytes of L1 guest-physical memory at gpa; false if
  * gpa is not readable L1 memory. */
 typedef bool (*ept12_read64)(void *ctx, uint64_t gpa, uint64_t *value);
@@ -41,6 +43,18 @@ struct ept12_caps {
  * 3), bit 6 (A/D enable) clear because L0 does not offer A/D, bits 11:7
  * clear, and no address bit at or above phys_bits.
  */
+/* What L1 was offered (its IA32_VMX_EPT_VPID_CAP) as the walker needs it. */
+static inline struct ept12_caps ept12_caps_of(const struct vmx_msrs *caps,
+					      unsigned phys_bits)
+{
+	return (struct ept12_caps){
+	    .exec_only = caps->ept_vpid & (1ull << 0),
+	    .large_2m = caps->ept_vpid & (1ull << 16),
+	    .large_1g = caps->ept_vpid & (1ull << 17),
+	    .phys_bits = phys_bits,
+	};
+}
+
 bool ept12_eptp_valid(uint64_t eptp, const struct ept12_caps *c);
 
 /* The kinds of access; the values are the EPT-violation exit qualification

@@ -23,20 +23,28 @@ void nested_global_init(void)
 		 (uint32_t)nested_caps.basic & 0x7fffffff, nested_phys_bits,
 		 vmcs12_max_index());
 	nested_shadow_init();
-	/* auto: a hypervisor below us would make the dry run an exit of its own */
+	/* auto: a hypervisor below us would make the dry run an exit of its own
+	 */
 	bool bare = !(cpuid(1, 0).ecx & (1u << 31));
 
-	nested_early_checks = bootinfo.early_checks < 0 ? bare : bootinfo.early_checks;
-	log_info("nested: early consistency checks (hardware dry run of vmcs02) %s%s",
-		 nested_early_checks ? "on" : "off",
-		 bootinfo.early_checks < 0 ? (bare ? " (auto: bare metal)" : " (auto: under a hypervisor)")
-					   : "");
-	if (bootinfo.skip_check[0] && nested_check_lookup(bootinfo.skip_check) < 0) {
-		log_err("nested: nested_skip_check=%s names no VM-entry check (docs/entry-checks.md): ignored",
+	nested_early_checks =
+	    bootinfo.early_checks < 0 ? bare : bootinfo.early_checks;
+	log_info(
+	    "nested: early consistency checks (hardware dry run of vmcs02) "
+	    "%s%s",
+	    nested_early_checks ? "on" : "off",
+	    bootinfo.early_checks < 0
+		? (bare ? " (auto: bare metal)" : " (auto: under a hypervisor)")
+		: "");
+	if (bootinfo.skip_check[0] &&
+	    nested_check_lookup(bootinfo.skip_check) < 0) {
+		log_err("nested: nested_skip_check=%s names no VM-entry check "
+			"(docs/entry-checks.md): ignored",
 			bootinfo.skip_check);
 	} else if (bootinfo.skip_check[0]) {
 		nested_skip_check = bootinfo.skip_check;
-		log_warn("nested: nested_skip_check=%s: that VM-entry check is skipped (debug)",
+		log_warn("nested: nested_skip_check=%s: that VM-entry check is "
+			 "skipped (debug)",
 			 nested_skip_check);
 	}
 }

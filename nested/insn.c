@@ -21,7 +21,7 @@
 #define CR0_PE		  1ull
 #define CR4_VMXE	  (1ull << 13)
 
-static void set_status(struct vcpu *v, uint64_t flags)
+void nvmx_set_status(struct vcpu *v, uint64_t flags)
 {
 	vmcs_write(GUEST_RFLAGS,
 		   (vmcs_read(GUEST_RFLAGS) & ~RFLAGS_VMX_STATUS) | flags);
@@ -30,12 +30,12 @@ static void set_status(struct vcpu *v, uint64_t flags)
 
 void nvmx_succeed(struct vcpu *v)
 {
-	set_status(v, 0);
+	nvmx_set_status(v, 0);
 }
 
 void nvmx_fail_invalid(struct vcpu *v)
 {
-	set_status(v, RFLAGS_CF);
+	nvmx_set_status(v, RFLAGS_CF);
 }
 
 void nvmx_fail(struct vcpu *v, unsigned err)
@@ -45,7 +45,7 @@ void nvmx_fail(struct vcpu *v, unsigned err)
 		return;
 	}
 	vmcs12_set(v->nested.vmcs12, VM_INSTRUCTION_ERROR, err);
-	set_status(v, RFLAGS_ZF);
+	nvmx_set_status(v, RFLAGS_ZF);
 }
 
 void nvmx_release_current(struct vcpu *v)
@@ -113,7 +113,8 @@ static enum exit_action emulate_vmxon(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	if (!n->vmcs12) {
-		uint64_t cache = page_alloc(), vmcs02 = page_alloc(), undo = page_alloc();
+		uint64_t cache = page_alloc(), vmcs02 = page_alloc(),
+			 undo = page_alloc();
 
 		if (!cache || !vmcs02 || !undo) {
 			log_err("nested: cpu%u: no pages left for VMXON",

@@ -22,6 +22,11 @@ static inline bool nested_pa_valid(uint64_t pa)
 	return !(pa & 0xfff) && !(pa >> nested_phys_bits);
 }
 
+/*
+ * Ends an emulated VMX instruction of the current VMCS's guest (SDM Vol. 3C
+ * 31.2): RFLAGS' status flags set to flags (CF, ZF or none), RIP advanced.
+ */
+void nvmx_set_status(struct vcpu *v, uint64_t flags);
 /* Ends an emulated VMX instruction (SDM Vol. 3C 31.2), RIP advanced. */
 void nvmx_succeed(struct vcpu *v);
 /* VMfailValid(err) with a current vmcs12, VMfailInvalid without one. */

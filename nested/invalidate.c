@@ -5,6 +5,7 @@
  * dropping EPT02 (rebuilt on demand) or flushing VPID02: never less than
  * asked, which is what the SDM allows.
  */
+#include "nested/x86_rules.h"
 #include "nested/ept12.h"
 #include "nested/internal.h"
 #include "vmx/vmx.h"
@@ -50,12 +51,7 @@ enum exit_action nvmx_invept(struct vcpu *v)
 		      (nested_caps.ept_vpid & EPT_CAP_INVEPT_SINGLE);
 	bool all =
 	    type == INVEPT_ALL && (nested_caps.ept_vpid & EPT_CAP_INVEPT_ALL);
-	struct ept12_caps caps = {
-	    .exec_only = nested_caps.ept_vpid & 1,
-	    .large_2m = nested_caps.ept_vpid & (1ull << 16),
-	    .large_1g = nested_caps.ept_vpid & (1ull << 17),
-	    .phys_bits = nested_phys_bits,
-	};
+	struct ept12_caps caps = ept12_caps_of(&nested_caps, nested_phys_bits);
 
 	if ((!single && !all) ||
 	    (single && !ept12_eptp_valid(desc[0], &caps))) {
@@ -65,11 +61,6 @@ enum exit_action nvmx_invept(struct vcpu *v)
 	ept02_drop(v);
 	nvmx_succeed(v);
 	return EXIT_RESUME;
-}
-
-static bool canonical(uint64_t a)
-{
-	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
 }
 
 enum exit_action nvmx_invvpid(struct vcpu *v)
@@ -89,7 +80,7 @@ enum exit_action nvmx_invvpid(struct vcpu *v)
 	if (type > 3 ||
 	    !(nested_caps.ept_vpid & (1ull << (VPID_CAP_TYPE0 + type))) ||
 	    (desc[0] >> 16) || (type != 2 && vpid == 0) ||
-	    (type == 0 && !canonical(desc[1]))) {
+	    (type == 0 && !x86_canonical(desc[1]))) {
 		nvmx_fail(v, ERR_INV_OPERAND);
 		return EXIT_RESUME;
 	}

@@ -10,6 +10,7 @@
  */
 #include "arch/x86/cpu.h"
 #include "lib/log.h"
+#include "nested/x86_rules.h"
 #include "nested/msrlist.h"
 #include "vmx/gmem.h"
 #include "vmx/msr.h"
@@ -44,22 +45,6 @@ static bool l0_owns(uint32_t msr)
 	return msr == MSR_IA32_FEATURE_CONTROL ||
 	       (msr >= MSR_IA32_VMX_BASIC &&
 		msr <= MSR_IA32_VMX_PROCBASED_CTLS3);
-}
-
-static bool valid_pat(uint64_t pat)
-{
-	for (unsigned i = 0; i < 8; i++) {
-		unsigned t = (pat >> (8 * i)) & 0xff;
-
-		if (t == 2 || t == 3 || t > 7)
-			return false;
-	}
-	return true;
-}
-
-static bool canonical(uint64_t a)
-{
-	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
 }
 
 /* WRMSR as L1 could do it, the old value recorded first. */
@@ -103,7 +88,7 @@ static bool load_one(const struct msr_entry *e, struct msr_undo *undo)
 		return true;
 	case MSR_SYSENTER_ESP:
 	case MSR_SYSENTER_EIP:
-		if (!canonical(e->data))
+		if (!x86_canonical(e->data))
 			return false;
 		vmcs_write(e->index == MSR_SYSENTER_ESP ? GUEST_SYSENTER_ESP
 							: GUEST_SYSENTER_EIP,
@@ -113,7 +98,7 @@ static bool load_one(const struct msr_entry *e, struct msr_undo *undo)
 		vmcs_write(GUEST_IA32_DEBUGCTL, e->data);
 		return true;
 	case MSR_PAT:
-		if (!valid_pat(e->data))
+		if (!x86_pat_valid(e->data))
 			return false;
 		vmcs_write(GUEST_IA32_PAT, e->data);
 		return true;
@@ -187,6 +172,7 @@ void msrlist_undo(struct msr_undo *undo)
 		wrmsr_safe(undo->e[undo->n].index, undo->e[undo->n].old);
 	}
 	if (undo->lost)
-		log_warn("nested: %u MSRs of the VM-entry MSR-load list could not be put back",
+		log_warn("nested: %u MSRs of the VM-entry MSR-load list could "
+			 "not be put back",
 			 undo->lost);
 }

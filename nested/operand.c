@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "nested/operand.h"
 
+#include "nested/x86_rules.h"
+
 /* VMCS access rights (SDM Vol. 3C 25.4.1), type bits (Vol. 3A 3.4.5.1) */
 #define AR_TYPE_WRITABLE    0x2u /* data segment: W */
 #define AR_TYPE_READABLE    0x2u /* code segment: R */
@@ -10,14 +12,6 @@
 #define AR_P		    (1u << 7)
 #define AR_DB		    (1u << 14)
 #define AR_UNUSABLE	    (1u << 16)
-
-/* SDM Vol. 3A 3.3.7.1: bits 63:47 all equal (4-level paging's 48 bits). */
-static bool canonical(uint64_t la)
-{
-	uint64_t top = la >> 47;
-
-	return top == 0 || top == 0x1ffff;
-}
 
 /*
  * Whether bytes off..last of segment s may be accessed outside 64-bit
@@ -104,7 +98,7 @@ enum operand_fault operand_decode(const struct operand_ctx *c,
 		la = ea;
 		if (sreg == OPERAND_SEG_FS || sreg == OPERAND_SEG_GS)
 			la += c->seg[sreg].base;
-		if (!canonical(la) || !canonical(la + size - 1) ||
+		if (!x86_canonical(la) || !x86_canonical(la + size - 1) ||
 		    la + size - 1 < la)
 			return fault;
 	} else {

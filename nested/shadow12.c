@@ -13,21 +13,13 @@
 #include "vmx/gmem.h"
 #include "vmx/vmx.h"
 
-#define RFLAGS_CF	  (1ull << 0)
-#define RFLAGS_ZF	  (1ull << 6)
-#define RFLAGS_VMX_STATUS 0x8d5ull
-#define MISC_VMWRITE_ANY  (1ull << 29)
+#define RFLAGS_CF	 (1ull << 0)
+#define RFLAGS_ZF	 (1ull << 6)
+#define MISC_VMWRITE_ANY (1ull << 29)
 
 /* One shadow vmcs12 at a time; vCPUs take turns (this is not a hot path). */
 static struct vmcs12 shadow;
 static volatile int lock;
-
-static void set_status(struct vcpu *v, uint64_t flags)
-{
-	vmcs_write(GUEST_RFLAGS,
-		   (vmcs_read(GUEST_RFLAGS) & ~RFLAGS_VMX_STATUS) | flags);
-	vcpu_skip_instruction(v);
-}
 
 /* Would the CPU exit to L1 for this VMREAD/VMWRITE of L2 (SDM 26.1.3)? */
 static bool exits_to_l1(const struct vmcs12 *c, bool write, uint64_t field)
@@ -67,7 +59,7 @@ bool nested_shadow12_access(struct vcpu *v, unsigned reason)
 		return true;
 	}
 	if (link == ~0ull) {
-		set_status(v, RFLAGS_CF);
+		nvmx_set_status(v, RFLAGS_CF);
 		return true;
 	}
 	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
@@ -94,11 +86,11 @@ bool nested_shadow12_access(struct vcpu *v, unsigned reason)
 	}
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 	if (s == VMCS12_OK) {
-		set_status(v, 0);
+		nvmx_set_status(v, 0);
 	} else {
 		/* VMfailValid: the error goes to the VMCS L2 runs on, vmcs12 */
 		vmcs12_set(v->nested.vmcs12, VM_INSTRUCTION_ERROR, s);
-		set_status(v, RFLAGS_ZF);
+		nvmx_set_status(v, RFLAGS_ZF);
 	}
 	return true;
 }

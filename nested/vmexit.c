@@ -29,9 +29,9 @@ static const struct vmcs12_field_slot saved[] = {
 #define GUEST_FIELD(name) VMCS12_FIELD(name),
 #include "nested/guest_fields.def"
 #undef GUEST_FIELD
-	/* the real registers: L0 changes only VMX's fixed bits, which vmcs12 had */
-	VMCS12_FIELD(GUEST_CR0),
-	VMCS12_FIELD(GUEST_CR4),
+    /* the real registers: L0 changes only VMX's fixed bits, which vmcs12 had */
+    VMCS12_FIELD(GUEST_CR0),
+    VMCS12_FIELD(GUEST_CR4),
 };
 #define NSAVED (sizeof(saved) / sizeof(saved[0]))
 

@@ -13,12 +13,6 @@
 
 #define EFER_LMA (1ull << 10)
 
-static void *virt(void *arg, uint64_t pa)
-{
-	(void)arg;
-	return phys_to_virt(pa);
-}
-
 /*
  * One page at most: [gpa, gpa+n) must not cross a 4 KiB boundary. The copy
  * goes to or from what EPT01 maps there, so L0's region means the scratch
@@ -26,11 +20,9 @@ static void *virt(void *arg, uint64_t pa)
  */
 static bool copy_in_page(uint64_t gpa, uint8_t *buf, size_t n, bool write)
 {
-	struct pt_ctx c = { 0, virt, 0, false, PT_EPT };
-	uint64_t hpa, flags, size;
+	uint64_t hpa, flags;
 
-	if (!pt_translate(&c, ept01.root, gpa, &hpa, &flags, &size) ||
-	    !(flags & (write ? EPT_W : EPT_R)))
+	if (!ept01_lookup(gpa, &hpa, &flags) || !(flags & (write ? EPT_W : EPT_R)))
 		return false;
 	if (write)
 		memcpy(phys_to_virt(hpa), buf, n);
@@ -41,11 +33,9 @@ static bool copy_in_page(uint64_t gpa, uint8_t *buf, size_t n, bool write)
 
 uint64_t gmem_page_hpa(uint64_t gpa)
 {
-	struct pt_ctx c = { 0, virt, 0, false, PT_EPT };
-	uint64_t hpa, flags, size;
+	uint64_t hpa, flags;
 
-	if ((gpa & (PAGE_4K - 1)) || !pt_translate(&c, ept01.root, gpa, &hpa, &flags, &size) ||
-	    !(flags & EPT_R))
+	if ((gpa & (PAGE_4K - 1)) || !ept01_lookup(gpa, &hpa, &flags) || !(flags & EPT_R))
 		return 0;
 	return hpa;
 }

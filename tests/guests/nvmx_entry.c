@@ -304,6 +304,24 @@ static void guest_checks(void)
 	      "VMRESUME after it: %s (expected VMfailValid(5))",
 	      rf ? vmx_str(vmx_outcome(rf)) : "entered");
 
+	/*
+	 * Guest state is checked before the MSR-load list is loaded (SDM Vol.
+	 * 3C 27.3, 27.4): an entry that fails on its guest state loads none.
+	 */
+	uint64_t *l = (uint64_t *)env.msr_area;
+	uint64_t kgs = rdmsr(MSR_KERNEL_GS_BASE);
+
+	fresh();
+	l[0] = MSR_KERNEL_GS_BASE;
+	l[1] = kgs ^ 0x5678000ull;
+	vmw(F_ENTRY_LOAD_CNT, 1);
+	vmw(F_GUEST_RFLAGS, 0);
+	expect_exit("entry-guest-fail-msr-list", BAD_GUEST, 0,
+		    "RFLAGS bit 1 clear, one MSR in the entry list");
+	check("entry-guest-fail-msr-not-loaded", rdmsr(MSR_KERNEL_GS_BASE) == kgs,
+	      "KERNEL_GS_BASE %s", rdmsr(MSR_KERNEL_GS_BASE) == kgs ? "unchanged" : "was loaded");
+	wrmsr(MSR_KERNEL_GS_BASE, kgs);
+
 	fresh();
 	vmw(F_GUEST_CR0, read_cr0() & ~CR0_NE);
 	expect_exit("entry-guest-cr0-fixed", BAD_GUEST, 0, "guest CR0.NE 0");

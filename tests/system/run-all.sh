@@ -298,12 +298,14 @@ t_early_dryrun() {
 	expect_not early-dryrun 'the CPU refused vmcs02' "the real entry never saw the bad vmcs12"
 }
 
-# Without the RFLAGS check, the real entry fails with exit 33: L1 gets that exit.
+# Without the RFLAGS check, the real entry fails with exit 33: L1 gets that
+# exit, and the MSR L0 had loaded from the entry list is put back.
 t_late_exit33() {
 	late_failure late-exit33 'early_consistency_checks=auto\nnested_skip_check=guest.rflags.reserved' \
 		'nested: early consistency checks \(hardware dry run of vmcs02\) on \(auto: bare metal\)' \
 		'the CPU failed the entry of vmcs02 with exit 33 \(qualification 0x0\) after the software checks passed' \
-		'^nvmx: PASS entry-guest-rflags-bit1 RFLAGS bit 1 clear: entry failed, exit reason 0x80000021'
+		'^nvmx: PASS entry-guest-rflags-bit1 RFLAGS bit 1 clear: entry failed, exit reason 0x80000021' \
+		'^nvmx: PASS entry-guest-fail-msr-not-loaded KERNEL_GS_BASE unchanged'
 }
 
 # A check name that does not exist: reported, ignored, nothing else changes.
