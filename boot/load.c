@@ -7,6 +7,7 @@
 #include "core/percpu.h"
 #include "lib/log.h"
 #include "lib/string.h"
+#include "mm/memmap.h"
 #include "mm/pagetable.h"
 
 extern const uint8_t core_blob_start[], core_blob_end[];
@@ -68,8 +69,32 @@ static EFI_STATUS check_header(const struct core_header *h, UINTN blob_size)
 	return EFI_LOAD_ERROR;
 }
 
-/* Identity-map up to the end of the highest range the firmware describes, at least 4 GiB (MMIO). */
-static EFI_STATUS phys_end(uint64_t *end)
+/* UEFI memory types that are RAM (UEFI spec 7.2, EFI_MEMORY_TYPE). */
+static BOOLEAN is_ram(UINT32 type)
+{
+	switch (type) {
+	case EfiLoaderCode:
+	case EfiLoaderData:
+	case EfiBootServicesCode:
+	case EfiBootServicesData:
+	case EfiRuntimeServicesCode:
+	case EfiRuntimeServicesData:
+	case EfiConventionalMemory:
+	case EfiACPIReclaimMemory:
+	case EfiACPIMemoryNVS:
+	case 14: /* EfiPersistentMemory (UEFI 2.5; not in gnu-efi's enum) */
+		return TRUE;
+	default: /* reserved, unusable, MMIO, PAL code: "no memory" to L0 */
+		return FALSE;
+	}
+}
+
+/*
+ * Reads the memory map: the RAM ranges go to bi->ram (L0 touches nothing
+ * else on L1's behalf), and *end is where the identity map stops: the end
+ * of the highest range the firmware describes, at least 4 GiB (MMIO).
+ */
+static EFI_STATUS read_memory_map(struct boot_info *bi, uint64_t *end)
 {
 	UINTN entries, key, dsize;
 	UINT32 dver;
@@ -87,10 +112,25 @@ static EFI_STATUS phys_end(uint64_t *end)
 
 		if (e > top)
 			top = e;
+		if (bi && is_ram(d->Type) &&
+		    !memmap_add(bi->ram, &bi->nram, BOOT_RAM_MAX, d->PhysicalStart, e))
+			bi->ram_dropped++;
 	}
 	FreePool(map);
 	*end = align_up(top, PAGE_1G);
 	return EFI_SUCCESS;
+}
+
+/* The ACPI 2.0+ RSDP from the EFI configuration table, 0 if there is none. */
+static uint64_t find_rsdp(void)
+{
+	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	void *p = NULL;
+
+	if (EFI_ERROR(LibGetSystemConfigurationTable(&acpi20, &p)) &&
+	    EFI_ERROR(LibGetSystemConfigurationTable(&AcpiTableGuid, &p)))
+		return 0;
+	return (uint64_t)(UINTN)p;
 }
 
 static EFI_STATUS build_tables(struct boot_info *bi, struct bump *b,
@@ -120,7 +160,7 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 	uint64_t end;
 	EFI_STATUS st = check_header(h, blob_size);
 
-	if (EFI_ERROR(st) || EFI_ERROR((st = phys_end(&end))))
+	if (EFI_ERROR(st) || EFI_ERROR((st = read_memory_map(NULL, &end))))
 		return st;
 
 	uint64_t image = align_up(h->mem_size, PAGE_4K);
@@ -168,10 +208,15 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		.log_level = (uint8_t)o->log,
 		.selftest = (uint8_t)o->selftest,
 		.early_checks = o->early_checks,
+		.iommu = (uint8_t)o->iommu,
+		.rsdp_pa = find_rsdp(),
 	};
 	_Static_assert(sizeof(bi->skip_check) == OPT_CHECK_NAME_MAX, "skip_check sizes differ");
 	memcpy(bi->skip_check, o->skip_check, sizeof(bi->skip_check));
-	st = build_tables(bi, &b, allow_1g);
+	/* after the region's own allocation, which the map then shows */
+	st = read_memory_map(bi, &end);
+	if (!EFI_ERROR(st))
+		st = build_tables(bi, &b, allow_1g);
 	if (EFI_ERROR(st)) {
 		BS->FreePages(pa, size / PAGE_4K);
 		return st;
@@ -183,6 +228,10 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		 (b.next - (pa + image + percpu)) / 1024, h->base_va);
 	log_info("boot: core page tables: identity map below 0x%lx with %s pages",
 		 end, allow_1g ? "1 GiB" : "2 MiB");
+	log_info("boot: %u RAM ranges below 0x%lx for the core%s; ACPI RSDP at 0x%lx",
+		 bi->nram, memmap_top(bi->ram, bi->nram),
+		 bi->ram_dropped ? " (some did not fit: treated as no memory)" : "",
+		 bi->rsdp_pa);
 	out->enter = (core_enter_fn)(pa + h->entry_off);
 	return EFI_SUCCESS;
 }

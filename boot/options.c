@@ -26,11 +26,12 @@
 #define SERIAL_EXPECT "'none', com1-com4 or an I/O port from 0x1 to " STR(SERIAL_PORT_MAX)
 #define LOG_EXPECT "one of error, warn, info, debug"
 #define CPUS_EXPECT "'all' or a number from 1 to " STR(OPT_CPUS_MAX)
-#define SELFTEST_EXPECT "one of none, fault"
+#define SELFTEST_EXPECT "one of none, fault, iommu"
+#define IOMMU_EXPECT "one of auto, required, off"
 #define EARLY_EXPECT "one of -1 (auto), 0 (off), 1 (on), auto, off, on"
 #define SKIP_EXPECT "a check name from docs/entry-checks.md (letters, digits, '.', '_', '-')"
 #define KNOWN_KEYS \
-	"serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check"
+	"serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu"
 
 /* A piece of the input text. */
 struct span {
@@ -271,6 +272,8 @@ static bool set_selftest(struct parser *ps, struct span val)
 		ps->o->selftest = SELFTEST_NONE;
 	else if (span_is(val, "fault"))
 		ps->o->selftest = SELFTEST_FAULT;
+	else if (span_is(val, "iommu"))
+		ps->o->selftest = SELFTEST_IOMMU;
 	else
 		return bad_value(ps, "selftest", val, SELFTEST_EXPECT);
 	return true;
@@ -319,6 +322,21 @@ static bool set_skip_check(struct parser *ps, struct span val)
 	return true;
 }
 
+static bool set_iommu(struct parser *ps, struct span val)
+{
+	if (!val.len)
+		return empty_value(ps, "iommu", IOMMU_EXPECT);
+	if (span_is(val, "auto"))
+		ps->o->iommu = IOMMU_AUTO;
+	else if (span_is(val, "required"))
+		ps->o->iommu = IOMMU_REQUIRED;
+	else if (span_is(val, "off"))
+		ps->o->iommu = IOMMU_OFF;
+	else
+		return bad_value(ps, "iommu", val, IOMMU_EXPECT);
+	return true;
+}
+
 static const struct {
 	const char *key;
 	bool (*set)(struct parser *ps, struct span val);
@@ -330,6 +348,7 @@ static const struct {
 	{ "selftest", set_selftest },
 	{ "early_consistency_checks", set_early_checks },
 	{ "nested_skip_check", set_skip_check },
+	{ "iommu", set_iommu },
 };
 
 /* Checked before anything quotes the word back in an error. */
@@ -387,6 +406,7 @@ void options_default(struct options *o)
 	o->selftest = SELFTEST_NONE;
 	o->early_checks = -1;
 	o->skip_check[0] = '\0';
+	o->iommu = IOMMU_AUTO;
 }
 
 bool options_parse(struct options *o, const char *text, size_t len,

@@ -14,10 +14,13 @@
 
 #define OPT_NEXT_MAX 256  /* bytes of next= including the NUL */
 #define OPT_CPUS_MAX 1024 /* largest number cpus= accepts */
-#define OPT_ERR_MAX 160   /* bytes of an error message including the NUL */
+#define OPT_ERR_MAX 192   /* bytes of an error message including the NUL */
 
 /* A deliberate fault for the system tests (docs/options.md). */
-enum selftest { SELFTEST_NONE = 0, SELFTEST_FAULT = 1 };
+enum selftest { SELFTEST_NONE = 0, SELFTEST_FAULT = 1, SELFTEST_IOMMU = 2 };
+
+/* DMA protection (docs/options.md, docs/security.md). */
+enum iommu_mode { IOMMU_AUTO = 0, IOMMU_REQUIRED = 1, IOMMU_OFF = 2 };
 
 #define OPT_CHECK_NAME_MAX 48 /* bytes of nested_skip_check= including the NUL */
 
@@ -34,6 +37,7 @@ struct options {
 	int8_t early_checks;
 	/* A software VM-entry check to skip (debug); "" = none. */
 	char skip_check[OPT_CHECK_NAME_MAX];
+	enum iommu_mode iommu;
 };
 
 void options_default(struct options *o);

@@ -12,6 +12,18 @@
 
 #define CORE_MAGIC 0x3041485359524d4bull /* "KMRYSHA0" little-endian */
 
+/* A physical range [start, end). */
+struct mem_range {
+	uint64_t start, end;
+};
+
+/*
+ * RAM ranges the loader found in the UEFI memory map (mm/memmap.h): what
+ * L0 may read or write on L1's behalf. Anything else (MMIO, holes,
+ * reserved ranges) is "no memory" to L0.
+ */
+#define BOOT_RAM_MAX 128
+
 /* Emitted by linker.ld (the values are link-time symbol differences). */
 struct core_header {
 	uint64_t magic;
@@ -40,6 +52,11 @@ struct boot_info {
 	uint8_t selftest;      /* enum selftest (boot/options.h) */
 	int8_t early_checks;   /* early_consistency_checks: -1 auto, 0 off, 1 on */
 	char skip_check[48];   /* nested_skip_check (OPT_CHECK_NAME_MAX), "" = none */
+	uint8_t iommu;         /* enum iommu_mode (boot/options.h) */
+	uint64_t rsdp_pa;      /* ACPI RSDP from the EFI configuration table, 0 = none */
+	uint32_t nram;         /* entries of ram[], sorted and merged */
+	uint32_t ram_dropped;  /* RAM ranges that did not fit in ram[] */
+	struct mem_range ram[BOOT_RAM_MAX];
 };
 
 /*

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/gevent.h"
 #include "nested/state.h"
 #include "vmx/controls.h"
 
@@ -32,6 +33,7 @@ struct vcpu {
 	struct nested nested;
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t exits_total;
+	struct gevent_stats gev; /* guest-caused events (core/gevent.h) */
 };
 
 /* What an exit handler tells the dispatcher (see vmx/exit.c). */

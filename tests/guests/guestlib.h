@@ -117,4 +117,10 @@ int hypercall_fault(void);
 /* NULL if the firmware has no MP services. */
 mp_services *mp_locate(void);
 
+/*
+ * Every enabled CPU asks its L0 for its exit count (HC_VCPU_EXITS); prints
+ * the check line "l0-alive-every-cpu" and returns whether all answered.
+ */
+bool l0_alive_everywhere(void);
+
 #endif

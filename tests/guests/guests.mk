@@ -8,10 +8,15 @@
 #   make build/guests/l1check.efi build/guests/apstart.efi   (or: make guests)
 
 GUEST_NAMES := l1check apstart bench counters nvmx nvmxbench nvmxfuzz
-GUEST_EFIS := $(GUEST_NAMES:%=$(B)/guests/%.efi)
 
 # What every payload links: result lines, traps, hypercalls, and lib/fmt.c.
-GUEST_LIB_OBJ := $(B)/guests/guestlib.o $(B)/guests/trap.o $(B)/guests/fmt.o
+GUEST_LIB_OBJ := $(B)/guests/guestlib.o $(B)/guests/trap.o $(B)/guests/fmt.o \
+	$(B)/guests/alive.o
+
+# Further payloads (e.g. the attack tests) register themselves in their own
+# fragments: GUEST_NAMES += name, plus the rule for build/guests/name.so.
+include $(filter-out tests/guests/guests.mk,$(wildcard tests/guests/*.mk))
+GUEST_EFIS = $(GUEST_NAMES:%=$(B)/guests/%.efi)
 
 .PHONY: guests
 guests: $(GUEST_EFIS)

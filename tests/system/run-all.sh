@@ -77,7 +77,7 @@ t_bad_key() {
 	image $n 'serial=com1\n# a comment\nsreial=0x2f8\n'
 	boot $n qemu 'nothing was changed' --disk "$OUT/$n.img" --timeout 90
 	expect $n "$BANNER" "banner"
-	expect $n "\\[error cpu0\\] boot: matryoshka.cfg:3: unknown option 'sreial' \\(known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check\\)" "unknown key named with its line"
+	expect $n "\\[error cpu0\\] boot: matryoshka.cfg:3: unknown option 'sreial' \\(known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu\\)" "unknown key named with its line"
 	expect $n 'boot: bad configuration: nothing was changed, returning to the firmware' "returns to the firmware"
 	expect_not $n 'vmx:' "no survey ran"
 }
@@ -352,6 +352,20 @@ t_fuzz_corpus() {
 }
 
 ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault l1check_1cpu l1check_4cpu apstart_1cpu apstart_4cpu shell_counters linux_l1 nvmx_diff late_vmfail early_dryrun late_exit33 bad_skip_check fuzz fuzz_corpus"
+
+# Further tests live in their own files (tests/system/t-*.sh, e.g. the attack
+# tests); each defines t_NAME functions and appends NAME to ALL.
+for f in "$S"/t-*.sh; do
+	[ -e "$f" ] && . "$f"
+done
+
+# A name that is no test is an error, not an empty run.
+for t in ${*:-$ALL}; do
+	if ! declare -F "t_${t//-/_}" >/dev/null; then
+		echo "run-all.sh: no test named '$t' (known: $ALL)" >&2
+		exit 2
+	fi
+done
 for t in ${*:-$ALL}; do
 	start=$SECONDS
 	"t_${t//-/_}"

@@ -78,6 +78,7 @@ static void assert_defaults(const struct options *o)
 	assert_int_equal(o->selftest, SELFTEST_NONE);
 	assert_int_equal(o->cpus, 0);
 	assert_int_equal(o->early_checks, -1);
+	assert_int_equal(o->iommu, IOMMU_AUTO);
 	assert_string_equal(o->skip_check, "");
 }
 
@@ -271,11 +272,11 @@ static void test_syntax_errors(void **state)
 
 	(void)state;
 	bad("log=info\nserial=com1\nsreial=com2",
-	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check)");
+	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu)");
 	bad("Log=info",
-	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check)");
+	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu)");
 	bad("foo=",
-	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check)");
+	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu)");
 	bad("=5", CFG ":1: '=5' has no option name before '='");
 	bad("=", CFG ":1: '=' has no option name before '='");
 	bad("verbose", CFG ":1: 'verbose' is not key=value");
@@ -292,7 +293,7 @@ static void test_long_words_are_cut_in_errors(void **state)
 {
 	(void)state;
 	bad("abcdefghijklmnopqrstuvwxyz0123456789=1",
-	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check)");
+	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu)");
 	bad("log=abcdefghijklmnopqrstuvwxyz0123456789",
 	    CFG ":1: option 'log': 'abcdefghijklmnopqrstuvwxyz012...' is not one of error, warn, info, debug");
 	/* Exactly 32 bytes are quoted whole. */
@@ -476,9 +477,22 @@ static void test_selftest(void **state)
 	assert_int_equal(good("selftest=fault selftest=none").selftest,
 			 SELFTEST_NONE);
 	bad("selftest=crash",
-	    CFG ":1: option 'selftest': 'crash' is not one of none, fault");
+	    CFG ":1: option 'selftest': 'crash' is not one of none, fault, iommu");
 	bad("selftest=",
-	    CFG ":1: option 'selftest': the value is empty; expected one of none, fault");
+	    CFG ":1: option 'selftest': the value is empty; expected one of none, fault, iommu");
+	assert_int_equal(good("selftest=iommu").selftest, SELFTEST_IOMMU);
+}
+
+static void test_iommu(void **state)
+{
+	(void)state;
+	assert_int_equal(good("iommu=required").iommu, IOMMU_REQUIRED);
+	assert_int_equal(good("iommu=off").iommu, IOMMU_OFF);
+	assert_int_equal(good("iommu=off iommu=auto").iommu, IOMMU_AUTO);
+	bad("iommu=yes",
+	    CFG ":1: option 'iommu': 'yes' is not one of auto, required, off");
+	bad("iommu=",
+	    CFG ":1: option 'iommu': the value is empty; expected one of auto, required, off");
 }
 
 static void test_early_checks(void **state)
@@ -521,6 +535,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_selftest),
 		cmocka_unit_test(test_early_checks),
+		cmocka_unit_test(test_iommu),
 		cmocka_unit_test(test_skip_check),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_empty_and_blank_text),
