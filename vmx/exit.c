@@ -4,6 +4,7 @@
 
 #include "arch/x86/cpu.h"
 #include "core/percpu.h"
+#include "drivers/iommu.h"
 #include "lib/log.h"
 #include "nested/nested.h"
 #include "vmx/vmx.h"
@@ -103,6 +104,7 @@ int vmx_handle_exit(struct vcpu *v)
 	v->exits_total++;
 	if (basic < EXIT_REASON_COUNT)
 		v->exits[basic]++;
+	iommu_poll_faults(); /* rate-limited by TSC; nothing without a unit */
 	if (v->nested.guest_mode) {
 		if (reason & EXIT_REASON_ENTRY_FAILURE) {
 			/* a failed VMLAUNCH leaves vmcs02 clear (SDM 31.3 VMLAUNCH) */
