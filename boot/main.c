@@ -274,17 +274,18 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	log_info("boot: %lu CPUs (%lu enabled), BSP is cpu%lu", mp.count,
 		 mp.enabled, mp.bsp);
 
+	/*
+	 * First, as it changes nothing: iommu=required refuses here (the survey
+	 * may lock IA32_FEATURE_CONTROL).
+	 */
+	st = iommu_check(&s.o, boot_find_rsdp(), &dmar);
 	/* selftest=iommu runs where there is no VMX (QEMU TCG): no survey */
-	if (s.o.selftest == SELFTEST_IOMMU) {
+	if (!EFI_ERROR(st) && s.o.selftest == SELFTEST_IOMMU) {
 		log_warn("boot: selftest=iommu: test mode, no VMX survey; the core only sets up DMA protection");
 		allow_1g = FALSE;
-		st = EFI_SUCCESS;
-	} else {
+	} else if (!EFI_ERROR(st)) {
 		st = survey_vmx(&mp, &allow_1g);
 	}
-	/* before the core is placed: iommu=required refuses with nothing changed */
-	if (!EFI_ERROR(st))
-		st = iommu_check(&s.o, boot_find_rsdp(), &dmar);
 	if (!EFI_ERROR(st))
 		st = start_core(&s, &mp, allow_1g);
 	if (EFI_ERROR(st)) {
