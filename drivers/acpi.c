@@ -7,10 +7,10 @@
 /* ACPI 6.5 5.2.5.3: the RSDP's fields. */
 #define RSDP_V1_LEN 20
 #define RSDP_V2_LEN 36
-#define RSDP_REV 15
-#define RSDP_RSDT 16
-#define RSDP_LEN 20
-#define RSDP_XSDT 24
+#define RSDP_REV    15
+#define RSDP_RSDT   16
+#define RSDP_LEN    20
+#define RSDP_XSDT   24
 
 uint8_t acpi_sum(const void *p, size_t len)
 {
@@ -36,16 +36,20 @@ static bool read_rsdp(const struct acpi_mem *m, uint64_t rsdp_pa,
 	static const char sig[8] = "RSD PTR ";
 
 	if (!r) {
-		fmt_snprintf(err, n, "ACPI RSDP at 0x%lx: not readable", rsdp_pa);
+		fmt_snprintf(err, n, "ACPI RSDP at 0x%lx: not readable",
+			     rsdp_pa);
 		return false;
 	}
 	for (unsigned i = 0; i < 8; i++)
 		if (r[i] != (uint8_t)sig[i]) {
-			fmt_snprintf(err, n, "ACPI RSDP at 0x%lx: bad signature", rsdp_pa);
+			fmt_snprintf(err, n,
+				     "ACPI RSDP at 0x%lx: bad signature",
+				     rsdp_pa);
 			return false;
 		}
 	if (acpi_sum(r, RSDP_V1_LEN)) {
-		fmt_snprintf(err, n, "ACPI RSDP at 0x%lx: bad checksum", rsdp_pa);
+		fmt_snprintf(err, n, "ACPI RSDP at 0x%lx: bad checksum",
+			     rsdp_pa);
 		return false;
 	}
 	*root = rd32(r + RSDP_RSDT);
@@ -55,8 +59,10 @@ static bool read_rsdp(const struct acpi_mem *m, uint64_t rsdp_pa,
 	r = m->ptr(m->arg, rsdp_pa, RSDP_V2_LEN);
 	if (!r || rd32(r + RSDP_LEN) < RSDP_V2_LEN ||
 	    acpi_sum(r, RSDP_V2_LEN)) {
-		fmt_snprintf(err, n, "ACPI RSDP at 0x%lx: bad extended length or checksum",
-			     rsdp_pa);
+		fmt_snprintf(
+		    err, n,
+		    "ACPI RSDP at 0x%lx: bad extended length or checksum",
+		    rsdp_pa);
 		return false;
 	}
 	if (rd64(r + RSDP_XSDT)) {
@@ -82,8 +88,8 @@ static const uint8_t *read_table(const struct acpi_mem *m, uint64_t pa,
 			name[i] = (char)h[i];
 	*len = rd32(h + 4);
 	if (*len < ACPI_HDR_LEN || *len > ACPI_TABLE_MAX) {
-		fmt_snprintf(err, n, "ACPI %s at 0x%lx: bad length %u", name, pa,
-			     *len);
+		fmt_snprintf(err, n, "ACPI %s at 0x%lx: bad length %u", name,
+			     pa, *len);
 		return NULL;
 	}
 	h = m->ptr(m->arg, pa, *len);
@@ -93,7 +99,8 @@ static const uint8_t *read_table(const struct acpi_mem *m, uint64_t pa,
 		return NULL;
 	}
 	if (acpi_sum(h, *len)) {
-		fmt_snprintf(err, n, "ACPI %s at 0x%lx: bad checksum", name, pa);
+		fmt_snprintf(err, n, "ACPI %s at 0x%lx: bad checksum", name,
+			     pa);
 		return NULL;
 	}
 	return h;
@@ -119,7 +126,9 @@ enum acpi_find acpi_find_table(const struct acpi_mem *m, uint64_t rsdp_pa,
 		return ACPI_BAD;
 	}
 	if ((rlen - ACPI_HDR_LEN) % entry) {
-		fmt_snprintf(err, errlen, "ACPI %s at 0x%lx: length %u is not a whole number of entries",
+		fmt_snprintf(err, errlen,
+			     "ACPI %s at 0x%lx: length %u is not a whole "
+			     "number of entries",
 			     entry == 8 ? "XSDT" : "RSDT", root, rlen);
 		return ACPI_BAD;
 	}

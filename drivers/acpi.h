@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ACPI_HDR_LEN 36 /* the common System Description Table header */
+#define ACPI_HDR_LEN   36 /* the common System Description Table header */
 #define ACPI_TABLE_MAX (1u << 20) /* larger tables are refused as corrupt */
 
 /*
@@ -29,7 +29,7 @@ struct acpi_mem {
 enum acpi_find {
 	ACPI_FOUND = 0,
 	ACPI_NOT_FOUND, /* the RSDP and its RSDT/XSDT are good, no such table */
-	ACPI_BAD,       /* something on the way is corrupt: err says what */
+	ACPI_BAD,	/* something on the way is corrupt: err says what */
 };
 
 /* Byte sum of len bytes (a valid table sums to 0 mod 256). */

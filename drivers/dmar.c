@@ -6,16 +6,18 @@
 #include "lib/fmt.h"
 
 /* VT-d 8.1: header fields after the common ACPI header. */
-#define DMAR_HAW 36
+#define DMAR_HAW   36
 #define DMAR_FLAGS 37
 #define DMAR_FIRST 48 /* first remapping structure */
 
 /* VT-d 8.2: remapping structure types and their fixed parts. */
 #define TYPE_DRHD 0
 #define TYPE_RMRR 1
-#define DRHD_LEN 16
-#define RMRR_LEN 24
-#define SCOPE_LEN 6 /* type, length, flags, reserved, enumeration id, bus; then (dev, fn) pairs */
+#define DRHD_LEN  16
+#define RMRR_LEN  24
+#define SCOPE_LEN                                                              \
+	6 /* type, length, flags, reserved, enumeration id, bus; then (dev,    \
+	     fn) pairs */
 
 #define PAGE 0x1000ull
 
@@ -43,8 +45,11 @@ static bool scopes(struct cursor *c, const uint8_t *p, const uint8_t *end,
 
 		if (left < 2 || p[1] < SCOPE_LEN || p[1] > left ||
 		    (p[1] - SCOPE_LEN) % 2) {
-			fmt_snprintf(c->err, c->n, "DMAR: device scope %u of the structure at offset %u has a bad length %u (%u bytes left)",
-				     *count, at, left >= 2 ? p[1] : 0, left);
+			fmt_snprintf(
+			    c->err, c->n,
+			    "DMAR: device scope %u of the structure at offset "
+			    "%u has a bad length %u (%u bytes left)",
+			    *count, at, left >= 2 ? p[1] : 0, left);
 			return false;
 		}
 		(*count)++;
@@ -58,16 +63,21 @@ static bool add_unit(struct cursor *c, const uint8_t *s, uint16_t len,
 {
 	struct dmar_info *d = c->out;
 	uint64_t base = rd64(s + 8);
-	/* VT-d 8.3 Size: bits 3:0 give 2^N pages; older tables have 0 (one page). */
+	/* VT-d 8.3 Size: bits 3:0 give 2^N pages; older tables have 0 (one
+	 * page). */
 	uint64_t size = PAGE << (s[5] & 0xf);
 
 	if (len < DRHD_LEN) {
-		fmt_snprintf(c->err, c->n, "DMAR: DRHD at offset %u is %u bytes, less than %u",
-			     at, len, DRHD_LEN);
+		fmt_snprintf(
+		    c->err, c->n,
+		    "DMAR: DRHD at offset %u is %u bytes, less than %u", at,
+		    len, DRHD_LEN);
 		return false;
 	}
 	if (!base || (base & (PAGE - 1)) || base + size < base) {
-		fmt_snprintf(c->err, c->n, "DMAR: DRHD at offset %u has a bad register base 0x%lx (zero, not 4 KiB aligned or wrapping)",
+		fmt_snprintf(c->err, c->n,
+			     "DMAR: DRHD at offset %u has a bad register base "
+			     "0x%lx (zero, not 4 KiB aligned or wrapping)",
 			     at, base);
 		return false;
 	}
@@ -75,19 +85,25 @@ static bool add_unit(struct cursor *c, const uint8_t *s, uint16_t len,
 		const struct dmar_unit *u = &d->unit[i];
 
 		if (base < u->reg_pa + u->reg_size && u->reg_pa < base + size) {
-			fmt_snprintf(c->err, c->n, "DMAR: DRHD at offset %u: registers 0x%lx+0x%lx overlap unit %u's 0x%lx+0x%lx",
-				     at, base, size, i, u->reg_pa, u->reg_size);
+			fmt_snprintf(
+			    c->err, c->n,
+			    "DMAR: DRHD at offset %u: registers 0x%lx+0x%lx "
+			    "overlap unit %u's 0x%lx+0x%lx",
+			    at, base, size, i, u->reg_pa, u->reg_size);
 			return false;
 		}
 	}
 	if (d->nunits == DMAR_UNITS_MAX) {
-		fmt_snprintf(c->err, c->n, "DMAR: more than %u DRHD units", DMAR_UNITS_MAX);
+		fmt_snprintf(c->err, c->n, "DMAR: more than %u DRHD units",
+			     DMAR_UNITS_MAX);
 		return false;
 	}
 	struct dmar_unit *u = &d->unit[d->nunits];
 
-	*u = (struct dmar_unit){ .reg_pa = base, .reg_size = size,
-				 .segment = rd16(s + 6), .flags = s[4] };
+	*u = (struct dmar_unit){.reg_pa = base,
+				.reg_size = size,
+				.segment = rd16(s + 6),
+				.flags = s[4]};
 	if (!scopes(c, s + DRHD_LEN, s + len, at, &u->nscopes))
 		return false;
 	d->nunits++;
@@ -100,27 +116,33 @@ static bool add_rmrr(struct cursor *c, const uint8_t *s, uint16_t len,
 	struct dmar_info *d = c->out;
 
 	if (len < RMRR_LEN) {
-		fmt_snprintf(c->err, c->n, "DMAR: RMRR at offset %u is %u bytes, less than %u",
-			     at, len, RMRR_LEN);
+		fmt_snprintf(
+		    c->err, c->n,
+		    "DMAR: RMRR at offset %u is %u bytes, less than %u", at,
+		    len, RMRR_LEN);
 		return false;
 	}
 	uint64_t base = rd64(s + 8), limit = rd64(s + 16);
 
-	/* VT-d 8.4: base 4 KiB aligned, limit + 1 4 KiB aligned, limit >= base */
+	/* VT-d 8.4: base 4 KiB aligned, limit + 1 4 KiB aligned, limit >= base
+	 */
 	if ((base & (PAGE - 1)) || ((limit + 1) & (PAGE - 1)) || limit < base ||
 	    limit + 1 == 0) {
-		fmt_snprintf(c->err, c->n, "DMAR: RMRR at offset %u has a bad range 0x%lx..0x%lx",
-			     at, base, limit);
+		fmt_snprintf(
+		    c->err, c->n,
+		    "DMAR: RMRR at offset %u has a bad range 0x%lx..0x%lx", at,
+		    base, limit);
 		return false;
 	}
 	if (d->nrmrr == DMAR_RMRR_MAX) {
-		fmt_snprintf(c->err, c->n, "DMAR: more than %u RMRRs", DMAR_RMRR_MAX);
+		fmt_snprintf(c->err, c->n, "DMAR: more than %u RMRRs",
+			     DMAR_RMRR_MAX);
 		return false;
 	}
 	struct dmar_rmrr *r = &d->rmrr[d->nrmrr];
 
-	*r = (struct dmar_rmrr){ .base = base, .end = limit + 1,
-				 .segment = rd16(s + 6) };
+	*r = (struct dmar_rmrr){
+	    .base = base, .end = limit + 1, .segment = rd16(s + 6)};
 	if (!scopes(c, s + RMRR_LEN, s + len, at, &r->nscopes))
 		return false;
 	d->nrmrr++;
@@ -131,7 +153,9 @@ static bool header(struct cursor *c, const uint8_t *t, uint32_t avail,
 		   uint32_t *len)
 {
 	if (avail < DMAR_FIRST) {
-		fmt_snprintf(c->err, c->n, "DMAR: table of %u bytes is shorter than its %u-byte header",
+		fmt_snprintf(c->err, c->n,
+			     "DMAR: table of %u bytes is shorter than its "
+			     "%u-byte header",
 			     avail, DMAR_FIRST);
 		return false;
 	}
@@ -141,8 +165,10 @@ static bool header(struct cursor *c, const uint8_t *t, uint32_t avail,
 	}
 	*len = rd32(t + 4);
 	if (*len < DMAR_FIRST || *len > avail) {
-		fmt_snprintf(c->err, c->n, "DMAR: bad length %u (header %u, %u bytes available)",
-			     *len, DMAR_FIRST, avail);
+		fmt_snprintf(
+		    c->err, c->n,
+		    "DMAR: bad length %u (header %u, %u bytes available)", *len,
+		    DMAR_FIRST, avail);
 		return false;
 	}
 	if (acpi_sum(t, *len)) {
@@ -162,8 +188,11 @@ static bool structures(struct cursor *c, const uint8_t *t, uint32_t len)
 		bool ok = true;
 
 		if (slen < 4 || slen > len - at) {
-			fmt_snprintf(c->err, c->n, "DMAR: structure at offset %u has length %u: runs past the table's end (%u) or is too short",
-				     at, slen, len);
+			fmt_snprintf(
+			    c->err, c->n,
+			    "DMAR: structure at offset %u has length %u: runs "
+			    "past the table's end (%u) or is too short",
+			    at, slen, len);
 			return false;
 		}
 		if (rd16(s) == TYPE_DRHD)
@@ -185,7 +214,7 @@ static bool structures(struct cursor *c, const uint8_t *t, uint32_t len)
 bool dmar_parse(const uint8_t *t, uint32_t avail, struct dmar_info *out,
 		char *err, size_t errlen)
 {
-	struct cursor c = { out, err, errlen };
+	struct cursor c = {out, err, errlen};
 	uint32_t len;
 
 	zero(out);
@@ -200,7 +229,8 @@ void dmar_hide(uint8_t *t)
 	static const char sig[4] = DMAR_HIDDEN_SIG;
 
 	for (unsigned i = 0; i < 4; i++) {
-		/* keep the byte sum: what the signature gains, the checksum loses */
+		/* keep the byte sum: what the signature gains, the checksum
+		 * loses */
 		t[9] = (uint8_t)(t[9] + t[i] - (uint8_t)sig[i]);
 		t[i] = (uint8_t)sig[i];
 	}

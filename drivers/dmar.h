@@ -14,17 +14,18 @@
 #include <stdint.h>
 
 #define DMAR_UNITS_MAX 16
-#define DMAR_RMRR_MAX 16
+#define DMAR_RMRR_MAX  16
 
-/* VT-d 8.3: DRHD flags bit 0: the unit covers every device of its segment not in another unit's scope. */
+/* VT-d 8.3: DRHD flags bit 0: the unit covers every device of its segment not
+ * in another unit's scope. */
 #define DMAR_INCLUDE_PCI_ALL 0x1
 
 struct dmar_unit {
 	uint64_t reg_pa;   /* register base, 4 KiB aligned */
 	uint64_t reg_size; /* bytes of registers (VT-d 8.3 "Size": 2^N pages) */
 	uint16_t segment;
-	uint8_t flags;     /* DMAR_INCLUDE_PCI_ALL */
-	uint16_t nscopes;  /* device scope entries */
+	uint8_t flags;	  /* DMAR_INCLUDE_PCI_ALL */
+	uint16_t nscopes; /* device scope entries */
 };
 
 struct dmar_rmrr {
@@ -34,8 +35,8 @@ struct dmar_rmrr {
 };
 
 struct dmar_info {
-	unsigned haw;   /* host address width in bits */
-	uint8_t flags;  /* DMAR flags (bit 0 INTR_REMAP, ...) */
+	unsigned haw;  /* host address width in bits */
+	uint8_t flags; /* DMAR flags (bit 0 INTR_REMAP, ...) */
 	unsigned nunits, nrmrr;
 	struct dmar_unit unit[DMAR_UNITS_MAX];
 	struct dmar_rmrr rmrr[DMAR_RMRR_MAX];

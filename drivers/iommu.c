@@ -31,7 +31,8 @@ extern struct boot_info bootinfo;
 
 /* Bounded polling of a status bit: about 0.1 s of MMIO reads on hardware. */
 #define POLL_MAX 10000000u
-/* Faults are polled on VM exits at most this often (TSC cycles, ~10 ms at 3 GHz). */
+/* Faults are polled on VM exits at most this often (TSC cycles, ~10 ms at 3
+ * GHz). */
 #define IOMMU_POLL_CYCLES (30ull << 20)
 
 struct unit {
@@ -133,16 +134,17 @@ static void hole_add(struct holes *h, uint64_t start, uint64_t end)
 		h->r[i] = h->r[i - 1];
 		i--;
 	}
-	h->r[i] = (struct mem_range){ start, end };
+	h->r[i] = (struct mem_range){start, end};
 }
 
 static uint64_t build_slpt(const struct vtd_plan *p, const struct holes *h)
 {
-	struct pt_ctx c = { pt_alloc, pt_virt, 0, p->large_1g, PT_EPT };
+	struct pt_ctx c = {pt_alloc, pt_virt, 0, p->large_1g, PT_EPT};
 	uint64_t root = pt_new_root(&c), a = 0;
 	enum pt_err e = root ? PT_OK : PT_ENOMEM;
 
-	/* 9.8: R and W; X, memory type and snoop bits stay 0 (legacy mode ignores or reserves them) */
+	/* 9.8: R and W; X, memory type and snoop bits stay 0 (legacy mode
+	 * ignores or reserves them) */
 	for (unsigned i = 0; i <= h->n && e == PT_OK; i++) {
 		uint64_t end = i < h->n ? h->r[i].start : p->top;
 
@@ -158,7 +160,8 @@ static uint64_t build_slpt(const struct vtd_plan *p, const struct holes *h)
 			pt_strerror(e));
 		return 0;
 	}
-	/* 3-level: the walk starts at what the 4-level root's entry 0 points to */
+	/* 3-level: the walk starts at what the 4-level root's entry 0 points to
+	 */
 	if (p->levels == 3)
 		root = *(uint64_t *)phys_to_virt(root) & PTE_ADDR;
 	return root;
@@ -177,10 +180,11 @@ static uint64_t build_root(const struct vtd_plan *p, uint64_t slpt)
 
 	for (unsigned i = 0; i < 256; i++) {
 		r[2 * i] = ctx | VTD_PRESENT; /* 9.1 root entry */
-		/* 9.3: T = 00 (untranslated requests through second-level), FPD = 0 */
+		/* 9.3: T = 00 (untranslated requests through second-level), FPD
+		 * = 0 */
 		c[2 * i] = slpt | VTD_PRESENT;
-		c[2 * i + 1] = VTD_CTX_AW(p->levels) |
-			       (uint64_t)p->did << VTD_CTX_DID_SHIFT;
+		c[2 * i + 1] = VTD_CTX_AW(p->levels) | (uint64_t)p->did
+							   << VTD_CTX_DID_SHIFT;
 	}
 	return root;
 }
@@ -191,7 +195,8 @@ static void clear_faults(const struct unit *u)
 
 	for (unsigned i = 0; i < VTD_CAP_NFR(u->cap); i++)
 		*reg32(u, fro + 16 * i + 12) = (uint32_t)(VTD_FRCD_F >> 32);
-	*reg32(u, VTD_FSTS) = VTD_FSTS_PFO | 0x7c; /* every write-1-to-clear bit */
+	*reg32(u, VTD_FSTS) =
+	    VTD_FSTS_PFO | 0x7c; /* every write-1-to-clear bit */
 }
 
 /* 6.5, 10.4: root pointer, write buffer, context and IOTLB flush, enable. */
@@ -200,12 +205,15 @@ static bool program(const struct unit *u, uint64_t root)
 	unsigned iro = VTD_ECAP_IRO(u->ecap);
 
 	if ((*reg32(u, VTD_GSTS) & VTD_GS_QIE) &&
-	    !command(u, 0, VTD_GS_QIE, VTD_GS_QIE, 0, "queued invalidation off"))
+	    !command(u, 0, VTD_GS_QIE, VTD_GS_QIE, 0,
+		     "queued invalidation off"))
 		return false;
-	*reg32(u, VTD_FECTL) = VTD_FECTL_IM; /* faults are polled, not signalled */
+	*reg32(u, VTD_FECTL) =
+	    VTD_FECTL_IM; /* faults are polled, not signalled */
 	clear_faults(u);
 	*reg64(u, VTD_RTADDR) = root; /* TTM = 00: legacy mode */
-	if (!command(u, VTD_GS_SRTP, 0, VTD_GS_SRTP, VTD_GS_SRTP, "root table pointer"))
+	if (!command(u, VTD_GS_SRTP, 0, VTD_GS_SRTP, VTD_GS_SRTP,
+		     "root table pointer"))
 		return false;
 	if ((u->cap & VTD_CAP_RWBF) &&
 	    !command(u, VTD_GS_WBF, 0, VTD_GS_WBF, 0, "write-buffer flush"))
@@ -213,23 +221,25 @@ static bool program(const struct unit *u, uint64_t root)
 	*reg64(u, VTD_CCMD) = VTD_CCMD_ICC | VTD_CCMD_GLOBAL;
 	if (!poll64(u, VTD_CCMD, VTD_CCMD_ICC, "context-cache invalidation"))
 		return false;
-	*reg64(u, iro + 8) = VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL | VTD_IOTLB_DR |
-			     VTD_IOTLB_DW;
+	*reg64(u, iro + 8) =
+	    VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL | VTD_IOTLB_DR | VTD_IOTLB_DW;
 	if (!poll64(u, iro + 8, VTD_IOTLB_IVT, "IOTLB invalidation"))
 		return false;
-	return command(u, VTD_GS_TE, 0, VTD_GS_TE, VTD_GS_TE, "translation enable");
+	return command(u, VTD_GS_TE, 0, VTD_GS_TE, VTD_GS_TE,
+		       "translation enable");
 }
 
 /* Reads the DMAR table; false (err set) if there is none or it is bad. */
 static bool find_dmar(uint64_t *pa, uint32_t *len, char *err, size_t n)
 {
-	struct acpi_mem m = { acpi_ptr, 0 };
+	struct acpi_mem m = {acpi_ptr, 0};
 
 	if (!bootinfo.rsdp_pa) {
 		fmt_snprintf(err, n, "no ACPI tables");
 		return false;
 	}
-	switch (acpi_find_table(&m, bootinfo.rsdp_pa, "DMAR", pa, len, err, n)) {
+	switch (
+	    acpi_find_table(&m, bootinfo.rsdp_pa, "DMAR", pa, len, err, n)) {
 	case ACPI_FOUND:
 		break;
 	case ACPI_NOT_FOUND:
@@ -249,34 +259,46 @@ static bool prepare(struct vtd_plan *p, struct holes *h, char *err, size_t n)
 
 	for (unsigned i = 0; i < dmar.nunits; i++) {
 		units[i].pa = dmar.unit[i].reg_pa;
-		if (units[i].pa + dmar.unit[i].reg_size > bootinfo.phys_map_end) {
-			fmt_snprintf(err, n, "unit registers at 0x%lx lie above L0's map", units[i].pa);
+		if (units[i].pa + dmar.unit[i].reg_size >
+		    bootinfo.phys_map_end) {
+			fmt_snprintf(
+			    err, n,
+			    "unit registers at 0x%lx lie above L0's map",
+			    units[i].pa);
 			return false;
 		}
 		cap[i] = units[i].cap = *reg64(&units[i], VTD_CAP);
 		ecap[i] = units[i].ecap = *reg64(&units[i], VTD_ECAP);
-		log_info("iommu: unit %u at 0x%lx: segment %u%s, %u device scopes, CAP 0x%lx ECAP 0x%lx",
+		log_info("iommu: unit %u at 0x%lx: segment %u%s, %u device "
+			 "scopes, CAP 0x%lx ECAP 0x%lx",
 			 i, units[i].pa, dmar.unit[i].segment,
-			 dmar.unit[i].flags & DMAR_INCLUDE_PCI_ALL ? ", all PCI devices" : "",
+			 dmar.unit[i].flags & DMAR_INCLUDE_PCI_ALL
+			     ? ", all PCI devices"
+			     : "",
 			 dmar.unit[i].nscopes, cap[i], ecap[i]);
 	}
 	if (!vtd_plan(cap, ecap, dmar.nunits, bootinfo.phys_map_end, p, err, n))
 		return false;
 	hole_add(h, l0, l0_end);
 	for (unsigned i = 0; i < dmar.nunits; i++)
-		hole_add(h, dmar.unit[i].reg_pa, dmar.unit[i].reg_pa + dmar.unit[i].reg_size);
+		hole_add(h, dmar.unit[i].reg_pa,
+			 dmar.unit[i].reg_pa + dmar.unit[i].reg_size);
 	for (unsigned i = 0; i < dmar.nrmrr; i++) {
 		const struct dmar_rmrr *r = &dmar.rmrr[i];
 
 		for (unsigned j = 0; j < h->n; j++)
 			if (r->base < h->r[j].end && h->r[j].start < r->end) {
-				fmt_snprintf(err, n, "RMRR 0x%lx..0x%lx overlaps L0 or a unit's registers",
+				fmt_snprintf(err, n,
+					     "RMRR 0x%lx..0x%lx overlaps L0 or "
+					     "a unit's registers",
 					     r->base, r->end);
 				return false;
 			}
 		if (r->end > p->top) {
-			fmt_snprintf(err, n, "RMRR 0x%lx..0x%lx lies above the mapped 0x%lx",
-				     r->base, r->end, p->top);
+			fmt_snprintf(
+			    err, n,
+			    "RMRR 0x%lx..0x%lx lies above the mapped 0x%lx",
+			    r->base, r->end, p->top);
 			return false;
 		}
 	}
@@ -288,7 +310,8 @@ static bool hide_registers(char *err, size_t n)
 {
 	for (unsigned i = 0; i < dmar.nunits; i++)
 		if (!ept01_hide(dmar.unit[i].reg_pa, dmar.unit[i].reg_size)) {
-			fmt_snprintf(err, n, "EPT01's table of hidden ranges is full");
+			fmt_snprintf(err, n,
+				     "EPT01's table of hidden ranges is full");
 			return false;
 		}
 	return true;
@@ -297,7 +320,7 @@ static bool hide_registers(char *err, size_t n)
 static bool setup(char *err, size_t n)
 {
 	struct vtd_plan p;
-	struct holes h = { .n = 0 };
+	struct holes h = {.n = 0};
 	uint64_t dmar_pa, slpt, root;
 	uint32_t len;
 
@@ -308,21 +331,29 @@ static bool setup(char *err, size_t n)
 		fmt_snprintf(err, n, "out of pages");
 		return false;
 	}
-	if (p.flush_cache) /* 6.1: a non-coherent unit reads the tables from memory */
+	if (p.flush_cache) /* 6.1: a non-coherent unit reads the tables from
+			      memory */
 		__asm__ volatile("wbinvd" ::: "memory");
 	for (unsigned i = 0; i < dmar.nunits; i++)
 		if (!program(&units[i], root)) {
-			fmt_snprintf(err, n, "unit at 0x%lx did not take the tables", units[i].pa);
+			fmt_snprintf(err, n,
+				     "unit at 0x%lx did not take the tables",
+				     units[i].pa);
 			return false;
 		}
 	nunits = dmar.nunits;
 	dmar_hide(phys_to_virt(dmar_pa)); /* L1 finds no DMAR table */
-	log_info("iommu: DMA remapping on %u unit(s): %u-level tables%s, domain %u, memory below 0x%lx mapped except L0's 0x%lx..0x%lx and the units' registers; %u RMRR(s) kept mapped; DMAR table hidden",
-		 nunits, p.levels, p.large_1g ? " with 1 GiB pages" : "", p.did,
-		 p.top, bootinfo.core_pa, bootinfo.core_pa + bootinfo.region_size,
-		 dmar.nrmrr);
+	log_info(
+	    "iommu: DMA remapping on %u unit(s): %u-level tables%s, domain %u, "
+	    "memory below 0x%lx mapped except L0's 0x%lx..0x%lx and the units' "
+	    "registers; %u RMRR(s) kept mapped; DMAR table hidden",
+	    nunits, p.levels, p.large_1g ? " with 1 GiB pages" : "", p.did,
+	    p.top, bootinfo.core_pa, bootinfo.core_pa + bootinfo.region_size,
+	    dmar.nrmrr);
 	if (p.top < bootinfo.phys_map_end)
-		log_warn("iommu: DMA above 0x%lx faults (the units' address width)", p.top);
+		log_warn(
+		    "iommu: DMA above 0x%lx faults (the units' address width)",
+		    p.top);
 	return true;
 }
 
@@ -331,16 +362,20 @@ bool iommu_init(void)
 	char err[160];
 
 	if (bootinfo.iommu == IOMMU_OFF) {
-		log_warn("iommu: iommu=off: DMA is not remapped; L1's devices can reach L0's memory by DMA");
+		log_warn("iommu: iommu=off: DMA is not remapped; L1's devices "
+			 "can reach L0's memory by DMA");
 		return true;
 	}
 	if (setup(err, sizeof(err)))
 		return true;
 	if (bootinfo.iommu == IOMMU_REQUIRED) {
-		log_err("iommu: iommu=required but DMA protection failed: %s", err);
+		log_err("iommu: iommu=required but DMA protection failed: %s",
+			err);
 		return false;
 	}
-	log_warn("iommu: no DMA protection (%s): L1's devices can reach L0's memory by DMA", err);
+	log_warn("iommu: no DMA protection (%s): L1's devices can reach L0's "
+		 "memory by DMA",
+		 err);
 	return true;
 }
 
@@ -360,12 +395,15 @@ static void report(const struct unit *u, unsigned idx, uint64_t lo, uint64_t hi)
 
 	nfaults++;
 	gevent(NULL, GEV_DMA_FAULT, LOG_WARN,
-	       "iommu: blocked DMA %s of 0x%lx by %02x:%02x.%x (unit 0x%lx, record %u, reason 0x%x)",
-	       hi & VTD_FRCD_T ? "read" : "write", lo & ~(uint64_t)0xfff, sid >> 8,
-	       (sid >> 3) & 0x1f, sid & 7, u->pa, idx, VTD_FRCD_FR(hi));
+	       "iommu: blocked DMA %s of 0x%lx by %02x:%02x.%x (unit 0x%lx, "
+	       "record %u, reason 0x%x)",
+	       hi & VTD_FRCD_T ? "read" : "write", lo & ~(uint64_t)0xfff,
+	       sid >> 8, (sid >> 3) & 0x1f, sid & 7, u->pa, idx,
+	       VTD_FRCD_FR(hi));
 }
 
-/* 7.2.1: records are used round-robin from FSTS.FRI; F set = a fault to read. */
+/* 7.2.1: records are used round-robin from FSTS.FRI; F set = a fault to read.
+ */
 static void poll_unit(const struct unit *u)
 {
 	uint32_t fsts = *reg32(u, VTD_FSTS);
@@ -373,7 +411,8 @@ static void poll_unit(const struct unit *u)
 
 	if (!(fsts & (VTD_FSTS_PPF | VTD_FSTS_PFO)))
 		return;
-	for (unsigned k = 0, i = VTD_FSTS_FRI(fsts) % nfr; k < nfr; k++, i = (i + 1) % nfr) {
+	for (unsigned k = 0, i = VTD_FSTS_FRI(fsts) % nfr; k < nfr;
+	     k++, i = (i + 1) % nfr) {
 		uint64_t hi = *reg64(u, fro + 16 * i + 8);
 
 		if (!(hi & VTD_FRCD_F))
@@ -382,8 +421,10 @@ static void poll_unit(const struct unit *u)
 		*reg32(u, fro + 16 * i + 12) = (uint32_t)(VTD_FRCD_F >> 32);
 	}
 	if (fsts & VTD_FSTS_PFO) {
-		gevent(NULL, GEV_DMA_FAULT, LOG_WARN,
-		       "iommu: unit 0x%lx: fault records overflowed (faults lost)", u->pa);
+		gevent(
+		    NULL, GEV_DMA_FAULT, LOG_WARN,
+		    "iommu: unit 0x%lx: fault records overflowed (faults lost)",
+		    u->pa);
 		*reg32(u, VTD_FSTS) = VTD_FSTS_PFO;
 	}
 }
@@ -394,7 +435,8 @@ void iommu_poll_faults(void)
 		return;
 	uint64_t now = rdtsc_now();
 
-	if (now - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) < IOMMU_POLL_CYCLES ||
+	if (now - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) <
+		IOMMU_POLL_CYCLES ||
 	    __atomic_exchange_n(&fault_lock.locked, 1, __ATOMIC_ACQUIRE))
 		return;
 	last_poll = now;

@@ -15,8 +15,9 @@ bool iommu_selftest_prepare(void)
 	for (uint32_t i = 0; i < SELFTEST_CANARY_SIZE; i++)
 		canary[i] = selftest_canary_byte(i);
 	bootinfo.selftest_canary_pa =
-		(uint64_t)canary - bootinfo.core_va + bootinfo.core_pa;
-	log_warn("core: selftest=iommu: no VMX; DMA protection only, canary at 0x%lx; back to the loader",
+	    (uint64_t)canary - bootinfo.core_va + bootinfo.core_pa;
+	log_warn("core: selftest=iommu: no VMX; DMA protection only, canary at "
+		 "0x%lx; back to the loader",
 		 bootinfo.selftest_canary_pa);
 	return true;
 }

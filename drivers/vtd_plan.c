@@ -15,7 +15,7 @@ bool vtd_plan(const uint64_t *cap, const uint64_t *ecap, unsigned n,
 {
 	unsigned sagaw = 0x1f, sllps = 0xf, mgaw = 64;
 
-	*p = (struct vtd_plan){ 0 };
+	*p = (struct vtd_plan){0};
 	if (!n) {
 		fmt_snprintf(err, errlen, "VT-d: no unit");
 		return false;
@@ -30,12 +30,16 @@ bool vtd_plan(const uint64_t *cap, const uint64_t *ecap, unsigned n,
 	}
 	p->levels = sagaw & SAGAW_4 ? 4 : sagaw & SAGAW_3 ? 3 : 0;
 	if (!p->levels) {
-		fmt_snprintf(err, errlen, "VT-d: the units share no 3- or 4-level second-level paging (SAGAW 0x%x)",
+		fmt_snprintf(err, errlen,
+			     "VT-d: the units share no 3- or 4-level "
+			     "second-level paging (SAGAW 0x%x)",
 			     sagaw);
 		return false;
 	}
 	if (!(sllps & SLLPS_2M)) {
-		fmt_snprintf(err, errlen, "VT-d: a unit lacks 2 MiB super-pages (SLLPS 0x%x): not supported",
+		fmt_snprintf(err, errlen,
+			     "VT-d: a unit lacks 2 MiB super-pages (SLLPS "
+			     "0x%x): not supported",
 			     sllps);
 		return false;
 	}

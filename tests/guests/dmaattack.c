@@ -18,12 +18,13 @@
 #include "drivers/vtd.h"
 #include "tests/guests/guestlib.h"
 
-/* The scratch disk t-iommu.sh builds: sector 0 starts with this, sector s >= 1 is all (0x40 + s). */
+/* The scratch disk t-iommu.sh builds: sector 0 starts with this, sector s >= 1
+ * is all (0x40 + s). */
 static const char scratch_sig[] = "MKDMASCRATCH";
-#define SECTOR 512u
-#define LBA_IN 1   /* read into L0's region from here */
-#define LBA_OUT 16 /* written from L0's region here */
-#define SPAN 4096u /* bytes per transfer: 8 sectors */
+#define SECTOR	512u
+#define LBA_IN	1     /* read into L0's region from here */
+#define LBA_OUT 16    /* written from L0's region here */
+#define SPAN	4096u /* bytes per transfer: 8 sectors */
 
 static uint8_t buf[SPAN] __attribute__((aligned(4096)));
 
@@ -32,8 +33,8 @@ static struct selftest_iommu *handover(void)
 	static EFI_GUID guid = SELFTEST_IOMMU_GUID;
 	struct selftest_iommu *s = NULL;
 
-	if (EFI_ERROR(LibGetSystemConfigurationTable(&guid, (void **)&s)) || !s ||
-	    s->magic != SELFTEST_IOMMU_MAGIC)
+	if (EFI_ERROR(LibGetSystemConfigurationTable(&guid, (void **)&s)) ||
+	    !s || s->magic != SELFTEST_IOMMU_MAGIC)
 		return NULL;
 	return s;
 }
@@ -68,12 +69,14 @@ static EFI_BLOCK_IO *find_scratch(void)
 	UINTN n;
 	EFI_BLOCK_IO *found = NULL;
 
-	if (EFI_ERROR(LibLocateHandle(ByProtocol, &BlockIoProtocol, NULL, &n, &h)))
+	if (EFI_ERROR(
+		LibLocateHandle(ByProtocol, &BlockIoProtocol, NULL, &n, &h)))
 		return NULL;
 	for (UINTN i = 0; i < n && !found; i++) {
 		EFI_BLOCK_IO *b;
 
-		if (!EFI_ERROR(BS->HandleProtocol(h[i], &BlockIoProtocol, (void **)&b)) &&
+		if (!EFI_ERROR(BS->HandleProtocol(h[i], &BlockIoProtocol,
+						  (void **)&b)) &&
 		    is_scratch(b))
 			found = b;
 	}
@@ -82,10 +85,12 @@ static EFI_BLOCK_IO *find_scratch(void)
 }
 
 /* Sector s of the scratch disk as built (and as this test rewrites it). */
-static bool sectors_are(const uint8_t *p, uint32_t lba, uint32_t bytes, uint8_t fill_or_0)
+static bool sectors_are(const uint8_t *p, uint32_t lba, uint32_t bytes,
+			uint8_t fill_or_0)
 {
 	for (uint32_t i = 0; i < bytes; i++) {
-		uint8_t want = fill_or_0 ? fill_or_0 : (uint8_t)(0x40 + lba + i / SECTOR);
+		uint8_t want =
+		    fill_or_0 ? fill_or_0 : (uint8_t)(0x40 + lba + i / SECTOR);
 
 		if (p[i] != want)
 			return false;
@@ -93,7 +98,8 @@ static bool sectors_are(const uint8_t *p, uint32_t lba, uint32_t bytes, uint8_t 
 	return true;
 }
 
-/* Bytes of p equal to the canary's bytes from off on (chance: about 1 in 256). */
+/* Bytes of p equal to the canary's bytes from off on (chance: about 1 in 256).
+ */
 static uint32_t canary_matches(const uint8_t *p, uint32_t off, uint32_t bytes)
 {
 	uint32_t n = 0;
@@ -110,7 +116,8 @@ static void attack_in(const struct selftest_iommu *s, EFI_BLOCK_IO *b)
 				      (void *)(UINTN)s->canary_pa);
 
 	check("dma-into-l0-blocked", canary_intact(s, &bad),
-	      "ReadBlocks(LBA %u, %u bytes) into L0's 0x%lx returned 0x%lx; canary %s (first changed byte %u)",
+	      "ReadBlocks(LBA %u, %u bytes) into L0's 0x%lx returned 0x%lx; "
+	      "canary %s (first changed byte %u)",
 	      LBA_IN, SPAN, s->canary_pa, (uint64_t)st,
 	      canary_intact(s, &bad) ? "unchanged" : "CHANGED", bad);
 }
@@ -123,14 +130,17 @@ static void attack_out(const struct selftest_iommu *s, EFI_BLOCK_IO *b)
 	for (uint32_t i = 0; i < SPAN; i++)
 		buf[i] = 0x77;
 	st = b->WriteBlocks(b, id, LBA_OUT, SPAN, buf);
-	check("normal-write", !EFI_ERROR(st), "WriteBlocks(LBA %u) from an ordinary buffer: 0x%lx",
-	      LBA_OUT, (uint64_t)st);
-	/* the canary's second page: the first one may have been hit by attack_in */
+	check("normal-write", !EFI_ERROR(st),
+	      "WriteBlocks(LBA %u) from an ordinary buffer: 0x%lx", LBA_OUT,
+	      (uint64_t)st);
+	/* the canary's second page: the first one may have been hit by
+	 * attack_in */
 	uint64_t src = s->canary_pa + SPAN;
 	uint32_t src_ok = canary_matches((const void *)(UINTN)src, SPAN, SPAN);
 
 	st = b->WriteBlocks(b, id, LBA_OUT, SPAN, (void *)(UINTN)src);
-	guest_printf("dmaattack: WriteBlocks(LBA %u, %u bytes) from L0's 0x%lx (%u of %u bytes canary) returned 0x%lx\n",
+	guest_printf("dmaattack: WriteBlocks(LBA %u, %u bytes) from L0's 0x%lx "
+		     "(%u of %u bytes canary) returned 0x%lx\n",
 		     LBA_OUT, SPAN, src, src_ok, SPAN, (uint64_t)st);
 	for (uint32_t i = 0; i < SPAN; i++)
 		buf[i] = 0;
@@ -138,9 +148,11 @@ static void attack_out(const struct selftest_iommu *s, EFI_BLOCK_IO *b)
 	uint32_t m = canary_matches(buf, SPAN, SPAN);
 
 	check("dma-from-l0-blocked", src_ok == SPAN && !EFI_ERROR(st) && m < 64,
-	      "sectors read back (0x%lx): %u of %u bytes equal L0's canary; they hold %s (first bytes %02x %02x %02x %02x)",
+	      "sectors read back (0x%lx): %u of %u bytes equal L0's canary; "
+	      "they hold %s (first bytes %02x %02x %02x %02x)",
 	      (uint64_t)st, m, SPAN,
-	      sectors_are(buf, LBA_OUT, SPAN, 0x77) ? "the 0x77 written before" : "other data",
+	      sectors_are(buf, LBA_OUT, SPAN, 0x77) ? "the 0x77 written before"
+						    : "other data",
 	      buf[0], buf[1], buf[2], buf[3]);
 }
 
@@ -151,8 +163,9 @@ static void normal_dma(EFI_BLOCK_IO *b, const char *name)
 	EFI_STATUS st = b->ReadBlocks(b, b->Media->MediaId, LBA_IN, SPAN, buf);
 
 	check(name, !EFI_ERROR(st) && sectors_are(buf, LBA_IN, SPAN, 0),
-	      "ReadBlocks(LBA %u) into an ordinary buffer: 0x%lx, data %s", LBA_IN,
-	      (uint64_t)st, sectors_are(buf, LBA_IN, SPAN, 0) ? "right" : "WRONG");
+	      "ReadBlocks(LBA %u) into an ordinary buffer: 0x%lx, data %s",
+	      LBA_IN, (uint64_t)st,
+	      sectors_are(buf, LBA_IN, SPAN, 0) ? "right" : "WRONG");
 }
 
 /*
@@ -179,9 +192,11 @@ static void fault_recorded(const struct selftest_iommu *s, const char *name,
 		total++;
 		hits += read == want_read && lo >= s->region_pa &&
 			lo < s->region_pa + s->region_size;
-		guest_printf("dmaattack: fault record %u: %s of 0x%lx by source %02x:%02x.%x, reason 0x%x\n",
+		guest_printf("dmaattack: fault record %u: %s of 0x%lx by "
+			     "source %02x:%02x.%x, reason 0x%x\n",
 			     i, read ? "read" : "write", lo & ~(uint64_t)0xfff,
-			     VTD_FRCD_SID(hi) >> 8, (VTD_FRCD_SID(hi) >> 3) & 0x1f,
+			     VTD_FRCD_SID(hi) >> 8,
+			     (VTD_FRCD_SID(hi) >> 3) & 0x1f,
 			     VTD_FRCD_SID(hi) & 7, VTD_FRCD_FR(hi));
 		((volatile uint32_t *)f)[3] = (uint32_t)(VTD_FRCD_F >> 32);
 	}
@@ -201,18 +216,22 @@ static const void *ident(void *arg, uint64_t pa, uint64_t len)
 static void dmar_hidden(void)
 {
 	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
-	struct acpi_mem m = { ident, 0 };
+	struct acpi_mem m = {ident, 0};
 	void *rsdp = NULL;
 	uint64_t pa = 0;
 	uint32_t len = 0;
 	char err[128] = "";
 
-	if (EFI_ERROR(LibGetSystemConfigurationTable(&acpi20, &rsdp)) || !rsdp) {
-		check("dmar-hidden", false, "no ACPI 2.0 RSDP in the EFI configuration table");
+	if (EFI_ERROR(LibGetSystemConfigurationTable(&acpi20, &rsdp)) ||
+	    !rsdp) {
+		check("dmar-hidden", false,
+		      "no ACPI 2.0 RSDP in the EFI configuration table");
 		return;
 	}
-	enum acpi_find d = acpi_find_table(&m, (UINTN)rsdp, "DMAR", &pa, &len, err, sizeof(err));
-	enum acpi_find x = acpi_find_table(&m, (UINTN)rsdp, "XMAR", &pa, &len, err, sizeof(err));
+	enum acpi_find d = acpi_find_table(&m, (UINTN)rsdp, "DMAR", &pa, &len,
+					   err, sizeof(err));
+	enum acpi_find x = acpi_find_table(&m, (UINTN)rsdp, "XMAR", &pa, &len,
+					   err, sizeof(err));
 
 	check("dmar-hidden", d == ACPI_NOT_FOUND && x == ACPI_FOUND,
 	      "DMAR %s, XMAR %s (%u bytes, checksum good) %s",
@@ -228,17 +247,24 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	const struct selftest_iommu *s = handover();
 	uint32_t bad = 0;
 
-	if (!check("handover", s, "selftest=iommu configuration table from the loader"))
+	if (!check("handover", s,
+		   "selftest=iommu configuration table from the loader"))
 		guest_finish();
-	uint32_t gsts = s->nunits ? *(const volatile uint32_t *)(UINTN)(s->unit_pa[0] + VTD_GSTS) : 0;
+	uint32_t gsts =
+	    s->nunits
+		? *(const volatile uint32_t *)(UINTN)(s->unit_pa[0] + VTD_GSTS)
+		: 0;
 
-	check("translation-on", s->programmed && s->programmed == s->nunits && (gsts & VTD_GS_TE),
-	      "%u of %u unit(s) programmed, unit 0 GSTS 0x%x", s->programmed, s->nunits, gsts);
-	check("canary-before", canary_intact(s, &bad), "L0's canary at 0x%lx (first bad byte %u)",
-	      s->canary_pa, bad);
+	check("translation-on",
+	      s->programmed && s->programmed == s->nunits && (gsts & VTD_GS_TE),
+	      "%u of %u unit(s) programmed, unit 0 GSTS 0x%x", s->programmed,
+	      s->nunits, gsts);
+	check("canary-before", canary_intact(s, &bad),
+	      "L0's canary at 0x%lx (first bad byte %u)", s->canary_pa, bad);
 	EFI_BLOCK_IO *b = find_scratch();
 
-	if (!check("scratch-disk", b, "a Block I/O device whose sector 0 says %s", scratch_sig))
+	if (!check("scratch-disk", b,
+		   "a Block I/O device whose sector 0 says %s", scratch_sig))
 		guest_finish();
 	normal_dma(b, "normal-read-before");
 	attack_in(s, b);
