@@ -251,6 +251,30 @@ static bool find_dmar(uint64_t *pa, uint32_t *len, char *err, size_t n)
 	return dmar_parse(phys_to_virt(*pa), *len, &dmar, err, n);
 }
 
+/*
+ * VT-d 8.3: a unit without INCLUDE_PCI_ALL translates only the devices in its
+ * scopes. L0 gives every unit a context entry for every bus/devfn, but a
+ * device no unit claims (not listed, hot-plugged) reaches memory untranslated
+ * unless some unit of its segment has the flag.
+ */
+static void warn_scopes(void)
+{
+	for (unsigned i = 0; i < dmar.nunits; i++) {
+		bool all = false;
+
+		for (unsigned j = 0; j < dmar.nunits; j++)
+			all |= dmar.unit[j].segment == dmar.unit[i].segment &&
+			       (dmar.unit[j].flags & DMAR_INCLUDE_PCI_ALL);
+		if (!all) {
+			log_warn("iommu: no unit of PCI segment %u has "
+				 "INCLUDE_PCI_ALL: a device outside the units' "
+				 "scopes would not be translated",
+				 dmar.unit[i].segment);
+			return;
+		}
+	}
+}
+
 /* Everything checked before the first register write. */
 static bool prepare(struct vtd_plan *p, struct holes *h, char *err, size_t n)
 {
@@ -277,6 +301,7 @@ static bool prepare(struct vtd_plan *p, struct holes *h, char *err, size_t n)
 			     : "",
 			 dmar.unit[i].nscopes, cap[i], ecap[i]);
 	}
+	warn_scopes();
 	if (!vtd_plan(cap, ecap, dmar.nunits, bootinfo.phys_map_end, p, err, n))
 		return false;
 	hole_add(h, l0, l0_end);
