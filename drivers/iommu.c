@@ -352,6 +352,8 @@ static bool setup(char *err, size_t n)
 	if (!find_dmar(&dmar_pa, &len, err, n) || !prepare(&p, &h, err, n) ||
 	    !hide_registers(err, n))
 		return false;
+	uint64_t free0 = page_alloc_free(), t0 = rdtsc_now();
+
 	if (!(slpt = build_slpt(&p, &h)) || !(root = build_root(&p, slpt))) {
 		fmt_snprintf(err, n, "out of pages");
 		return false;
@@ -361,12 +363,18 @@ static bool setup(char *err, size_t n)
 		__asm__ volatile("wbinvd" ::: "memory");
 	for (unsigned i = 0; i < dmar.nunits; i++)
 		if (!program(&units[i], root)) {
-			fmt_snprintf(err, n,
-				     "unit at 0x%lx did not take the tables",
-				     units[i].pa);
+			nunits = i; /* those before it translate: poll them */
+			fmt_snprintf(
+			    err, n,
+			    "unit at 0x%lx did not take the tables (%u "
+			    "unit(s) before it translate)",
+			    units[i].pa, i);
 			return false;
 		}
 	nunits = dmar.nunits;
+	log_info("iommu: tables took %lu KiB of the page pool; building and "
+		 "programming took %lu TSC cycles",
+		 (free0 - page_alloc_free()) / 1024, rdtsc_now() - t0);
 	dmar_hide(phys_to_virt(dmar_pa)); /* L1 finds no DMAR table */
 	log_info(
 	    "iommu: DMA remapping on %u unit(s): %u-level tables%s, domain %u, "
