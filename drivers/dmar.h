@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The ACPI DMAR table (Intel VT-d spec rev 4.1, chapter 8): the DMA
+ * The ACPI DMAR table (Intel VT-d spec rev 3.3, chapter 8): the DMA
  * remapping hardware units (DRHD) with their register pages, and the
  * reserved memory regions (RMRR) that firmware-owned devices keep using.
  * Pure logic, unit-tested on the host. A malformed table is refused as a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * VT-d programming (VT-d spec rev 4.1). Legacy-mode root and context tables
+ * VT-d programming (VT-d spec rev 3.3). Legacy-mode root and context tables
  * (chapter 9), one domain for every bus/device/function of every unit, and
  * second-level tables of L0's own.
  *
@@ -97,7 +97,7 @@ static bool poll64(const struct unit *u, unsigned off, uint64_t bit,
 	return false;
 }
 
-/* 11.4.4: a one-shot or enable command, repeating the enables in force. */
+/* 10.4.4: a one-shot or enable command, repeating the enables in force. */
 static bool command(const struct unit *u, uint32_t set, uint32_t clear,
 		    uint32_t mask, uint32_t want, const char *what)
 {
@@ -225,8 +225,19 @@ static bool program(const struct unit *u, uint64_t root)
 	    VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL | VTD_IOTLB_DR | VTD_IOTLB_DW;
 	if (!poll64(u, iro + 8, VTD_IOTLB_IVT, "IOTLB invalidation"))
 		return false;
-	return command(u, VTD_GS_TE, 0, VTD_GS_TE, VTD_GS_TE,
-		       "translation enable");
+	if (!command(u, VTD_GS_TE, 0, VTD_GS_TE, VTD_GS_TE,
+		     "translation enable"))
+		return false;
+	/*
+	 * 10.4.16: protected memory regions a pre-boot firmware may have left
+	 * on would block L1's DMA below/above them; translation protects L0
+	 * now.
+	 */
+	if (!(u->cap & (VTD_CAP_PLMR | VTD_CAP_PHMR)) ||
+	    !(*reg32(u, VTD_PMEN) & VTD_PMEN_PRS))
+		return true;
+	*reg32(u, VTD_PMEN) = 0;
+	return poll32(u, VTD_PMEN, VTD_PMEN_PRS, 0, "protected memory off");
 }
 
 /* Reads the DMAR table; false (err set) if there is none or it is bad. */

@@ -3,7 +3,7 @@
 
 #include "lib/fmt.h"
 
-/* VT-d 11.4.2: SAGAW bit 1 = 39-bit 3-level, bit 2 = 48-bit 4-level. */
+/* VT-d 10.4.2: SAGAW bit 1 = 39-bit 3-level, bit 2 = 48-bit 4-level. */
 #define SAGAW_3 (1u << 1)
 #define SAGAW_4 (1u << 2)
 /* SLLPS bit 0 = 2 MiB, bit 1 = 1 GiB. */
@@ -52,7 +52,7 @@ bool vtd_plan(const uint64_t *cap, const uint64_t *ecap, unsigned n,
 	if (bits < 64 && p->top > (1ull << bits))
 		p->top = 1ull << bits;
 	/*
-	 * 11.4.2 CM: with caching mode, domain id 0 is reserved; 1 always
+	 * 10.4.2 CM: with caching mode, domain id 0 is reserved; 1 always
 	 * exists (ND >= 0 gives at least 16 ids).
 	 */
 	p->did = 1;

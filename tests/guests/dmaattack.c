@@ -169,7 +169,7 @@ static void normal_dma(EFI_BLOCK_IO *b, const char *name)
 }
 
 /*
- * The unit's fault records (VT-d 11.4.14): a blocked DMA of the wanted
+ * The unit's fault records (VT-d 10.4.14): a blocked DMA of the wanted
  * direction (a device write = our ReadBlocks) at L0's region must be there.
  * The records are cleared after, so the next attack is seen on its own
  * (QEMU collapses faults of one source while one is pending).
