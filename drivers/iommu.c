@@ -20,6 +20,7 @@
 #include "drivers/acpi.h"
 #include "drivers/dmar.h"
 #include "drivers/vtd.h"
+#include "drivers/vtd_tables.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/spinlock.h"
@@ -107,7 +108,6 @@ static bool command(const struct unit *u, uint32_t set, uint32_t clear,
 	return poll32(u, VTD_GSTS, mask, want, what);
 }
 
-/* Second-level tables: identity below top, minus holes[] (sorted, disjoint). */
 static uint64_t pt_alloc(void *arg)
 {
 	(void)arg;
@@ -120,74 +120,7 @@ static void *pt_virt(void *arg, uint64_t pa)
 	return phys_to_virt(pa);
 }
 
-struct holes {
-	struct mem_range r[DMAR_UNITS_MAX + 1];
-	unsigned n;
-};
-
-static void hole_add(struct holes *h, uint64_t start, uint64_t end)
-{
-	unsigned i = h->n++;
-
-	/* insertion sort by start */
-	while (i && h->r[i - 1].start > start) {
-		h->r[i] = h->r[i - 1];
-		i--;
-	}
-	h->r[i] = (struct mem_range){start, end};
-}
-
-static uint64_t build_slpt(const struct vtd_plan *p, const struct holes *h)
-{
-	struct pt_ctx c = {pt_alloc, pt_virt, 0, p->large_1g, PT_EPT};
-	uint64_t root = pt_new_root(&c), a = 0;
-	enum pt_err e = root ? PT_OK : PT_ENOMEM;
-
-	/* 9.8: R and W; X, memory type and snoop bits stay 0 (legacy mode
-	 * ignores or reserves them) */
-	for (unsigned i = 0; i <= h->n && e == PT_OK; i++) {
-		uint64_t end = i < h->n ? h->r[i].start : p->top;
-
-		if (end > p->top)
-			end = p->top;
-		if (end > a)
-			e = pt_map(&c, root, a, a, end - a, EPT_R | EPT_W);
-		if (i < h->n && h->r[i].end > a)
-			a = h->r[i].end;
-	}
-	if (e != PT_OK) {
-		log_err("iommu: building the DMA page tables failed: %s",
-			pt_strerror(e));
-		return 0;
-	}
-	/* 3-level: the walk starts at what the 4-level root's entry 0 points to
-	 */
-	if (p->levels == 3)
-		root = *(uint64_t *)phys_to_virt(root) & PTE_ADDR;
-	return root;
-}
-
-/* Root table: every bus to one context table; every devfn to the domain. */
-static uint64_t build_root(const struct vtd_plan *p, uint64_t slpt)
-{
-	uint64_t root = page_alloc(), ctx = page_alloc();
-
-	if (!root || !ctx) {
-		log_err("iommu: no pages left for the root/context tables");
-		return 0;
-	}
-	uint64_t *r = phys_to_virt(root), *c = phys_to_virt(ctx);
-
-	for (unsigned i = 0; i < 256; i++) {
-		r[2 * i] = ctx | VTD_PRESENT; /* 9.1 root entry */
-		/* 9.3: T = 00 (untranslated requests through second-level), FPD
-		 * = 0 */
-		c[2 * i] = slpt | VTD_PRESENT;
-		c[2 * i + 1] = VTD_CTX_AW(p->levels) | (uint64_t)p->did
-							   << VTD_CTX_DID_SHIFT;
-	}
-	return root;
-}
+static const struct pt_ctx pool_ctx = {pt_alloc, pt_virt, 0, false, PT_EPT};
 
 static void clear_faults(const struct unit *u)
 {
@@ -287,7 +220,8 @@ static void warn_scopes(void)
 }
 
 /* Everything checked before the first register write. */
-static bool prepare(struct vtd_plan *p, struct holes *h, char *err, size_t n)
+static bool prepare(struct vtd_plan *p, struct vtd_holes *h, char *err,
+		    size_t n)
 {
 	uint64_t cap[DMAR_UNITS_MAX], ecap[DMAR_UNITS_MAX];
 	uint64_t l0 = bootinfo.core_pa, l0_end = l0 + bootinfo.region_size;
@@ -315,10 +249,10 @@ static bool prepare(struct vtd_plan *p, struct holes *h, char *err, size_t n)
 	warn_scopes();
 	if (!vtd_plan(cap, ecap, dmar.nunits, bootinfo.phys_map_end, p, err, n))
 		return false;
-	hole_add(h, l0, l0_end);
+	vtd_hole_add(h, l0, l0_end);
 	for (unsigned i = 0; i < dmar.nunits; i++)
-		hole_add(h, dmar.unit[i].reg_pa,
-			 dmar.unit[i].reg_pa + dmar.unit[i].reg_size);
+		vtd_hole_add(h, dmar.unit[i].reg_pa,
+			     dmar.unit[i].reg_pa + dmar.unit[i].reg_size);
 	for (unsigned i = 0; i < dmar.nrmrr; i++) {
 		const struct dmar_rmrr *r = &dmar.rmrr[i];
 
@@ -356,7 +290,7 @@ static bool hide_registers(char *err, size_t n)
 static bool setup(char *err, size_t n)
 {
 	struct vtd_plan p;
-	struct holes h = {.n = 0};
+	struct vtd_holes h = {.n = 0};
 	uint64_t dmar_pa, slpt, root;
 	uint32_t len;
 
@@ -365,8 +299,12 @@ static bool setup(char *err, size_t n)
 		return false;
 	uint64_t free0 = page_alloc_free(), t0 = rdtsc_now();
 
-	if (!(slpt = build_slpt(&p, &h)) || !(root = build_root(&p, slpt))) {
-		fmt_snprintf(err, n, "out of pages");
+	enum pt_err pe = PT_ENOMEM;
+
+	if (!(slpt = vtd_build_slpt(&pool_ctx, &p, &h, &pe)) ||
+	    !(root = vtd_build_root(&pool_ctx, &p, slpt))) {
+		fmt_snprintf(err, n, "building the DMA tables failed: %s",
+			     pt_strerror(pe));
 		return false;
 	}
 	if (p.flush_cache) /* 6.1: a non-coherent unit reads the tables from
