@@ -294,11 +294,9 @@ static bool setup(char *err, size_t n)
 	uint64_t dmar_pa, slpt, root;
 	uint32_t len;
 
-	if (!find_dmar(&dmar_pa, &len, err, n) || !prepare(&p, &h, err, n) ||
-	    !hide_registers(err, n))
+	if (!find_dmar(&dmar_pa, &len, err, n) || !prepare(&p, &h, err, n))
 		return false;
 	uint64_t free0 = page_alloc_free(), t0 = rdtsc_now();
-
 	enum pt_err pe = PT_ENOMEM;
 
 	if (!(slpt = vtd_build_slpt(&pool_ctx, &p, &h, &pe)) ||
@@ -307,12 +305,20 @@ static bool setup(char *err, size_t n)
 			     pt_strerror(pe));
 		return false;
 	}
+	/*
+	 * From here a unit may translate: its registers and the DMAR table go
+	 * out of L1's sight (an L1 that found the table but not the registers
+	 * would fail worse than one that finds no table).
+	 */
+	if (!hide_registers(err, n))
+		return false;
 	if (p.flush_cache) /* 6.1: a non-coherent unit reads the tables from
 			      memory */
 		__asm__ volatile("wbinvd" ::: "memory");
 	for (unsigned i = 0; i < dmar.nunits; i++)
 		if (!program(&units[i], root)) {
 			nunits = i; /* those before it translate: poll them */
+			dmar_hide(phys_to_virt(dmar_pa));
 			fmt_snprintf(
 			    err, n,
 			    "unit at 0x%lx did not take the tables (%u "
