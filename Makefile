@@ -38,7 +38,7 @@ COMMON := -std=gnu11 -O2 -g -I. -ffreestanding -fno-stack-protector \
 CORE_CFLAGS := $(COMMON) -fno-pic -fno-pie -mcmodel=kernel -fno-common
 CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	arch/x86/exception.c drivers/serial.c drivers/acpi.c drivers/dmar.c \
-	drivers/vtd_plan.c drivers/vtd_tables.c drivers/iommu.c \
+	drivers/vtd_plan.c drivers/vtd_tables.c drivers/vtd_faults.c drivers/iommu.c \
 	drivers/iommu_selftest.c \
 	lib/fmt.c lib/log.c lib/string.c \
 	mm/page_alloc.c mm/pagetable.c mm/memmap.c mm/mtrr.c mm/mtrr_hw.c \

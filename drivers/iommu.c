@@ -20,6 +20,7 @@
 #include "drivers/acpi.h"
 #include "drivers/dmar.h"
 #include "drivers/vtd.h"
+#include "drivers/vtd_faults.h"
 #include "drivers/vtd_tables.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -377,44 +378,44 @@ uint64_t iommu_faults(void)
 	return nfaults;
 }
 
-static void report(const struct unit *u, unsigned idx, uint64_t lo, uint64_t hi)
+static uint32_t mmio_rd32(void *arg, unsigned off)
 {
-	unsigned sid = VTD_FRCD_SID(hi);
+	return *reg32(arg, off);
+}
+
+static uint64_t mmio_rd64(void *arg, unsigned off)
+{
+	return *reg64(arg, off);
+}
+
+static void mmio_wr32(void *arg, unsigned off, uint32_t v)
+{
+	*reg32(arg, off) = v;
+}
+
+static void report(void *arg, const struct vtd_fault *f)
+{
+	const struct unit *u = arg;
 
 	nfaults++;
 	gevent(NULL, GEV_DMA_FAULT, LOG_WARN,
 	       "iommu: blocked DMA %s of 0x%lx by %02x:%02x.%x (unit 0x%lx, "
 	       "record %u, reason 0x%x)",
-	       hi & VTD_FRCD_T ? "read" : "write", lo & ~(uint64_t)0xfff,
-	       sid >> 8, (sid >> 3) & 0x1f, sid & 7, u->pa, idx,
-	       VTD_FRCD_FR(hi));
+	       f->read ? "read" : "write", f->addr, f->sid >> 8,
+	       (f->sid >> 3) & 0x1f, f->sid & 7, u->pa, f->record, f->reason);
 }
 
-/* 7.2.1: records are used round-robin from FSTS.FRI; F set = a fault to read.
- */
-static void poll_unit(const struct unit *u)
+static void poll_unit(struct unit *u)
 {
-	uint32_t fsts = *reg32(u, VTD_FSTS);
-	unsigned fro = VTD_CAP_FRO(u->cap), nfr = VTD_CAP_NFR(u->cap);
+	struct vtd_regs r = {mmio_rd32, mmio_rd64, mmio_wr32, u};
+	bool overflow;
 
-	if (!(fsts & (VTD_FSTS_PPF | VTD_FSTS_PFO)))
-		return;
-	for (unsigned k = 0, i = VTD_FSTS_FRI(fsts) % nfr; k < nfr;
-	     k++, i = (i + 1) % nfr) {
-		uint64_t hi = *reg64(u, fro + 16 * i + 8);
-
-		if (!(hi & VTD_FRCD_F))
-			continue;
-		report(u, i, *reg64(u, fro + 16 * i), hi);
-		*reg32(u, fro + 16 * i + 12) = (uint32_t)(VTD_FRCD_F >> 32);
-	}
-	if (fsts & VTD_FSTS_PFO) {
+	vtd_take_faults(&r, u->cap, report, u, &overflow);
+	if (overflow)
 		gevent(
 		    NULL, GEV_DMA_FAULT, LOG_WARN,
 		    "iommu: unit 0x%lx: fault records overflowed (faults lost)",
 		    u->pa);
-		*reg32(u, VTD_FSTS) = VTD_FSTS_PFO;
-	}
 }
 
 void iommu_poll_faults(void)
