@@ -43,7 +43,7 @@ struct unit {
 };
 
 static struct unit units[DMAR_UNITS_MAX];
-static unsigned nunits; /* programmed units; 0 = DMA not protected */
+unsigned iommu_nunits; /* programmed units; 0 = DMA not protected */
 static struct dmar_info dmar;
 static struct spinlock fault_lock;
 static uint64_t nfaults, last_poll;
@@ -318,7 +318,8 @@ static bool setup(char *err, size_t n)
 		__asm__ volatile("wbinvd" ::: "memory");
 	for (unsigned i = 0; i < dmar.nunits; i++)
 		if (!program(&units[i], root)) {
-			nunits = i; /* those before it translate: poll them */
+			iommu_nunits =
+			    i; /* those before it translate: poll them */
 			dmar_hide(phys_to_virt(dmar_pa));
 			fmt_snprintf(
 			    err, n,
@@ -327,7 +328,7 @@ static bool setup(char *err, size_t n)
 			    units[i].pa, i);
 			return false;
 		}
-	nunits = dmar.nunits;
+	iommu_nunits = dmar.nunits;
 	log_info("iommu: tables took %lu KiB of the page pool; building and "
 		 "programming took %lu TSC cycles",
 		 (free0 - page_alloc_free()) / 1024, rdtsc_now() - t0);
@@ -336,9 +337,9 @@ static bool setup(char *err, size_t n)
 	    "iommu: DMA remapping on %u unit(s): %u-level tables%s, domain %u, "
 	    "memory below 0x%lx mapped except L0's 0x%lx..0x%lx and the units' "
 	    "registers; %u RMRR(s) kept mapped; DMAR table hidden",
-	    nunits, p.levels, p.large_1g ? " with 1 GiB pages" : "", p.did,
-	    p.top, bootinfo.core_pa, bootinfo.core_pa + bootinfo.region_size,
-	    dmar.nrmrr);
+	    iommu_nunits, p.levels, p.large_1g ? " with 1 GiB pages" : "",
+	    p.did, p.top, bootinfo.core_pa,
+	    bootinfo.core_pa + bootinfo.region_size, dmar.nrmrr);
 	if (p.top < bootinfo.phys_map_end)
 		log_warn(
 		    "iommu: DMA above 0x%lx faults (the units' address width)",
@@ -370,7 +371,7 @@ bool iommu_init(void)
 
 unsigned iommu_units(void)
 {
-	return nunits;
+	return iommu_nunits;
 }
 
 uint64_t iommu_faults(void)
@@ -418,10 +419,8 @@ static void poll_unit(struct unit *u)
 		    u->pa);
 }
 
-void iommu_poll_faults(void)
+void iommu_poll_faults_now(void)
 {
-	if (!nunits)
-		return;
 	uint64_t now = rdtsc_now();
 
 	if (now - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) <
@@ -429,7 +428,7 @@ void iommu_poll_faults(void)
 	    __atomic_exchange_n(&fault_lock.locked, 1, __ATOMIC_ACQUIRE))
 		return;
 	last_poll = now;
-	for (unsigned i = 0; i < nunits; i++)
+	for (unsigned i = 0; i < iommu_nunits; i++)
 		poll_unit(&units[i]);
 	spin_unlock(&fault_lock);
 }

@@ -97,6 +97,7 @@ static void prepare_entry(struct vcpu *v)
 
 int vmx_handle_exit(struct vcpu *v)
 {
+	iommu_poll_faults(); /* first: little is live; TSC-limited; nothing without a unit */
 	uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
 	unsigned basic = reason & 0xffff;
 	exit_handler h = basic < EXIT_REASON_COUNT ? handlers[basic] : 0;
@@ -104,7 +105,6 @@ int vmx_handle_exit(struct vcpu *v)
 	v->exits_total++;
 	if (basic < EXIT_REASON_COUNT)
 		v->exits[basic]++;
-	iommu_poll_faults(); /* rate-limited by TSC; nothing without a unit */
 	if (v->nested.guest_mode) {
 		if (reason & EXIT_REASON_ENTRY_FAILURE) {
 			/* a failed VMLAUNCH leaves vmcs02 clear (SDM 31.3 VMLAUNCH) */
