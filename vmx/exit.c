@@ -97,7 +97,7 @@ static void prepare_entry(struct vcpu *v)
 
 int vmx_handle_exit(struct vcpu *v)
 {
-	iommu_poll_faults(); /* first: little is live; TSC-limited; nothing without a unit */
+	iommu_poll_faults(); /* first, when little is live (drivers/iommu.h) */
 	uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
 	unsigned basic = reason & 0xffff;
 	exit_handler h = basic < EXIT_REASON_COUNT ? handlers[basic] : 0;
