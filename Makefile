@@ -37,7 +37,10 @@ COMMON := -std=gnu11 -O2 -g -I. -ffreestanding -fno-stack-protector \
 # --- core: everything outside boot/, freestanding, linked by linker.ld ---
 CORE_CFLAGS := $(COMMON) -fno-pic -fno-pie -mcmodel=kernel -fno-common
 CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
-	arch/x86/exception.c drivers/serial.c lib/fmt.c lib/log.c lib/string.c \
+	arch/x86/exception.c drivers/serial.c drivers/acpi.c drivers/dmar.c \
+	drivers/vtd_plan.c drivers/vtd_tables.c drivers/vtd_faults.c drivers/iommu.c \
+	drivers/iommu_selftest.c \
+	lib/fmt.c lib/log.c lib/string.c \
 	mm/page_alloc.c mm/pagetable.c mm/memmap.c mm/mtrr.c mm/mtrr_hw.c \
 	vmx/caps.c vmx/msrs.c vmx/config.c vmx/ept.c vmx/segment.c vmx/vmcs.c \
 	vmx/vmcs01.c vmx/launch.c vmx/vcpu.c vmx/exit.c vmx/exit_names.c \
@@ -59,7 +62,8 @@ EFI_INC := /usr/include/efi
 LOADER_CFLAGS := $(COMMON) -fpic -fshort-wchar -DGNU_EFI_USE_MS_ABI \
 	-isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64
 LOADER_C := boot/main.c boot/options.c boot/config.c boot/mp.c boot/survey.c \
-	boot/load.c boot/console.c vmx/caps.c vmx/msrs.c mm/pagetable.c mm/memmap.c \
+	boot/load.c boot/console.c boot/iommu_check.c vmx/caps.c vmx/msrs.c mm/pagetable.c mm/memmap.c \
+	drivers/acpi.c drivers/dmar.c drivers/vtd_plan.c \
 	drivers/serial.c lib/fmt.c lib/log.c
 LOADER_ASM := boot/core_blob.asm
 LOADER_OBJ := $(LOADER_C:%.c=$(B)/loader/%.o) $(LOADER_ASM:%.asm=$(B)/loader/%.o)

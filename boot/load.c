@@ -122,7 +122,7 @@ static EFI_STATUS read_memory_map(struct boot_info *bi, uint64_t *end)
 }
 
 /* The ACPI 2.0+ RSDP from the EFI configuration table, 0 if there is none. */
-static uint64_t find_rsdp(void)
+uint64_t boot_find_rsdp(void)
 {
 	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
 	void *p = NULL;
@@ -209,7 +209,7 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		.selftest = (uint8_t)o->selftest,
 		.early_checks = o->early_checks,
 		.iommu = (uint8_t)o->iommu,
-		.rsdp_pa = find_rsdp(),
+		.rsdp_pa = boot_find_rsdp(),
 	};
 	_Static_assert(sizeof(bi->skip_check) == OPT_CHECK_NAME_MAX, "skip_check sizes differ");
 	memcpy(bi->skip_check, o->skip_check, sizeof(bi->skip_check));
@@ -233,5 +233,6 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		 bi->ram_dropped ? " (some did not fit: treated as no memory)" : "",
 		 bi->rsdp_pa);
 	out->enter = (core_enter_fn)(pa + h->entry_off);
+	out->bi = bi;
 	return EFI_SUCCESS;
 }

@@ -14,7 +14,11 @@ typedef uint64_t (*core_enter_fn)(uint64_t cpu) __attribute__((sysv_abi));
 
 struct loaded_core {
 	core_enter_fn enter;
+	struct boot_info *bi; /* the core's copy (readable again only without VMX) */
 };
+
+/* The ACPI RSDP from the EFI configuration table, 0 if there is none. */
+uint64_t boot_find_rsdp(void);
 
 EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		     UINTN entering, BOOLEAN allow_1g, struct loaded_core *out);

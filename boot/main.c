@@ -10,6 +10,7 @@
 
 #include "boot/config.h"
 #include "boot/console.h"
+#include "boot/iommu_check.h"
 #include "boot/load.h"
 #include "boot/mp.h"
 #include "boot/options.h"
@@ -117,6 +118,9 @@ static UINTN choose_cpus(const struct mp *mp, const struct options *o,
 {
 	UINTN want = o->cpus ? o->cpus : mp->count, n = 1;
 
+	if (o->selftest == SELFTEST_IOMMU)
+		want = 1; /* no VMX: only the BSP sets up DMA protection */
+
 	chosen[mp->bsp] = TRUE;
 	for (UINTN cpu = 0; cpu < mp->count && n < want; cpu++)
 		if (cpu != mp->bsp && mp_cpu_enabled(mp, cpu))
@@ -143,6 +147,8 @@ static void enter_one(UINTN cpu, void *arg)
 }
 
 #define NOT_RUN (~0ull)
+
+static struct dmar_info dmar;
 
 static EFI_STATUS start_core(const struct setup *s, const struct mp *mp,
 			     BOOLEAN allow_1g)
@@ -189,6 +195,8 @@ static EFI_STATUS start_core(const struct setup *s, const struct mp *mp,
 			 done, n);
 		if (done != n && !EFI_ERROR(st))
 			st = EFI_DEVICE_ERROR;
+		if (!EFI_ERROR(st) && s->o.selftest == SELFTEST_IOMMU)
+			st = selftest_iommu_publish(lc.bi, &dmar);
 	}
 	if (chosen)
 		FreePool(chosen);
@@ -266,7 +274,18 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	log_info("boot: %lu CPUs (%lu enabled), BSP is cpu%lu", mp.count,
 		 mp.enabled, mp.bsp);
 
-	st = survey_vmx(&mp, &allow_1g);
+	/*
+	 * First, as it changes nothing: iommu=required refuses here (the survey
+	 * may lock IA32_FEATURE_CONTROL).
+	 */
+	st = iommu_check(&s.o, boot_find_rsdp(), &dmar);
+	/* selftest=iommu runs where there is no VMX (QEMU TCG): no survey */
+	if (!EFI_ERROR(st) && s.o.selftest == SELFTEST_IOMMU) {
+		log_warn("boot: selftest=iommu: test mode, no VMX survey; the core only sets up DMA protection");
+		allow_1g = FALSE;
+	} else if (!EFI_ERROR(st)) {
+		st = survey_vmx(&mp, &allow_1g);
+	}
 	if (!EFI_ERROR(st))
 		st = start_core(&s, &mp, allow_1g);
 	if (EFI_ERROR(st)) {

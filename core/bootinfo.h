@@ -57,6 +57,9 @@ struct boot_info {
 	uint32_t nram;         /* entries of ram[], sorted and merged */
 	uint32_t ram_dropped;  /* RAM ranges that did not fit in ram[] */
 	struct mem_range ram[BOOT_RAM_MAX];
+	/* Written by the core for selftest=iommu (docs/options.md). */
+	uint64_t selftest_canary_pa; /* SELFTEST_CANARY_SIZE bytes inside L0's region */
+	uint32_t iommu_units;        /* units the core programmed */
 };
 
 /*

@@ -9,6 +9,8 @@
 #include "arch/x86/idt.h"
 #include "boot/options.h"
 #include "core/percpu.h"
+#include "drivers/iommu.h"
+#include "drivers/iommu_selftest.h"
 #include "drivers/serial.h"
 #include "lib/log.h"
 #include "mm/page_alloc.h"
@@ -43,6 +45,12 @@ static bool bsp_init(void)
 		 bootinfo.core_va, bootinfo.core_pa, bootinfo.region_size / 1024,
 		 bootinfo.entering);
 	page_alloc_init(bootinfo.pool_pa, bootinfo.pool_size);
+	/* DMA protection first: before EPT01 (it hides the units' registers) and any L1 */
+	if (!iommu_init())
+		return false;
+	bootinfo.iommu_units = iommu_units();
+	if (bootinfo.selftest == SELFTEST_IOMMU)
+		return iommu_selftest_prepare();
 	if (!vmx_global_init())
 		return false;
 	log_info("core: physical memory mapped below 0x%lx, %lu KiB of %lu KiB page pool free",
@@ -70,6 +78,8 @@ uint64_t core_cpu_entry(uint32_t cpu, struct percpu *pc,
 		log_warn("core: selftest=fault: executing ud2 on purpose");
 		__asm__ volatile("ud2");
 	}
+	if (bootinfo.selftest == SELFTEST_IOMMU)
+		return 0; /* no VMX in this test mode: back to the loader, in root mode */
 	/* from here on this CPU is L1's: it comes back only if that failed */
 	return (uint64_t)vmx_cpu_start(pc);
 }

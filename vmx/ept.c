@@ -34,8 +34,25 @@ static struct pt_ctx ctx(const struct ept01 *e)
 	return (struct pt_ctx){ alloc, virt, 0, e->allow_1g, PT_EPT };
 }
 
+static struct {
+	uint64_t pa, size;
+} hidden[EPT01_HIDDEN_MAX];
+static unsigned nhidden;
+
+bool ept01_hide(uint64_t pa, uint64_t size)
+{
+	if (nhidden == EPT01_HIDDEN_MAX)
+		return false;
+	hidden[nhidden].pa = pa;
+	hidden[nhidden++].size = size;
+	return true;
+}
+
 static bool overlaps_hole(const struct ept01 *e, uint64_t a, uint64_t size)
 {
+	for (unsigned i = 0; i < nhidden; i++)
+		if (a < hidden[i].pa + hidden[i].size && hidden[i].pa < a + size)
+			return true;
 	return a < e->hole_pa + e->hole_size && e->hole_pa < a + size;
 }
 

@@ -37,6 +37,14 @@ bool ept01_map_on_demand(struct ept01 *e, uint64_t gpa);
 /* L1-physical gpa through EPT01: host-physical address and leaf flags; false if unmapped. */
 bool ept01_lookup(uint64_t gpa, uint64_t *hpa, uint64_t *flags);
 
+/*
+ * Extra ranges EPT01 treats like L0's region (scratch page, never mapped on
+ * demand), e.g. the IOMMU's registers (drivers/iommu.c). Call before
+ * ept01_build; false if the table is full.
+ */
+#define EPT01_HIDDEN_MAX 16
+bool ept01_hide(uint64_t pa, uint64_t size);
+
 extern struct ept01 ept01;
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "arch/x86/cpu.h"
 #include "core/percpu.h"
+#include "drivers/iommu.h"
 #include "lib/log.h"
 #include "nested/nested.h"
 #include "vmx/vmx.h"
@@ -96,6 +97,7 @@ static void prepare_entry(struct vcpu *v)
 
 int vmx_handle_exit(struct vcpu *v)
 {
+	iommu_poll_faults(); /* first, when little is live (drivers/iommu.h) */
 	uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
 	unsigned basic = reason & 0xffff;
 	exit_handler h = basic < EXIT_REASON_COUNT ? handlers[basic] : 0;

@@ -3,25 +3,36 @@
 #
 # Boots a disk image (--disk) or a TFTP tree over PXE (--pxe) in QEMU + OVMF,
 # with KVM where /dev/kvm offers VMX and TCG (no VMX) otherwise. See
-# watch.sh for the options.
+# watch.sh for the options. Also: --iommu adds a VT-d unit (intel-iommu:
+# DMAR table, DMA remapping; TCG stays forced, it has no VMX anyway);
+# --scratch FILE adds a second raw disk (AHCI, written by the test).
 set -uo pipefail
 here=$(dirname "$0")
 . "$here/watch.sh"
-parse_args "$@"
+iommu=() scratch=() rest=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--iommu) iommu=(-device intel-iommu) ;;
+	--scratch) scratch=(-drive "file=$2,format=raw,if=ide,index=1"); shift ;;
+	*) rest+=("$1") ;;
+	esac
+	shift
+done
+parse_args "${rest[@]}"
 command -v qemu-system-x86_64 >/dev/null || { echo "qemu.sh: qemu-system-x86_64 is not installed" >&2; exit 1; }
 
 accel=(-accel tcg -cpu qemu64)
-if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then
+if [ ${#iommu[@]} = 0 ] && [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then
 	accel=(-accel kvm -cpu host)
 fi
 if [ -n "$disk" ]; then
-	media=(-drive "file=$disk,format=raw,if=ide,snapshot=on" -nic none)
+	media=(-drive "file=$disk,format=raw,if=ide,index=0,snapshot=on" "${scratch[@]}" -nic none)
 else
 	# romfile= keeps QEMU's iPXE ROM out: OVMF's own PXE stack boots it.
 	media=(-netdev "user,id=n0,tftp=$pxe,bootfile=matryoshka.efi"
 		-device "virtio-net-pci,netdev=n0,romfile=,bootindex=1")
 fi
-qemu-system-x86_64 -machine q35 -m 512 -smp "$cpus" "${accel[@]}" \
+qemu-system-x86_64 -machine q35 -m 512 -smp "$cpus" "${accel[@]}" "${iommu[@]}" \
 	-bios /usr/share/ovmf/OVMF.fd "${media[@]}" \
 	-display none -vga none -monitor none -serial "file:$log" -no-reboot \
 	>/dev/null 2>&1 &
