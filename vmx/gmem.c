@@ -1,59 +1,85 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "vmx/gmem.h"
 
+#include "core/gevent.h"
 #include "core/percpu.h"
 #include "lib/string.h"
 #include "nested/nested.h"
 #include "mm/page_alloc.h"
 #include "mm/pagetable.h"
-#include "vmx/ept.h"
+#include "vmx/gmem_ram.h"
 #include "vmx/gwalk.h"
 #include "vmx/segment.h"
 #include "vmx/vmx.h"
 
 #define EFER_LMA (1ull << 10)
 
+/* RAM L0 may touch for L1: the loader's RAM map minus L0's own region. */
+static bool is_ram(uint64_t pa, uint64_t len)
+{
+	const struct gmem_ram m = { bootinfo.ram, bootinfo.nram,
+				    bootinfo.core_pa, bootinfo.region_size,
+				    bootinfo.phys_map_end };
+
+	return gmem_is_ram(&m, pa, len);
+}
+
 /*
- * One page at most: [gpa, gpa+n) must not cross a 4 KiB boundary. The copy
- * goes to or from what EPT01 maps there, so L0's region means the scratch
- * page and never L0's own memory.
+ * An access outside RAM: counted (L1 can do this at will, so it is a guest
+ * event, logged at debug level only) and never performed.
+ */
+static void no_memory(uint64_t gpa, size_t n, bool write)
+{
+	gevent(&this_cpu()->vcpu, GEV_NO_MEMORY, LOG_DEBUG,
+	       "gmem: %s of %lu bytes at 0x%lx: no memory (%s)",
+	       write ? "write" : "read", (uint64_t)n, gpa,
+	       write ? "dropped" : "all ones");
+}
+
+/*
+ * One page at most: [gpa, gpa+n) must not cross a 4 KiB boundary. RAM is
+ * identity-mapped in EPT01 (L0's region is not RAM), so L1-physical is
+ * host-physical there. Anything else is never dereferenced: reads give all
+ * ones and writes go nowhere, what a CPU sees where no memory answers.
  */
 static bool copy_in_page(uint64_t gpa, uint8_t *buf, size_t n, bool write)
 {
-	uint64_t hpa, flags;
-
-	if (!ept01_lookup(gpa, &hpa, &flags) || !(flags & (write ? EPT_W : EPT_R)))
+	if (!is_ram(gpa, n)) {
+		if (!write)
+			memset(buf, 0xff, n);
+		no_memory(gpa, n, write);
 		return false;
+	}
 	if (write)
-		memcpy(phys_to_virt(hpa), buf, n);
+		memcpy(phys_to_virt(gpa), buf, n);
 	else
-		memcpy(buf, phys_to_virt(hpa), n);
+		memcpy(buf, phys_to_virt(gpa), n);
 	return true;
 }
 
 uint64_t gmem_page_hpa(uint64_t gpa)
 {
-	uint64_t hpa, flags;
-
-	if ((gpa & (PAGE_4K - 1)) || !ept01_lookup(gpa, &hpa, &flags) || !(flags & EPT_R))
+	if ((gpa & (PAGE_4K - 1)) || !is_ram(gpa, PAGE_4K))
 		return 0;
-	return hpa;
+	return gpa;
 }
 
 static bool copy(uint64_t gpa, uint8_t *p, size_t n, bool write)
 {
+	bool all_ram = true;
+
 	while (n) {
 		size_t chunk = PAGE_4K - (gpa & (PAGE_4K - 1));
 
 		if (chunk > n)
 			chunk = n;
 		if (!copy_in_page(gpa, p, chunk, write))
-			return false;
+			all_ram = false;
 		gpa += chunk;
 		p += chunk;
 		n -= chunk;
 	}
-	return true;
+	return all_ram;
 }
 
 bool gmem_read(uint64_t gpa, void *buf, size_t n)
