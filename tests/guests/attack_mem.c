@@ -147,8 +147,7 @@ static void vmcs_regions(void)
 	check("vmptrld-no-memory", o == 11, "VMPTRLD [0x100000000]: %s",
 	      vmx_str(o));
 	o = vmptrld(XAPIC);
-	check("vmptrld-xapic", o == 11, "VMPTRLD [0xfee00000]: %s",
-	      vmx_str(o));
+	check("vmptrld-xapic", o == 11, "VMPTRLD [0xfee00000]: %s", vmx_str(o));
 	o = vmclear(NOMEM);
 	check("vmclear-no-memory", o == VM_OK, "VMCLEAR [0x100000000]: %s",
 	      vmx_str(o));
@@ -185,17 +184,20 @@ static void operands(void)
 
 	f = try_vmptrst(NOMEM, &o);
 	try_load(NOMEM, &after);
-	check("vmptrst-to-no-memory", f == NO_FAULT && o == VM_OK && after == ~0ull,
+	check("vmptrst-to-no-memory",
+	      f == NO_FAULT && o == VM_OK && after == ~0ull,
 	      "VMPTRST [la 0x100000000]: %s, %s; reads back 0x%lx",
 	      fault_str(f), vmx_str(o), after);
 	f = try_vmread_mem(F_GUEST_RIP, NOMEM, &o);
 	try_load(NOMEM, &after);
-	check("vmread-to-no-memory", f == NO_FAULT && o == VM_OK && after == ~0ull,
+	check("vmread-to-no-memory",
+	      f == NO_FAULT && o == VM_OK && after == ~0ull,
 	      "VMREAD to [la 0x100000000]: %s, %s; reads back 0x%lx",
 	      fault_str(f), vmx_str(o), after);
 	f = try_vmwrite_mem(F_TSC_OFFSET, NOMEM, &o);
 	vmread(F_TSC_OFFSET, &tsc);
-	check("vmwrite-from-no-memory", f == NO_FAULT && o == VM_OK && tsc == ~0ull,
+	check("vmwrite-from-no-memory",
+	      f == NO_FAULT && o == VM_OK && tsc == ~0ull,
 	      "VMWRITE TSC offset from [la 0x100000000]: %s, %s; reads 0x%lx",
 	      fault_str(f), vmx_str(o), tsc);
 
@@ -211,7 +213,8 @@ static void operands(void)
 		  cr2 == LA_HOLE,
 	      "VMPTRST with its PDPT at 0x100000000: %s, error code 0x%lx, "
 	      "CR2 %s",
-	      fault_str(f), trap_error, cr2 == LA_HOLE ? "the operand" : "other");
+	      fault_str(f), trap_error,
+	      cr2 == LA_HOLE ? "the operand" : "other");
 }
 
 /* (c) MSR and I/O bitmaps in no memory: every access exits. */
@@ -254,7 +257,8 @@ static void bitmaps(void)
 /* (e) and the other structures VM entry reads. */
 static void entry_structures(void)
 {
-	/* SDM 27.4: an all-ones entry has reserved bits set: exit 34, entry 1 */
+	/* SDM 27.4: an all-ones entry has reserved bits set: exit 34, entry 1
+	 */
 	vm_init(&vm, L2_LONG, l2_vmcall);
 	vmw(F_ENTRY_MSR_LOAD, NOMEM);
 	vmw(F_ENTRY_LOAD_CNT, 1);
@@ -290,7 +294,8 @@ static void entry_structures(void)
 	}
 
 	if (env.has_shadow) {
-		/* SDM 26.1.3: a VMREAD bitmap of ones makes every VMREAD exit */
+		/* SDM 26.1.3: a VMREAD bitmap of ones makes every VMREAD exit
+		 */
 		memset((void *)env.shadow, 0, PAGE);
 		*(volatile uint32_t *)env.shadow =
 		    env.cap.revision | SHADOW_BIT;

@@ -18,13 +18,13 @@
 
 /* L0's region 0x1e000000..0x1e400000 is not in the list (reserved type) */
 static const struct mem_range ram[] = {
-	{ 0, 0xa0000 },
-	{ 0x100000, 0x1e000000 },
-	{ 0x1e400000, 512 * MiB },
+    {0, 0xa0000},
+    {0x100000, 0x1e000000},
+    {0x1e400000, 512 * MiB},
 };
 
 static const struct gmem_ram map = {
-	ram, 3, 0x1e000000, 4 * MiB, 4 * GiB,
+    ram, 3, 0x1e000000, 4 * MiB, 4 * GiB,
 };
 
 static void test_ram_is_ram(void **state)
@@ -64,8 +64,8 @@ static void test_beyond_identity_map(void **state)
 /* RAM listed beyond the identity map is still no memory to L0 */
 static void test_ram_beyond_mapped_end(void **state)
 {
-	static const struct mem_range big[] = { { 0, 8 * GiB } };
-	const struct gmem_ram m = { big, 1, 0, 0, 4 * GiB };
+	static const struct mem_range big[] = {{0, 8 * GiB}};
+	const struct gmem_ram m = {big, 1, 0, 0, 4 * GiB};
 
 	(void)state;
 	assert_true(gmem_is_ram(&m, 4 * GiB - 8, 8));
@@ -86,8 +86,8 @@ static void test_l0_region(void **state)
 /* Even if the RAM list wrongly held L0's region, L0's pages are not RAM. */
 static void test_l0_region_listed_as_ram(void **state)
 {
-	static const struct mem_range all[] = { { 0, 512 * MiB } };
-	const struct gmem_ram m = { all, 1, 0x1e000000, 4 * MiB, 4 * GiB };
+	static const struct mem_range all[] = {{0, 512 * MiB}};
+	const struct gmem_ram m = {all, 1, 0x1e000000, 4 * MiB, 4 * GiB};
 
 	(void)state;
 	assert_false(gmem_is_ram(&m, 0x1e000000, 1));
@@ -99,7 +99,7 @@ static void test_l0_region_listed_as_ram(void **state)
 
 static void test_empty_map(void **state)
 {
-	const struct gmem_ram m = { ram, 0, 0, 0, 4 * GiB };
+	const struct gmem_ram m = {ram, 0, 0, 0, 4 * GiB};
 
 	(void)state;
 	assert_false(gmem_is_ram(&m, 0, 1));
@@ -109,13 +109,13 @@ static void test_empty_map(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ram_is_ram),
-		cmocka_unit_test(test_holes_and_mmio),
-		cmocka_unit_test(test_beyond_identity_map),
-		cmocka_unit_test(test_ram_beyond_mapped_end),
-		cmocka_unit_test(test_l0_region),
-		cmocka_unit_test(test_l0_region_listed_as_ram),
-		cmocka_unit_test(test_empty_map),
+	    cmocka_unit_test(test_ram_is_ram),
+	    cmocka_unit_test(test_holes_and_mmio),
+	    cmocka_unit_test(test_beyond_identity_map),
+	    cmocka_unit_test(test_ram_beyond_mapped_end),
+	    cmocka_unit_test(test_l0_region),
+	    cmocka_unit_test(test_l0_region_listed_as_ram),
+	    cmocka_unit_test(test_empty_map),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
