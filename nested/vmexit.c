@@ -194,7 +194,8 @@ static void load_host(struct vcpu *v, const struct vmcs12 *c, bool nmi_exit)
  * VMX-abort shutdown state, from which only RESET wakes it. L0 does the
  * same for this vCPU alone: the indicator goes into the cache and into L1's
  * region (a region in no memory drops it, as for the CPU), the event is
- * recorded, and this CPU halts for good; the other vCPUs go on.
+ * recorded, and this CPU halts for good; the other vCPUs go on. The
+ * indicator reaches L1's memory last, after the log line.
  */
 static __attribute__((noreturn)) void vmx_abort(struct vcpu *v,
 						 uint32_t indicator)
@@ -202,15 +203,15 @@ static __attribute__((noreturn)) void vmx_abort(struct vcpu *v,
 	struct nested *n = &v->nested;
 
 	vmcs12_set_abort_indicator(n->vmcs12, indicator);
+	/* short: the event keeps GEVENT_LAST_MAX bytes of it */
+	gevent(v, GEV_VMX_ABORT, LOG_ERROR,
+	       "nested: VMX abort %u (exit MSR-%s list), vmcs12 0x%lx: cpu%u "
+	       "shut down, the others go on",
+	       indicator, indicator == ABORT_SAVE_GUEST_MSRS ? "store" : "load",
+	       n->current_ptr, v->cpu);
+	/* last: another CPU of L1 may be watching for it (the log line is out) */
 	gmem_write(n->current_ptr + __builtin_offsetof(struct vmcs12, abort),
 		   &indicator, sizeof(indicator));
-	gevent(v, GEV_VMX_ABORT, LOG_ERROR,
-	       "nested: cpu%u: VMX abort %u (%s) with vmcs12 at 0x%lx: this "
-	       "vCPU is in the VMX-abort shutdown state; the others go on",
-	       v->cpu, indicator,
-	       indicator == ABORT_SAVE_GUEST_MSRS ? "VM-exit MSR-store list"
-						  : "VM-exit MSR-load list",
-	       n->current_ptr);
 	v->active = false;
 	cpu_halt_forever();
 	__builtin_unreachable();
