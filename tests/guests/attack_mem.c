@@ -254,6 +254,47 @@ static void bitmaps(void)
 	      vm_exit_str(&vm), vm.x.qual);
 }
 
+/*
+ * L0's own region (Matryoshka only: bare Bochs has RAM there). L1 sees its
+ * scratch page there and may write it; for L0's accesses on L1's behalf
+ * the region is no memory (docs/nested.md, "gmem is total"): a VMCS region
+ * there reads as all ones whatever L1 wrote, a VMCLEAR there writes
+ * nothing, an MSR bitmap there makes every MSR access exit.
+ */
+static void l0_region(void)
+{
+	uint64_t base = 0, size = 0, canary = 0, was = 0, now = 0;
+	int o;
+
+	if (hypercall(HC_L0_INFO, &base, &size, &canary) != HC_OK || !base) {
+		check("l0-region-info", false, "HC_L0_INFO did not answer");
+		return;
+	}
+	/* L1 writes the scratch page: a valid revision, a marker at +8 */
+	*(volatile uint32_t *)base = env.cap.revision;
+	*(volatile uint32_t *)(base + 8) = 0x55aa55aau;
+	was = *(volatile uint32_t *)base;
+	o = vmptrld(base);
+	check("l0-region-vmptrld", was == env.cap.revision && o == 11,
+	      "L1 reads its revision %s there; VMPTRLD: %s",
+	      was == env.cap.revision ? "back" : "not back", vmx_str(o));
+	o = vmclear(base);
+	now = *(volatile uint32_t *)(base + 8);
+	check("l0-region-vmclear", o == VM_OK && now == 0x55aa55aau,
+	      "VMCLEAR: %s, L1's bytes there %s", vmx_str(o),
+	      now == 0x55aa55aau ? "unchanged" : "changed");
+	memset((void *)base, 0, PAGE); /* a clear bitmap, as L1 sees it */
+	vm_init(&vm, L2_LONG, l2_rdmsr);
+	vmw(F_MSR_BITMAP, base);
+	vm.r.rcx = MSR_SYSENTER_CS;
+	vm_run(&vm);
+	check("l0-region-msr-bitmap",
+	      vm.x.entry == VM_OK && vm.x.reason == EXIT_RDMSR,
+	      "RDMSR 0x174, a clear bitmap in L0's region: %s",
+	      vm_exit_str(&vm));
+	memset((void *)base, 0xff, PAGE);
+}
+
 /* (e) and the other structures VM entry reads. */
 static void entry_structures(void)
 {
@@ -319,6 +360,8 @@ static void entry_structures(void)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
+	char sig[13];
+
 	InitializeLib(image, systab);
 	BS->SetWatchdogTimer(0, 0, 0, NULL);
 	guest_init("attack-mem");
@@ -329,6 +372,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		operands();
 		bitmaps();
 		entry_structures();
+		if (hv_signature(sig, NULL))
+			l0_region();
+		else
+			guest_printf("attack-mem: SKIP l0-region-* no "
+				     "hypervisor\n");
 		vmclear(env.vmcs);
 		check("vmxoff", vmxoff() == VM_OK, "VMXOFF");
 		write_cr4(read_cr4() & ~CR4_VMXE);

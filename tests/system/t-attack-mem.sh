@@ -5,14 +5,15 @@
 # the xAPIC page) for every structure a VMX instruction reads or writes. It
 # runs on bare Bochs and as L1 on Matryoshka, 2 CPUs each; the check lines
 # must be identical (compared by nvmx-compare.sh), except
-# l0-alive-every-cpu, which only a hypervisor can pass, and vmclear-xapic,
-# which bare Bochs cannot run (docs/bochs-deviations.md). Then L0 must be alive
+# l0-alive-every-cpu, which only a hypervisor can pass, vmclear-xapic,
+# which bare Bochs cannot run (docs/bochs-deviations.md), and l0-region-*:
+# L0's region is RAM on bare Bochs, no memory for L0's own accesses. Then L0 must be alive
 # on both CPUs and no vCPU stopped.
 
 # The payload's check lines with the prefix nvmx-compare.sh reads, without
 # the one check that is not architectural.
 attack_mem_checks() {
-	clean "$1" | sed -e 's/^attack-mem: /nvmx: /' | grep -avE ' (l0-alive-every-cpu|vmclear-xapic) '
+	clean "$1" | sed -e 's/^attack-mem: /nvmx: /' | grep -avE ' (l0-alive-every-cpu|vmclear-xapic|l0-region-[a-z-]+) '
 }
 
 t_attack_mem() {
@@ -38,7 +39,8 @@ t_attack_mem() {
 		vmptrst-to-no-memory vmread-to-no-memory vmwrite-from-no-memory \
 		vmptrst-pdpt-no-memory msr-bitmap-ram-clear msr-bitmap-no-memory \
 		io-bitmap-ram-clear io-bitmap-no-memory entry-msr-load-no-memory \
-		entry-link-no-memory ept12-no-memory vmread-bitmap-no-memory vmxoff; do
+		entry-link-no-memory ept12-no-memory vmread-bitmap-no-memory \
+		l0-region-vmptrld l0-region-vmclear l0-region-msr-bitmap vmxoff; do
 		expect $n "^attack-mem: PASS $c( |\$)" "check $c"
 	done
 	expect $n '^attack-mem: PASS l0-alive-every-cpu BSP answered, 1 of 1 APs answered' "L0 alive on both CPUs"
