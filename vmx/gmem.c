@@ -15,71 +15,43 @@
 #define EFER_LMA (1ull << 10)
 
 /* RAM L0 may touch for L1: the loader's RAM map minus L0's own region. */
-static bool is_ram(uint64_t pa, uint64_t len)
+static struct gmem_ram ram_map(void)
 {
-	const struct gmem_ram m = { bootinfo.ram, bootinfo.nram,
-				    bootinfo.core_pa, bootinfo.region_size,
-				    bootinfo.phys_map_end };
+	return (struct gmem_ram){bootinfo.ram, bootinfo.nram, bootinfo.core_pa,
+				 bootinfo.region_size, bootinfo.phys_map_end};
+}
 
-	return gmem_is_ram(&m, pa, len);
+static void *virt(uint64_t pa)
+{
+	return phys_to_virt(pa);
 }
 
 /*
- * An access outside RAM: counted (L1 can do this at will, so it is a guest
- * event, logged at debug level only) and never performed.
+ * RAM is identity-mapped in EPT01 (L0's region is not RAM), so L1-physical
+ * is host-physical there. Anything else is never dereferenced: reads give
+ * all ones and writes go nowhere, what a CPU sees where no memory answers.
+ * L1 can do this at will, so it is a guest event, logged at debug level.
  */
-static void no_memory(uint64_t gpa, size_t n, bool write)
+static bool copy(uint64_t gpa, uint8_t *buf, size_t n, bool write)
 {
+	const struct gmem_ram m = ram_map();
+
+	if (gmem_ram_copy(&m, virt, gpa, buf, n, write))
+		return true;
 	gevent(&this_cpu()->vcpu, GEV_NO_MEMORY, LOG_DEBUG,
-	       "gmem: %s of %lu bytes at 0x%lx: no memory (%s)",
+	       "gmem: %s of %lu bytes at 0x%lx: not all RAM (%s)",
 	       write ? "write" : "read", (uint64_t)n, gpa,
-	       write ? "dropped" : "all ones");
-}
-
-/*
- * One page at most: [gpa, gpa+n) must not cross a 4 KiB boundary. RAM is
- * identity-mapped in EPT01 (L0's region is not RAM), so L1-physical is
- * host-physical there. Anything else is never dereferenced: reads give all
- * ones and writes go nowhere, what a CPU sees where no memory answers.
- */
-static bool copy_in_page(uint64_t gpa, uint8_t *buf, size_t n, bool write)
-{
-	if (!is_ram(gpa, n)) {
-		if (!write)
-			memset(buf, 0xff, n);
-		no_memory(gpa, n, write);
-		return false;
-	}
-	if (write)
-		memcpy(phys_to_virt(gpa), buf, n);
-	else
-		memcpy(buf, phys_to_virt(gpa), n);
-	return true;
+	       write ? "dropped there" : "all ones there");
+	return false;
 }
 
 uint64_t gmem_page_hpa(uint64_t gpa)
 {
-	if ((gpa & (PAGE_4K - 1)) || !is_ram(gpa, PAGE_4K))
+	const struct gmem_ram m = ram_map();
+
+	if ((gpa & (PAGE_4K - 1)) || !gmem_is_ram(&m, gpa, PAGE_4K))
 		return 0;
 	return gpa;
-}
-
-static bool copy(uint64_t gpa, uint8_t *p, size_t n, bool write)
-{
-	bool all_ram = true;
-
-	while (n) {
-		size_t chunk = PAGE_4K - (gpa & (PAGE_4K - 1));
-
-		if (chunk > n)
-			chunk = n;
-		if (!copy_in_page(gpa, p, chunk, write))
-			all_ram = false;
-		gpa += chunk;
-		p += chunk;
-		n -= chunk;
-	}
-	return all_ram;
 }
 
 bool gmem_read(uint64_t gpa, void *buf, size_t n)
@@ -112,13 +84,16 @@ static bool read64(void *ctx, uint64_t gpa, uint64_t *value)
 
 unsigned gmem_fetch_insn(uint8_t *buf, unsigned n)
 {
-	struct gwalk_regs r = { vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3),
-				vmcs_read(GUEST_CR4), vmcs_read(GUEST_IA32_EFER) };
-	bool long_mode = (r.efer & EFER_LMA) &&
-			 (vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
+	struct gwalk_regs r = {vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3),
+			       vmcs_read(GUEST_CR4),
+			       vmcs_read(GUEST_IA32_EFER)};
+	bool long_mode =
+	    (r.efer & EFER_LMA) && (vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
 	uint64_t rip = vmcs_read(GUEST_RIP);
-	/* outside 64-bit mode the CS base applies and addresses wrap at 4 GiB */
-	uint64_t gla = long_mode ? rip : (uint32_t)(vmcs_read(GUEST_CS_BASE) + rip);
+	/* outside 64-bit mode the CS base applies and addresses wrap at 4 GiB
+	 */
+	uint64_t gla =
+	    long_mode ? rip : (uint32_t)(vmcs_read(GUEST_CS_BASE) + rip);
 	unsigned got = 0;
 
 	while (got < n) {

@@ -10,6 +10,7 @@
 #define VMX_GMEM_RAM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/bootinfo.h"
@@ -31,5 +32,16 @@ struct gmem_ram {
  * len 0 means pa itself; a range that wraps is never RAM.
  */
 bool gmem_is_ram(const struct gmem_ram *m, uint64_t pa, uint64_t len);
+
+/* Where L0 reaches physical address pa (the core: its identity map). */
+typedef void *(*gmem_virt_fn)(uint64_t pa);
+
+/*
+ * Copies between buf and [gpa, gpa + n) page by page: RAM through virt,
+ * every other byte read as 0xff (and never reached through virt) or, for a
+ * write, dropped. Returns whether all of it was RAM.
+ */
+bool gmem_ram_copy(const struct gmem_ram *m, gmem_virt_fn virt, uint64_t gpa,
+		   uint8_t *buf, size_t n, bool write);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <string.h>
 
 #include "vmx/gmem_ram.h"
 
@@ -106,6 +107,80 @@ static void test_empty_map(void **state)
 	assert_false(gmem_is_ram(&m, 0x100000, 4096));
 }
 
+/*
+ * gmem_ram_copy on a small machine: physical 0..0x5000 in a host array, RAM
+ * at 0x1000..0x3000, L0's region at 0x4000..0x5000 (listed as RAM by
+ * mistake, to show it is still left alone); virt() fails the test for any
+ * address that is not RAM, so "never dereferenced" is checked too.
+ */
+static uint8_t phys[0x5000];
+static unsigned virt_calls;
+static const struct mem_range small_ram[] = {{0x1000, 0x3000},
+					     {0x4000, 0x5000}};
+static const struct gmem_ram small = {small_ram, 2, 0x4000, 0x1000, 4 * GiB};
+
+static void *virt(uint64_t pa)
+{
+	if (!(pa >= 0x1000 && pa < 0x3000))
+		fail_msg("L0 dereferenced 0x%llx", (unsigned long long)pa);
+	virt_calls++;
+	return phys + pa;
+}
+
+static void fill(void)
+{
+	for (unsigned i = 0; i < sizeof(phys); i++)
+		phys[i] = (uint8_t)i;
+	virt_calls = 0;
+}
+
+static void test_copy_read(void **state)
+{
+	uint8_t buf[32];
+
+	(void)state;
+	fill();
+	/* wholly RAM, across a page boundary inside RAM */
+	assert_true(gmem_ram_copy(&small, virt, 0x1ff0, buf, 32, false));
+	assert_memory_equal(buf, phys + 0x1ff0, 32);
+	assert_int_equal(virt_calls, 2);
+	/* the end of RAM: 16 bytes read, 16 all ones */
+	assert_false(gmem_ram_copy(&small, virt, 0x2ff0, buf, 32, false));
+	assert_memory_equal(buf, phys + 0x2ff0, 16);
+	for (unsigned i = 16; i < 32; i++)
+		assert_int_equal(buf[i], 0xff);
+	/* below RAM, L0's region, beyond everything: all ones */
+	assert_false(gmem_ram_copy(&small, virt, 0x0ff8, buf, 8, false));
+	assert_false(gmem_ram_copy(&small, virt, 0x4000, buf, 32, false));
+	assert_false(gmem_ram_copy(&small, virt, 1ull << 32, buf, 32, false));
+	for (unsigned i = 0; i < 32; i++)
+		assert_int_equal(buf[i], 0xff);
+	/* nothing to do */
+	assert_true(gmem_ram_copy(&small, virt, 0x9000, buf, 0, false));
+}
+
+static void test_copy_write(void **state)
+{
+	uint8_t buf[32], before[sizeof(phys)];
+
+	(void)state;
+	memset(buf, 0xa5, sizeof(buf));
+	fill();
+	memcpy(before, phys, sizeof(phys));
+	/* half into RAM, half dropped */
+	assert_false(gmem_ram_copy(&small, virt, 0x2ff0, buf, 32, true));
+	assert_memory_equal(phys + 0x2ff0, buf, 16);
+	assert_memory_equal(phys + 0x3000, before + 0x3000, 0x2000);
+	/* L0's region and below RAM: nothing written */
+	assert_false(gmem_ram_copy(&small, virt, 0x4100, buf, 32, true));
+	assert_false(gmem_ram_copy(&small, virt, 0x0ff0, buf, 16, true));
+	assert_memory_equal(phys, before, 0x1000);
+	assert_memory_equal(phys + 0x4000, before + 0x4000, 0x1000);
+	/* RAM: written */
+	assert_true(gmem_ram_copy(&small, virt, 0x1800, buf, 32, true));
+	assert_memory_equal(phys + 0x1800, buf, 32);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +191,8 @@ int main(void)
 	    cmocka_unit_test(test_l0_region),
 	    cmocka_unit_test(test_l0_region_listed_as_ram),
 	    cmocka_unit_test(test_empty_map),
+	    cmocka_unit_test(test_copy_read),
+	    cmocka_unit_test(test_copy_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
