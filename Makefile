@@ -46,7 +46,7 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	vmx/vmcs01.c vmx/launch.c vmx/vcpu.c vmx/exit.c vmx/exit_names.c \
 	vmx/exit_cpuid.c vmx/exit_msr.c vmx/exit_cr.c vmx/exit_misc.c \
 	vmx/exit_init.c vmx/exit_ept.c vmx/hypercall.c vmx/dump.c \
-	vmx/apic.c vmx/gmem.c vmx/gwalk.c vmx/decode.c \
+	vmx/apic.c vmx/gmem.c vmx/gmem_ram.c vmx/gwalk.c vmx/decode.c \
 	nested/global.c nested/vcaps12.c nested/vmcs12.c nested/insn.c \
 	nested/l1mem.c nested/operand.c nested/vmrw.c nested/invalidate.c \
 	nested/checks.c nested/checks_guest.c nested/checks_seg.c nested/entry.c nested/vmcs02.c nested/msrlist.c \

@@ -54,10 +54,9 @@ void nvmx_release_current(struct vcpu *v)
 
 	if (n->current_ptr == VMCS12_NONE)
 		return;
-	if (!gmem_write(n->current_ptr, n->vmcs12, sizeof(struct vmcs12)))
-		log_warn("nested: cpu%u: vmcs12 at 0x%lx is no longer writable "
-			 "memory; its contents are lost",
-			 v->cpu, n->current_ptr);
+	/* a region in no memory: the write goes nowhere, as the CPU's would
+	 * (VMPTRLD accepted it, so it was RAM then; gmem records the event) */
+	gmem_write(n->current_ptr, n->vmcs12, sizeof(struct vmcs12));
 	n->current_ptr = VMCS12_NONE;
 }
 
@@ -107,8 +106,13 @@ static enum exit_action emulate_vmxon(struct vcpu *v)
 	}
 	if (!read_pointer(v, &pa))
 		return EXIT_RESUME;
-	if (!nested_pa_valid(pa) || !gmem_read(pa, &rev, 4) ||
-	    rev != (uint32_t)(nested_caps.basic & 0x7fffffff)) {
+	if (!nested_pa_valid(pa)) {
+		nvmx_fail_invalid(v);
+		return EXIT_RESUME;
+	}
+	/* a region in no memory reads as all ones: a wrong revision */
+	gmem_read(pa, &rev, sizeof(rev));
+	if (rev != (uint32_t)(nested_caps.basic & 0x7fffffff)) {
 		nvmx_fail_invalid(v);
 		return EXIT_RESUME;
 	}
@@ -193,23 +197,22 @@ static enum exit_action emulate_vmptrld(struct vcpu *v)
 		nvmx_fail(v, 10);
 		return EXIT_RESUME;
 	}
-	bool readable = gmem_read(pa, &rev, sizeof(rev));
+	/* a region in no memory (MMIO, holes, L0's region) reads as all ones:
+	 * revision 0x7fffffff is never ours, so VMfailValid(11) as on a CPU */
+	gmem_read(pa, &rev, sizeof(rev));
 	/* bit 31 (shadow VMCS) is allowed only where VMCS shadowing is offered
 	 */
 	bool shadow_ok = (nested_caps.procbased2 >> 32) & SEC_SHADOW_VMCS;
 
-	if (!readable ||
-	    (rev & 0x7fffffff) != (uint32_t)(nested_caps.basic & 0x7fffffff) ||
+	if ((rev & 0x7fffffff) != (uint32_t)(nested_caps.basic & 0x7fffffff) ||
 	    ((rev >> 31) && !shadow_ok)) {
 		nvmx_fail(v, 11);
 		return EXIT_RESUME;
 	}
 	if (pa != n->current_ptr) {
 		nvmx_release_current(v);
-		if (!gmem_read(pa, n->vmcs12, sizeof(struct vmcs12))) {
-			nvmx_fail(v, 9);
-			return EXIT_RESUME;
-		}
+		/* one aligned page: RAM, since its revision was ours */
+		gmem_read(pa, n->vmcs12, sizeof(struct vmcs12));
 		vmcs12_sanitize(n->vmcs12);
 		n->current_ptr = pa;
 	}

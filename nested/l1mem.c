@@ -3,8 +3,8 @@
  * Memory operands of L1's VMX instructions: decoded from the exit's
  * instruction information (nested/operand.c), translated through L1's
  * paging with L1's permissions (vmx/gwalk.c), then read or written in L1's
- * guest-physical memory through EPT01 (vmx/gmem.c). Faults go to L1 as the
- * CPU would raise them.
+ * guest-physical memory (vmx/gmem.c: no memory reads as all ones, writes
+ * to it are dropped). Faults go to L1 as the CPU would raise them.
  */
 #include "arch/x86/cpu.h"
 #include "nested/internal.h"
@@ -56,17 +56,19 @@ bool nvmx_operand(struct vcpu *v, unsigned size, bool write,
 	return false;
 }
 
+/*
+ * A paging-structure entry in no memory reads as all ones, as the CPU would
+ * read it: present, with reserved bits set in every IA-32e and PAE level, so
+ * the walk ends in a #PF with the RSVD bit (SDM Vol. 3A 4.7).
+ */
 static bool read64(void *ctx, uint64_t gpa, uint64_t *value)
 {
 	(void)ctx;
-	return gmem_read(gpa, value, sizeof(*value));
+	gmem_read(gpa, value, sizeof(*value));
+	return true;
 }
 
-/*
- * One page of the operand: its guest-physical address, or a #PF queued for
- * L1. A page L1 maps to no memory (or to L0's hidden region through the
- * scratch page) reads as what EPT01 shows there.
- */
+/* One page of the operand: its guest-physical address, or a #PF queued for L1. */
 static bool translate(struct vcpu *v, uint64_t gla, bool write, uint64_t *gpa)
 {
 	struct gwalk_regs r = {vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3),
@@ -88,8 +90,8 @@ static bool translate(struct vcpu *v, uint64_t gla, bool write, uint64_t *gpa)
 		vcpu_inject_exception(v, 14, true, pfec);
 		return false;
 	}
-	/* paging structures outside memory: the CPU would read garbage; L1 gets
-	 * #GP */
+	/* 5-level paging (GWALK_UNSUPPORTED): not offered to L1; #GP rather
+	 * than a guess */
 	vcpu_inject_exception(v, VEC_GP, true, 0);
 	return false;
 }
@@ -115,16 +117,19 @@ static bool access(struct vcpu *v, uint64_t gla, uint8_t *buf, unsigned n,
 		if (!translate(v, wide ? next : (uint32_t)next, write, &gpa[1]))
 			return false;
 	}
-	bool ok = write ? gmem_write(gpa[0], buf, first)
-			: gmem_read(gpa[0], buf, first);
-
-	if (ok && first < n)
-		ok = write ? gmem_write(gpa[1], buf + first, n - first)
-			   : gmem_read(gpa[1], buf + first, n - first);
-	if (!ok) /* not memory: what the CPU reads there is undefined; L1 gets
-		    #GP */
-		vcpu_inject_exception(v, VEC_GP, true, 0);
-	return ok;
+	/* operand bytes in no memory read as all ones, writes to them are
+	 * dropped: no fault, as on a CPU */
+	if (write)
+		gmem_write(gpa[0], buf, first);
+	else
+		gmem_read(gpa[0], buf, first);
+	if (first < n) {
+		if (write)
+			gmem_write(gpa[1], buf + first, n - first);
+		else
+			gmem_read(gpa[1], buf + first, n - first);
+	}
+	return true;
 }
 
 bool nvmx_read_operand(struct vcpu *v, const struct vmx_operand *op, void *buf,

@@ -33,8 +33,9 @@ static bool exits_to_l1(const struct vmcs12 *c, bool write, uint64_t field)
 		return true;
 	uint64_t bitmap = vmcs12_get(c, write ? VMWRITE_BITMAP : VMREAD_BITMAP);
 
-	return !gmem_read(bitmap + (field & 0x7fff) / 8, &byte, 1) ||
-	       (byte >> (field & 7)) & 1;
+	/* a bitmap in no memory reads as all ones: every access exits */
+	gmem_read(bitmap + (field & 0x7fff) / 8, &byte, 1);
+	return (byte >> (field & 7)) & 1;
 }
 
 /*
@@ -64,25 +65,26 @@ bool nested_shadow12_access(struct vcpu *v, unsigned reason)
 	}
 	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
 		__asm__ volatile("pause");
-	enum vmcs12_status s = VMCS12_UNSUPPORTED;
+	enum vmcs12_status s;
 
-	if (gmem_read(link, &shadow, sizeof(shadow))) {
-		if (write) {
-			s = vmcs12_vmwrite(
-			    &shadow, field,
-			    vcpu_read_gpr(v, operand_reg1(info)) & mask,
-			    nested_caps.misc & MISC_VMWRITE_ANY);
-			if (s == VMCS12_OK &&
-			    !gmem_write(link, &shadow, sizeof(shadow)))
-				s = VMCS12_UNSUPPORTED;
-		} else {
-			uint64_t value = 0;
+	/*
+	 * The entry checked the link pointer's revision, so the shadow was RAM
+	 * then; should it be no memory now, it reads as all ones and the write
+	 * goes nowhere, as the CPU's accesses would.
+	 */
+	gmem_read(link, &shadow, sizeof(shadow));
+	if (write) {
+		s = vmcs12_vmwrite(&shadow, field,
+				   vcpu_read_gpr(v, operand_reg1(info)) & mask,
+				   nested_caps.misc & MISC_VMWRITE_ANY);
+		if (s == VMCS12_OK)
+			gmem_write(link, &shadow, sizeof(shadow));
+	} else {
+		uint64_t value = 0;
 
-			s = vmcs12_vmread(&shadow, field, &value);
-			if (s == VMCS12_OK)
-				vcpu_write_gpr(v, operand_reg1(info),
-					       value & mask);
-		}
+		s = vmcs12_vmread(&shadow, field, &value);
+		if (s == VMCS12_OK)
+			vcpu_write_gpr(v, operand_reg1(info), value & mask);
 	}
 	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
 	if (s == VMCS12_OK) {

@@ -102,9 +102,12 @@ static bool pages(struct nested *n)
  * vmcs02's MSR bitmap is L0's OR L1's, merged into L0's page at every entry
  * (L1 changing its bitmap while L2 runs is seen at the next entry). The I/O
  * bitmaps are L1's own pages, by their host-physical address (L0 intercepts
- * no I/O), so the CPU reads them live as it would for L1; an L1 address
- * without memory gets L0's all-ones page: every port exits and
- * reflect_decide() finds the bitmap unreadable, which is L1's exit.
+ * no I/O), so the CPU reads them live as it would for L1. Only RAM is
+ * handed to the CPU or read by L0 (gmem_page_hpa): an MSR or I/O bitmap in
+ * no memory (MMIO, holes, L0's region, beyond the identity map) reads as
+ * all ones on a CPU, so L1's MSR bitmap is taken as absent (all exits) and
+ * an I/O bitmap becomes L0's all-ones page: every access exits, and
+ * reflect_decide() reads the same ones through gmem, which is L1's exit.
  */
 static uint32_t bitmaps(struct nested *n, const struct vmcs12 *c,
 			uint32_t proc12)

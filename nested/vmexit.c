@@ -5,10 +5,13 @@
  * list (28.4), then vmcs01 current again with vmcs12's host state as L1's
  * new state (28.5) and the MSR-load list (28.6). L1 goes on at its host RIP.
  */
+#include "arch/x86/cpu.h"
+#include "core/gevent.h"
 #include "lib/log.h"
 #include "nested/internal.h"
 #include "nested/msrlist.h"
 #include "vmx/config.h"
+#include "vmx/gmem.h"
 #include "vmx/segment.h"
 #include "vmx/vmx.h"
 
@@ -181,6 +184,39 @@ static void load_host(struct vcpu *v, const struct vmcs12 *c, bool nmi_exit)
 		vmx_flush_guest_tlb(v->vpid);
 }
 
+/* VMX-abort indicators (SDM Vol. 3C 28.7) */
+#define ABORT_SAVE_GUEST_MSRS 1
+#define ABORT_LOAD_HOST_MSRS  4
+
+/*
+ * A VMX abort (SDM 28.7): the CPU writes a nonzero indicator into the
+ * VMX-abort field (offset 4) of the current VMCS's region and enters the
+ * VMX-abort shutdown state, from which only RESET wakes it. L0 does the
+ * same for this vCPU alone: the indicator goes into the cache and into L1's
+ * region (a region in no memory drops it, as for the CPU), the event is
+ * recorded, and this CPU halts for good; the other vCPUs go on. The
+ * indicator reaches L1's memory last, after the log line.
+ */
+static __attribute__((noreturn)) void vmx_abort(struct vcpu *v,
+						 uint32_t indicator)
+{
+	struct nested *n = &v->nested;
+
+	vmcs12_set_abort_indicator(n->vmcs12, indicator);
+	/* short: the event keeps GEVENT_LAST_MAX bytes of it */
+	gevent(v, GEV_VMX_ABORT, LOG_ERROR,
+	       "nested: VMX abort %u (exit MSR-%s list), vmcs12 0x%lx: cpu%u "
+	       "shut down, the others go on",
+	       indicator, indicator == ABORT_SAVE_GUEST_MSRS ? "store" : "load",
+	       n->current_ptr, v->cpu);
+	/* last: another CPU of L1 may be watching for it (the log line is out) */
+	gmem_write(n->current_ptr + __builtin_offsetof(struct vmcs12, abort),
+		   &indicator, sizeof(indicator));
+	v->active = false;
+	cpu_halt_forever();
+	__builtin_unreachable();
+}
+
 static void finish(struct vcpu *v, const struct nested_exit_info *e,
 		   bool from_l2)
 {
@@ -195,8 +231,7 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 		if (msrlist_store(
 			vmcs12_get(c, VM_EXIT_MSR_STORE_ADDR),
 			(uint32_t)vmcs12_get(c, VM_EXIT_MSR_STORE_COUNT)))
-			vcpu_stop(v, "VMX abort: VM-exit MSR-store list failed "
-				     "(SDM 28.7)");
+			vmx_abort(v, ABORT_SAVE_GUEST_MSRS);
 		if (!vmcs12_get(c, VPID) ||
 		    !((uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL) &
 		      CPU_SECONDARY_CONTROLS) ||
@@ -210,8 +245,7 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 	load_host(v, c, nmi);
 	if (msrlist_load(vmcs12_get(c, VM_EXIT_MSR_LOAD_ADDR),
 			 (uint32_t)vmcs12_get(c, VM_EXIT_MSR_LOAD_COUNT), 0))
-		vcpu_stop(v,
-			  "VMX abort: VM-exit MSR-load list failed (SDM 28.7)");
+		vmx_abort(v, ABORT_LOAD_HOST_MSRS);
 	/* the event L0 queued for L1 before L2 ran is not L1's business now */
 	v->injected = true;
 	nested_shadow_push(v);

@@ -1,59 +1,57 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "vmx/gmem.h"
 
+#include "core/gevent.h"
 #include "core/percpu.h"
 #include "lib/string.h"
 #include "nested/nested.h"
 #include "mm/page_alloc.h"
 #include "mm/pagetable.h"
-#include "vmx/ept.h"
+#include "vmx/gmem_ram.h"
 #include "vmx/gwalk.h"
 #include "vmx/segment.h"
 #include "vmx/vmx.h"
 
 #define EFER_LMA (1ull << 10)
 
-/*
- * One page at most: [gpa, gpa+n) must not cross a 4 KiB boundary. The copy
- * goes to or from what EPT01 maps there, so L0's region means the scratch
- * page and never L0's own memory.
- */
-static bool copy_in_page(uint64_t gpa, uint8_t *buf, size_t n, bool write)
+/* RAM L0 may touch for L1: the loader's RAM map minus L0's own region. */
+static struct gmem_ram ram_map(void)
 {
-	uint64_t hpa, flags;
+	return (struct gmem_ram){bootinfo.ram, bootinfo.nram, bootinfo.core_pa,
+				 bootinfo.region_size, bootinfo.phys_map_end};
+}
 
-	if (!ept01_lookup(gpa, &hpa, &flags) || !(flags & (write ? EPT_W : EPT_R)))
-		return false;
-	if (write)
-		memcpy(phys_to_virt(hpa), buf, n);
-	else
-		memcpy(buf, phys_to_virt(hpa), n);
-	return true;
+static void *virt(uint64_t pa)
+{
+	return phys_to_virt(pa);
+}
+
+/*
+ * RAM is identity-mapped in EPT01 (L0's region is not RAM), so L1-physical
+ * is host-physical there. Anything else is never dereferenced: reads give
+ * all ones and writes go nowhere, what a CPU sees where no memory answers.
+ * L1 can do this at will, so it is a guest event, logged at debug level.
+ */
+static bool copy(uint64_t gpa, uint8_t *buf, size_t n, bool write)
+{
+	const struct gmem_ram m = ram_map();
+
+	if (gmem_ram_copy(&m, virt, gpa, buf, n, write))
+		return true;
+	gevent(&this_cpu()->vcpu, GEV_NO_MEMORY, LOG_DEBUG,
+	       "gmem: %s of %lu bytes at 0x%lx: not all RAM (%s)",
+	       write ? "write" : "read", (uint64_t)n, gpa,
+	       write ? "dropped there" : "all ones there");
+	return false;
 }
 
 uint64_t gmem_page_hpa(uint64_t gpa)
 {
-	uint64_t hpa, flags;
+	const struct gmem_ram m = ram_map();
 
-	if ((gpa & (PAGE_4K - 1)) || !ept01_lookup(gpa, &hpa, &flags) || !(flags & EPT_R))
+	if ((gpa & (PAGE_4K - 1)) || !gmem_is_ram(&m, gpa, PAGE_4K))
 		return 0;
-	return hpa;
-}
-
-static bool copy(uint64_t gpa, uint8_t *p, size_t n, bool write)
-{
-	while (n) {
-		size_t chunk = PAGE_4K - (gpa & (PAGE_4K - 1));
-
-		if (chunk > n)
-			chunk = n;
-		if (!copy_in_page(gpa, p, chunk, write))
-			return false;
-		gpa += chunk;
-		p += chunk;
-		n -= chunk;
-	}
-	return true;
+	return gpa;
 }
 
 bool gmem_read(uint64_t gpa, void *buf, size_t n)
@@ -86,13 +84,16 @@ static bool read64(void *ctx, uint64_t gpa, uint64_t *value)
 
 unsigned gmem_fetch_insn(uint8_t *buf, unsigned n)
 {
-	struct gwalk_regs r = { vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3),
-				vmcs_read(GUEST_CR4), vmcs_read(GUEST_IA32_EFER) };
-	bool long_mode = (r.efer & EFER_LMA) &&
-			 (vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
+	struct gwalk_regs r = {vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3),
+			       vmcs_read(GUEST_CR4),
+			       vmcs_read(GUEST_IA32_EFER)};
+	bool long_mode =
+	    (r.efer & EFER_LMA) && (vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
 	uint64_t rip = vmcs_read(GUEST_RIP);
-	/* outside 64-bit mode the CS base applies and addresses wrap at 4 GiB */
-	uint64_t gla = long_mode ? rip : (uint32_t)(vmcs_read(GUEST_CS_BASE) + rip);
+	/* outside 64-bit mode the CS base applies and addresses wrap at 4 GiB
+	 */
+	uint64_t gla =
+	    long_mode ? rip : (uint32_t)(vmcs_read(GUEST_CS_BASE) + rip);
 	unsigned got = 0;
 
 	while (got < n) {

@@ -462,6 +462,69 @@ static void expect_pf(const struct gwalk_regs *r, uint64_t gla, unsigned acc,
 }
 
 /*
+ * How L0 reads L1's paging structures (nested/l1mem.c): an entry in no
+ * memory reads as all ones, as the CPU would read it. Present with reserved
+ * bits in every IA-32e and PAE level, so the walk ends in a #PF with RSVD
+ * (SDM Vol. 3A 4.7); 32-bit paging without PSE has no reserved bits and
+ * translates to the top page, as the CPU does.
+ */
+static bool read_ones(void *ctx, uint64_t gpa, uint64_t *value)
+{
+	if (gpa >= MEM_SIZE) {
+		*value = ~0ull;
+		return true;
+	}
+	return read_mem(ctx, gpa, value);
+}
+
+static enum gwalk_result walk_ones(const struct gwalk_regs *r, uint64_t gla,
+				   unsigned acc)
+{
+	out = NO_GPA;
+	err = NO_ERR;
+	return gwalk_translate_access(r, gla, acc, read_ones, &gm, &out, &err);
+}
+
+static void no_memory_reads_ones(void **state)
+{
+	struct gwalk_regs l4 = four_level_tables();
+	struct gwalk_regs pae;
+	struct gwalk_regs r32 = { .cr0 = CR0_PG | CR0_PE, .cr3 = 0x1000 };
+
+	(void)state;
+	/* the PDPT in no memory: an all-ones PDPTE (1 GiB, bits 29:13 set) */
+	set64(0x1000, LA4K, 3, 0x123456789000ull | RW | P);
+	assert_int_equal(walk_ones(&l4, LA4K, GWALK_WRITE), GWALK_RESERVED);
+	assert_int_equal(err, E_P | E_W | E_RSVD);
+	assert_int_equal(out, NO_GPA);
+	/* CR3 itself in no memory: an all-ones PML4E (PS is reserved there) */
+	l4.cr3 = 0x10000;
+	assert_int_equal(walk_ones(&l4, LA4K, 0), GWALK_RESERVED);
+	assert_int_equal(err, E_P | E_RSVD);
+	/* without NXE, XD is reserved too: the same verdict */
+	l4.efer &= ~EFER_NXE;
+	assert_int_equal(walk_ones(&l4, LA4K, GWALK_USER), GWALK_RESERVED);
+	assert_int_equal(err, E_P | E_U | E_RSVD);
+
+	/* PAE: PDPTEs in no memory have their reserved bits set */
+	pae = pae_tables();
+	pae.cr3 = 0xfffe0;
+	assert_int_equal(walk_ones(&pae, 0xc0201abc, 0), GWALK_RESERVED);
+	assert_int_equal(err, E_P | E_RSVD);
+
+	/* 32-bit paging, no PSE: a PT in no memory maps the last page */
+	reset();
+	put32(0x1000, 0x200000 | RW | P);
+	assert_int_equal(walk_ones(&r32, 0xabc, GWALK_WRITE), GWALK_OK);
+	assert_int_equal(out, 0xfffffabcull);
+	/* with PSE the all-ones PDE is a 4 MiB page with bits 21:13 set */
+	r32.cr3 = 0x10000;
+	r32.cr4 = CR4_PSE;
+	assert_int_equal(walk_ones(&r32, 0xabc, 0), GWALK_RESERVED);
+	assert_int_equal(err, E_P | E_RSVD);
+}
+
+/*
  * One leaf mapping per paging mode and page size, built from the rights
  * (a subset of RW, US, NX) of the entries that carry rights, top first.
  * A PAE PDPTE has none, so it is always P alone. NOT_P in a rights value
@@ -968,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(four_level_reserved),
 		cmocka_unit_test(five_level_unsupported),
 		cmocka_unit_test(no_memory),
+		cmocka_unit_test(no_memory_reads_ones),
 		cmocka_unit_test(strerror_names),
 		cmocka_unit_test(access_rules),
 		cmocka_unit_test(access_rules_xd),
