@@ -37,7 +37,7 @@ COMMON := -std=gnu11 -O2 -g -I. -ffreestanding -fno-stack-protector \
 # --- core: everything outside boot/, freestanding, linked by linker.ld ---
 CORE_CFLAGS := $(COMMON) -fno-pic -fno-pie -mcmodel=kernel -fno-common
 CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
-	arch/x86/exception.c drivers/serial.c lib/fmt.c lib/log.c lib/string.c \
+	arch/x86/exception.c drivers/serial.c lib/fmt.c lib/log.c lib/string.c lib/ratelimit.c lib/tscfreq.c \
 	mm/page_alloc.c mm/pagetable.c mm/memmap.c mm/mtrr.c mm/mtrr_hw.c \
 	vmx/caps.c vmx/msrs.c vmx/config.c vmx/ept.c vmx/segment.c vmx/vmcs.c \
 	vmx/vmcs01.c vmx/launch.c vmx/vcpu.c vmx/exit.c vmx/exit_names.c \

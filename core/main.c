@@ -8,6 +8,7 @@
 #include "arch/x86/gdt.h"
 #include "arch/x86/idt.h"
 #include "boot/options.h"
+#include "core/gevent.h"
 #include "core/percpu.h"
 #include "drivers/serial.h"
 #include "lib/log.h"
@@ -42,6 +43,7 @@ static bool bsp_init(void)
 	log_info("core: Matryoshka core " MK_VERSION " at 0x%lx (physical 0x%lx), %lu KiB region, %u CPUs entering",
 		 bootinfo.core_va, bootinfo.core_pa, bootinfo.region_size / 1024,
 		 bootinfo.entering);
+	gevent_init();
 	page_alloc_init(bootinfo.pool_pa, bootinfo.pool_size);
 	if (!vmx_global_init())
 		return false;

@@ -55,9 +55,10 @@ void nvmx_release_current(struct vcpu *v)
 	if (n->current_ptr == VMCS12_NONE)
 		return;
 	if (!gmem_write(n->current_ptr, n->vmcs12, sizeof(struct vmcs12)))
-		log_warn("nested: cpu%u: vmcs12 at 0x%lx is no longer writable "
-			 "memory; its contents are lost",
-			 v->cpu, n->current_ptr);
+		gevent(v, GEV_NO_MEMORY, LOG_WARN,
+		       "nested: cpu%u: vmcs12 at 0x%lx is no longer writable "
+		       "memory; its contents are lost",
+		       v->cpu, n->current_ptr);
 	n->current_ptr = VMCS12_NONE;
 }
 
