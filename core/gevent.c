@@ -17,8 +17,8 @@ static const char *const names[GEV_COUNT] = {
 };
 
 /* Until gevent_init: the assumed (fastest) TSC, so never too many lines. */
-static struct ratelimit_cfg limit_cfg = { GEVENT_BURST, GEVENT_PER_SEC,
-					  TSCFREQ_ASSUMED_HZ };
+static struct ratelimit_cfg limit_cfg = {GEVENT_BURST, GEVENT_PER_SEC,
+					 TSCFREQ_ASSUMED_HZ};
 
 static uint64_t tsc_now(void)
 {
@@ -28,9 +28,8 @@ static uint64_t tsc_now(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-static struct log_wait console_wait = {
-	tsc_now, TSCFREQ_ASSUMED_HZ / 1000000 * GEVENT_CONSOLE_WAIT_US
-};
+static struct log_wait console_wait = {tsc_now, TSCFREQ_ASSUMED_HZ / 1000000 *
+						    GEVENT_CONSOLE_WAIT_US};
 
 /* Events with no vCPU (DMA faults) share this record under a lock. */
 static struct gevent_stats global;
@@ -48,7 +47,7 @@ const struct ratelimit_cfg *gevent_limit_cfg(void)
 
 void gevent_init(void)
 {
-	struct tscfreq_cpuid c = { .max_leaf = cpuid(0, 0).eax };
+	struct tscfreq_cpuid c = {.max_leaf = cpuid(0, 0).eax};
 	enum tscfreq_source src;
 
 	if (c.max_leaf >= 0x15) {

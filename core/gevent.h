@@ -28,7 +28,7 @@ enum gevent_kind {
 #define GEVENT_LAST_MAX 128 /* bytes of the last event's text, with the NUL */
 
 /* The line budget of each kind, per vCPU (and of the global record). */
-#define GEVENT_BURST 5
+#define GEVENT_BURST   5
 #define GEVENT_PER_SEC 1
 /* The longest a guest event line waits for another CPU's console line. */
 #define GEVENT_CONSOLE_WAIT_US 10000
@@ -36,13 +36,14 @@ enum gevent_kind {
 /* Per vCPU (struct vcpu.gev). */
 struct gevent_stats {
 	uint64_t count[GEV_COUNT];
-	uint64_t printed[GEV_COUNT];    /* lines of the kind printed */
+	uint64_t printed[GEV_COUNT];	 /* lines of the kind printed */
 	uint64_t not_printed[GEV_COUNT]; /* rate-limited or console busy */
-	uint64_t suppressed;          /* lines not printed, all kinds */
-	uint64_t console_busy;        /* lines (summaries too) given up on a held console */
+	uint64_t suppressed;		 /* lines not printed, all kinds */
+	uint64_t
+	    console_busy; /* lines (summaries too) given up on a held console */
 	struct ratelimit limit[GEV_COUNT];
-	uint32_t last_kind;           /* enum gevent_kind of the last event */
-	char last[GEVENT_LAST_MAX];   /* its text */
+	uint32_t last_kind;	    /* enum gevent_kind of the last event */
+	char last[GEVENT_LAST_MAX]; /* its text */
 };
 
 struct vcpu;

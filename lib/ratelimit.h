@@ -13,16 +13,16 @@
 #include <stdint.h>
 
 struct ratelimit_cfg {
-	uint32_t burst;   /* lines a full bucket holds (>= 1) */
+	uint32_t burst;	  /* lines a full bucket holds (>= 1) */
 	uint32_t per_sec; /* steady lines per second (>= 1) */
-	uint64_t hz;      /* ticks per second of the clock given as `now` */
+	uint64_t hz;	  /* ticks per second of the clock given as `now` */
 };
 
 /* All zero is a valid, unused limiter: its first line finds it full. */
 struct ratelimit {
-	uint64_t last;       /* ticks up to which refills are accounted */
-	uint64_t pending;    /* lines suppressed since the last one let through */
-	uint32_t tokens;     /* lines left in the bucket */
+	uint64_t last;	  /* ticks up to which refills are accounted */
+	uint64_t pending; /* lines suppressed since the last one let through */
+	uint32_t tokens;  /* lines left in the bucket */
 	bool started;
 };
 

@@ -18,9 +18,10 @@
 #define TSCFREQ_ASSUMED_HZ 5000000000ull
 
 struct tscfreq_cpuid {
-	uint32_t max_leaf;                /* CPUID.0:EAX */
-	uint32_t l15_eax, l15_ebx, l15_ecx; /* denominator, numerator, crystal Hz */
-	uint32_t l16_eax;                 /* base frequency, MHz */
+	uint32_t max_leaf; /* CPUID.0:EAX */
+	uint32_t l15_eax, l15_ebx,
+	    l15_ecx;	  /* denominator, numerator, crystal Hz */
+	uint32_t l16_eax; /* base frequency, MHz */
 };
 
 enum tscfreq_source { TSCFREQ_LEAF15, TSCFREQ_LEAF16, TSCFREQ_ASSUMED };

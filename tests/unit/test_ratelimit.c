@@ -16,7 +16,7 @@
 #include "lib/ratelimit.h"
 
 /* 5 lines, then 1 per second, with a 1000-tick clock. */
-static const struct ratelimit_cfg cfg = { 5, 1, 1000 };
+static const struct ratelimit_cfg cfg = {5, 1, 1000};
 
 static bool allow(struct ratelimit *rl, uint64_t now, uint64_t *resumed)
 {
@@ -26,7 +26,7 @@ static bool allow(struct ratelimit *rl, uint64_t now, uint64_t *resumed)
 
 static void t_burst_then_suppressed(void **state)
 {
-	struct ratelimit rl = { 0 };
+	struct ratelimit rl = {0};
 	uint64_t r;
 
 	(void)state;
@@ -43,7 +43,7 @@ static void t_burst_then_suppressed(void **state)
 
 static void t_steady_rate_and_resume_count(void **state)
 {
-	struct ratelimit rl = { 0 };
+	struct ratelimit rl = {0};
 	uint64_t r;
 
 	(void)state;
@@ -68,7 +68,7 @@ static void t_steady_rate_and_resume_count(void **state)
 
 static void t_refill_caps_at_burst(void **state)
 {
-	struct ratelimit rl = { 0 };
+	struct ratelimit rl = {0};
 	uint64_t r;
 	int n = 0;
 
@@ -82,7 +82,7 @@ static void t_refill_caps_at_burst(void **state)
 
 static void t_huge_gap_no_overflow(void **state)
 {
-	struct ratelimit rl = { 0 };
+	struct ratelimit rl = {0};
 	uint64_t r;
 	int n = 0;
 
@@ -95,7 +95,7 @@ static void t_huge_gap_no_overflow(void **state)
 
 static void t_clock_backwards_refills_nothing(void **state)
 {
-	struct ratelimit rl = { 0 };
+	struct ratelimit rl = {0};
 	uint64_t r;
 
 	(void)state;
@@ -109,8 +109,8 @@ static void t_clock_backwards_refills_nothing(void **state)
 
 static void t_zero_config_is_safe(void **state)
 {
-	const struct ratelimit_cfg z = { 0, 0, 0 };
-	struct ratelimit rl = { 0 };
+	const struct ratelimit_cfg z = {0, 0, 0};
+	struct ratelimit rl = {0};
 	uint64_t r = 0;
 
 	(void)state;
@@ -132,7 +132,7 @@ static void t_max_lines(void **state)
 	assert_int_equal(ratelimit_max_lines(&cfg, 10500), 15);
 	assert_int_equal(ratelimit_max_lines(&cfg, UINT64_MAX),
 			 5 + UINT64_MAX / 1000);
-	const struct ratelimit_cfg one = { 5, 1, 1 };
+	const struct ratelimit_cfg one = {5, 1, 1};
 	assert_int_equal(ratelimit_max_lines(&one, UINT64_MAX), UINT64_MAX);
 }
 
@@ -143,7 +143,7 @@ static void t_bound_holds_for_random_arrivals(void **state)
 	(void)state;
 	srand(7);
 	for (int run = 0; run < 200; run++) {
-		struct ratelimit rl = { 0 };
+		struct ratelimit rl = {0};
 		uint64_t now = (uint64_t)rand(), start = now, printed = 0;
 		uint64_t reported = 0, r;
 		int lines = 1 + rand() % 3000;

@@ -22,7 +22,7 @@ static uint64_t hz(const struct tscfreq_cpuid *c, enum tscfreq_source want)
 static void t_leaf15(void **state)
 {
 	/* 24 MHz crystal, ratio 188/2: 2256 MHz */
-	struct tscfreq_cpuid c = { 0x16, 2, 188, 24000000, 2200 };
+	struct tscfreq_cpuid c = {0x16, 2, 188, 24000000, 2200};
 
 	(void)state;
 	assert_int_equal(hz(&c, TSCFREQ_LEAF15), 2256000000ull);
@@ -30,7 +30,7 @@ static void t_leaf15(void **state)
 
 static void t_leaf15_without_crystal_uses_leaf16(void **state)
 {
-	struct tscfreq_cpuid c = { 0x16, 2, 188, 0, 2200 };
+	struct tscfreq_cpuid c = {0x16, 2, 188, 0, 2200};
 
 	(void)state;
 	assert_int_equal(hz(&c, TSCFREQ_LEAF16), 2200000000ull);
@@ -41,7 +41,7 @@ static void t_leaf15_without_crystal_uses_leaf16(void **state)
 
 static void t_leaves_beyond_max_are_ignored(void **state)
 {
-	struct tscfreq_cpuid c = { 0x14, 2, 188, 24000000, 2200 };
+	struct tscfreq_cpuid c = {0x14, 2, 188, 24000000, 2200};
 
 	(void)state;
 	assert_int_equal(hz(&c, TSCFREQ_ASSUMED), TSCFREQ_ASSUMED_HZ);
