@@ -28,6 +28,8 @@ static uint64_t tsc_now(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+static uint64_t (*clock_now)(void) = tsc_now;
+
 static struct log_wait console_wait = {tsc_now, TSCFREQ_ASSUMED_HZ / 1000000 *
 						    GEVENT_CONSOLE_WAIT_US};
 
@@ -67,6 +69,17 @@ void gevent_init(void)
 		 tscfreq_source_name(src));
 }
 
+#ifdef UNIT_TEST
+void gevent_test_setup(uint64_t (*now)(void), uint64_t hz)
+{
+	clock_now = now;
+	console_wait.now = now;
+	limit_cfg.hz = hz;
+	console_wait.ticks = hz / 1000000 * GEVENT_CONSOLE_WAIT_US;
+	memset(&global, 0, sizeof(global));
+}
+#endif
+
 void gevent_global_stats(struct gevent_stats *out)
 {
 	spin_lock(&global_lock);
@@ -84,7 +97,7 @@ static bool account(struct gevent_stats *s, enum gevent_kind kind,
 	*resumed = 0;
 	if (level > log_threshold())
 		return false;
-	if (ratelimit_allow(&s->limit[kind], &limit_cfg, tsc_now(), resumed))
+	if (ratelimit_allow(&s->limit[kind], &limit_cfg, clock_now(), resumed))
 		return true;
 	s->not_printed[kind]++;
 	s->suppressed++;

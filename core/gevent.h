@@ -72,4 +72,9 @@ const struct ratelimit_cfg *gevent_limit_cfg(void);
  */
 void gevent_global_stats(struct gevent_stats *out);
 
+#ifdef UNIT_TEST
+/* Host tests: a fake clock of hz ticks per second; the global record reset. */
+void gevent_test_setup(uint64_t (*now)(void), uint64_t hz);
+#endif
+
 #endif
