@@ -156,6 +156,30 @@ static UINTN pick_ap(mp_services *mp)
 	return 0;
 }
 
+/* The other scopes of HC_GUEST_EVENTS, and its refusals. */
+static void check_hypercall_scopes(void)
+{
+	uint64_t b = GEV_ENTRY_CHECK, c = HC_GEV_ALL, d = 0, want = 0;
+	uint64_t r = hypercall(HC_GUEST_EVENTS, &b, &c, &d);
+
+	for (unsigned i = 0; i < CPUS; i++)
+		want += sides[i].ev_after[0];
+	check("hc-all-vcpus", r == HC_OK && b == want,
+	      "every vCPU summed: %lu, the two sides: %lu", b, want);
+	b = GEV_ENTRY_CHECK, c = HC_GEV_GLOBAL, d = 0;
+	r = hypercall(HC_GUEST_EVENTS, &b, &c, &d);
+	check("hc-global", r == HC_OK && b == 0,
+	      "the global record: %lu check failures", b);
+	b = GEV_COUNT, c = HC_GEV_SELF, d = 7;
+	r = hypercall(HC_GUEST_EVENTS, &b, &c, &d);
+	check("hc-bad-kind", r == HC_BAD_ARG && b == GEV_COUNT && d == 7,
+	      "kind %u: RAX 0x%lx", GEV_COUNT, r);
+	b = GEV_ENTRY_CHECK, c = 3, d = 7;
+	r = hypercall(HC_GUEST_EVENTS, &b, &c, &d);
+	check("hc-bad-scope", r == HC_BAD_ARG && c == 3 && d == 7,
+	      "RCX 3: RAX 0x%lx", r);
+}
+
 static void report(unsigned n, const struct side *s)
 {
 	char name[48];
@@ -237,6 +261,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	      "the two CPUs' attack loops ran at the same time");
 	report(0, &sides[0]);
 	report(1, &sides[1]);
+	check_hypercall_scopes();
 	uint64_t b = 0, c = 0, d = 0;
 
 	check("counters-printed",

@@ -10,7 +10,8 @@
 
 LOGCHECKS="vmx-usable two-cpus ap-started both-sides-overlapped
 side0-setup side0-vmfail-every-time side0-every-failure-counted side0-lines-accounted
-side1-setup side1-vmfail-every-time side1-every-failure-counted side1-lines-accounted counters-printed
+side1-setup side1-vmfail-every-time side1-every-failure-counted side1-lines-accounted
+hc-all-vcpus hc-global hc-bad-kind hc-bad-scope counters-printed
 l0-alive-every-cpu"
 
 # log_count NAME REGEX: lines of the cleaned log that match
