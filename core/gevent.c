@@ -112,7 +112,7 @@ static void gave_up(struct gevent_stats *s, enum gevent_kind kind)
 	__atomic_fetch_add(&s->console_busy, 1, __ATOMIC_RELAXED);
 }
 
-static void print(struct gevent_stats *s, enum gevent_kind kind,
+static bool print(struct gevent_stats *s, enum gevent_kind kind,
 		  enum log_level level, const char *text, uint64_t resumed)
 {
 	const char *who = s == &global ? "global: " : "";
@@ -124,12 +124,13 @@ static void print(struct gevent_stats *s, enum gevent_kind kind,
 		__atomic_fetch_add(&s->console_busy, 1, __ATOMIC_RELAXED);
 	if (!log_printf_within(level, &console_wait, "%s", text)) {
 		gave_up(s, kind);
-		return;
+		return false;
 	}
 	__atomic_fetch_add(&s->printed[kind], 1, __ATOMIC_RELAXED);
+	return true;
 }
 
-void gevent(struct vcpu *v, enum gevent_kind kind, enum log_level level,
+bool gevent(struct vcpu *v, enum gevent_kind kind, enum log_level level,
 	    const char *fmt, ...)
 {
 	struct gevent_stats *s = v ? &v->gev : &global;
@@ -139,7 +140,7 @@ void gevent(struct vcpu *v, enum gevent_kind kind, enum log_level level,
 	va_list ap;
 
 	if ((unsigned)kind >= GEV_COUNT)
-		return;
+		return false;
 	va_start(ap, fmt);
 	fmt_vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
@@ -148,6 +149,5 @@ void gevent(struct vcpu *v, enum gevent_kind kind, enum log_level level,
 	show = account(s, kind, level, text, &resumed);
 	if (!v)
 		spin_unlock(&global_lock);
-	if (show)
-		print(s, kind, level, text, resumed);
+	return show && print(s, kind, level, text, resumed);
 }

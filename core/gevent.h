@@ -55,8 +55,9 @@ const char *gevent_name(enum gevent_kind kind);
  * Records one event of v (NULL: not tied to a vCPU, e.g. a DMA fault; it
  * counts in a global record) and logs "text" at level within the rate limit.
  * A level the log threshold filters out is counted, costs no line budget.
+ * Returns true if the line was printed (callers may ignore it).
  */
-__attribute__((format(printf, 4, 5))) void gevent(struct vcpu *v,
+__attribute__((format(printf, 4, 5))) bool gevent(struct vcpu *v,
 						  enum gevent_kind kind,
 						  enum log_level level,
 						  const char *fmt, ...);

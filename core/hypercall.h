@@ -11,7 +11,11 @@
 
 #define HC_BASE 0x4d4b0000u /* "MK" */
 
-/* Prints every vCPU's per-exit-reason counters on the serial console. */
+/*
+ * Prints every vCPU's per-exit-reason and guest-event counters on the
+ * serial console, within the calling vCPU's guest-event budget (kind
+ * COUNTERS): RBX = 1 if they were printed, 0 if the rate limit held them.
+ */
 #define HC_PRINT_COUNTERS (HC_BASE + 1)
 /*
  * For tests of L0's isolation: RBX = physical base of L0's memory, RCX =

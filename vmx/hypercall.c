@@ -51,7 +51,11 @@ enum exit_action exit_vmcall(struct vcpu *v)
 	}
 	switch (r->rax) {
 	case HC_PRINT_COUNTERS:
-		exit_print_counters();
+		/* L1 may call it in a loop: a guest event, within its budget */
+		r->rbx = gevent(v, GEV_COUNTERS, LOG_INFO,
+				"exits: cpu%u asks for the counters", v->cpu);
+		if (r->rbx)
+			exit_print_counters();
 		r->rax = HC_OK;
 		break;
 	case HC_L0_INFO:

@@ -180,6 +180,37 @@ static void check_hypercall_scopes(void)
 	      "RCX 3: RAX 0x%lx", r);
 }
 
+/* HC_PRINT_COUNTERS prints dozens of lines: L1 calling it in a loop must
+ * get them only within its budget (guest-event kind COUNTERS). */
+static void check_counters_flood(void)
+{
+	uint64_t before[3] = {0, 0, 0}, after[3] = {0, 0, 0}, b, c, d;
+	unsigned calls = 0, printed = 0;
+	bool ok = true;
+
+	b = GEV_COUNTERS, c = HC_GEV_SELF;
+	ok = hypercall(HC_GUEST_EVENTS, &b, &c, &d) == HC_OK;
+	before[0] = b, before[1] = c;
+	for (unsigned i = 0; i < COUNTER_CALLS; i++, calls++) {
+		ok = ok && hypercall(HC_PRINT_COUNTERS, &b, &c, &d) == HC_OK;
+		printed += b == 1;
+		if (i == 0)
+			check("counters-printed", ok && b == 1,
+			      "HC_PRINT_COUNTERS printed on the first call");
+	}
+	b = GEV_COUNTERS, c = HC_GEV_SELF;
+	ok = ok && hypercall(HC_GUEST_EVENTS, &b, &c, &d) == HC_OK;
+	after[0] = b, after[1] = c;
+	check("counters-flood-limited",
+	      ok && after[0] - before[0] == calls &&
+		  after[1] - before[1] == printed && printed >= 1 &&
+		  printed <= GEVENT_BURST,
+	      "%u calls counted %lu, printed %u (L0 says %lu)", calls,
+	      after[0] - before[0], printed, after[1] - before[1]);
+	guest_printf("attack_log: counters printed %u of %u calls\n", printed,
+		     calls);
+}
+
 static void report(unsigned n, const struct side *s)
 {
 	char name[48];

@@ -11,7 +11,7 @@
 LOGCHECKS="vmx-usable two-cpus ap-started both-sides-overlapped
 side0-setup side0-vmfail-every-time side0-every-failure-counted side0-lines-accounted
 side1-setup side1-vmfail-every-time side1-every-failure-counted side1-lines-accounted
-hc-all-vcpus hc-global hc-bad-kind hc-bad-scope counters-printed
+hc-all-vcpus hc-global hc-bad-kind hc-bad-scope counters-printed counters-flood-limited
 l0-alive-every-cpu"
 
 # log_count NAME REGEX: lines of the cleaned log that match
@@ -59,7 +59,17 @@ t_log_flood() {
 		fi
 		expect $n "\\[info cpu0\\] events: cpu$cpu VM-entry check failed 5000 \\($printed lines printed, $((5000 - printed)) suppressed\\)" "cpu$cpu: counters printed by HC_PRINT_COUNTERS"
 	done
-	expect $n '\[info cpu0\] events: cpu0 last: nested: VM-entry check ctl\.pin\.reserved failed' "the last event kept"
+	expect $n '\[info cpu0\] events: cpu1 last: nested: VM-entry check ctl\.pin\.reserved failed' "the last event kept"
+	# L1 asked for the counters 50 times: printed only within the budget
+	line=$(clean "$OUT/$n.log" | grep -aoE '^attack_log: counters printed [0-9]+ of 50 calls' | head -n 1)
+	printed=${line#attack_log: counters printed }
+	printed=${printed%% *}
+	lines=$(log_count $n '^\[info cpu0\] exits: cpu0 total [0-9]+')
+	if [ -n "$printed" ] && [ "$lines" -eq "$printed" ] && [ "$lines" -le "$burst" ]; then
+		ok $n "HC_PRINT_COUNTERS 50 times: the counters printed $lines times (at most $burst)"
+	else
+		bad $n "HC_PRINT_COUNTERS 50 times: printed $lines times, the payload saw ${printed:-no} (at most $burst allowed)"
+	fi
 	expect $n '^attack_log: side0 VMLAUNCH instructions: ' "the cost of a failing VMLAUNCH measured"
 	clean "$OUT/$n.log" | grep -aE '^attack_log: side[01] (VMLAUNCH|lines)'
 }

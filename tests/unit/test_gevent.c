@@ -189,13 +189,24 @@ static void t_long_text_kept_whole_in_line(void **state)
 	assert_int_equal(strlen(v.gev.last), GEVENT_LAST_MAX - 1);
 }
 
+static void t_returns_whether_printed(void **state)
+{
+	(void)state;
+	for (int i = 0; i < GEVENT_BURST; i++)
+		assert_true(gevent(&v, GEV_COUNTERS, LOG_INFO, "asks %d", i));
+	assert_false(gevent(&v, GEV_COUNTERS, LOG_INFO, "asks again"));
+	assert_false(gevent(&v, GEV_COUNTERS, LOG_DEBUG, "filtered"));
+	now += HZ;
+	assert_true(gevent(&v, GEV_COUNTERS, LOG_INFO, "a second later"));
+}
+
 static void t_names_and_bad_kind(void **state)
 {
 	(void)state;
 	assert_string_equal(gevent_name(GEV_ENTRY_CHECK),
 			    "VM-entry check failed");
 	assert_string_equal(gevent_name(GEV_COUNT), "?");
-	gevent(&v, GEV_COUNT, LOG_ERROR, "nothing");
+	assert_false(gevent(&v, GEV_COUNT, LOG_ERROR, "nothing"));
 	assert_int_equal(seen.count, 0);
 }
 
@@ -209,6 +220,7 @@ int main(void)
 	    cmocka_unit_test_setup(t_global_record, setup),
 	    cmocka_unit_test_setup(t_busy_console_gives_up, setup),
 	    cmocka_unit_test_setup(t_long_text_kept_whole_in_line, setup),
+	    cmocka_unit_test_setup(t_returns_whether_printed, setup),
 	    cmocka_unit_test_setup(t_names_and_bad_kind, setup),
 	};
 
