@@ -99,8 +99,9 @@ static bool account(struct gevent_stats *s, enum gevent_kind kind,
 		return false;
 	if (ratelimit_allow(&s->limit[kind], &limit_cfg, clock_now(), resumed))
 		return true;
-	s->not_printed[kind]++;
-	s->suppressed++;
+	/* atomic: print() adds to them outside the global record's lock */
+	__atomic_fetch_add(&s->not_printed[kind], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->suppressed, 1, __ATOMIC_RELAXED);
 	return false;
 }
 
