@@ -40,7 +40,7 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	arch/x86/exception.c drivers/serial.c drivers/acpi.c drivers/dmar.c \
 	drivers/vtd_plan.c drivers/vtd_tables.c drivers/vtd_faults.c drivers/iommu.c \
 	drivers/iommu_selftest.c \
-	lib/fmt.c lib/log.c lib/string.c \
+	lib/fmt.c lib/log.c lib/string.c lib/ratelimit.c lib/tscfreq.c \
 	mm/page_alloc.c mm/pagetable.c mm/memmap.c mm/mtrr.c mm/mtrr_hw.c \
 	vmx/caps.c vmx/msrs.c vmx/config.c vmx/ept.c vmx/segment.c vmx/vmcs.c \
 	vmx/vmcs01.c vmx/launch.c vmx/vcpu.c vmx/exit.c vmx/exit_names.c \

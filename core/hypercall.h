@@ -11,7 +11,11 @@
 
 #define HC_BASE 0x4d4b0000u /* "MK" */
 
-/* Prints every vCPU's per-exit-reason counters on the serial console. */
+/*
+ * Prints every vCPU's per-exit-reason and guest-event counters on the
+ * serial console, within the calling vCPU's guest-event budget (kind
+ * COUNTERS): RBX = 1 if they were printed, 0 if the rate limit held them.
+ */
 #define HC_PRINT_COUNTERS (HC_BASE + 1)
 /*
  * For tests of L0's isolation: RBX = physical base of L0's memory, RCX =
@@ -25,9 +29,22 @@
  * RCX = entries of L2 it made, RDX = exits of L2 reflected to it.
  */
 #define HC_VCPU_EXITS (HC_BASE + 4)
+/*
+ * Guest-caused events (core/gevent.def, in its order: 0 = VM-entry check
+ * failed, ...): RBX = the kind, RCX = whose: HC_GEV_SELF (the calling
+ * vCPU), HC_GEV_ALL (every vCPU summed) or HC_GEV_GLOBAL (events tied to no
+ * vCPU, e.g. DMA faults). Results: RBX = events of the kind, RCX = their
+ * log lines printed, RDX = their lines suppressed (rate limit or a busy
+ * console). A kind or RCX out of range: RAX = HC_BAD_ARG, nothing changed.
+ */
+#define HC_GUEST_EVENTS (HC_BASE + 5)
+#define HC_GEV_SELF	0
+#define HC_GEV_ALL	1
+#define HC_GEV_GLOBAL	2
 
 #define HC_OK 0ull
 #define HC_UNKNOWN 0xffffffffffffffffull
+#define HC_BAD_ARG 0xfffffffffffffffeull
 
 /* CPUID leaf 0x40000000: EAX = highest hypervisor leaf, EBX:ECX:EDX = this. */
 #define HV_CPUID_LEAF 0x40000000u

@@ -8,6 +8,7 @@
 #include "arch/x86/gdt.h"
 #include "arch/x86/idt.h"
 #include "boot/options.h"
+#include "core/gevent.h"
 #include "core/percpu.h"
 #include "drivers/iommu.h"
 #include "drivers/iommu_selftest.h"
@@ -44,6 +45,7 @@ static bool bsp_init(void)
 	log_info("core: Matryoshka core " MK_VERSION " at 0x%lx (physical 0x%lx), %lu KiB region, %u CPUs entering",
 		 bootinfo.core_va, bootinfo.core_pa, bootinfo.region_size / 1024,
 		 bootinfo.entering);
+	gevent_init();
 	page_alloc_init(bootinfo.pool_pa, bootinfo.pool_size);
 	/* DMA protection first: before EPT01 (it hides the units' registers) and any L1 */
 	if (!iommu_init())

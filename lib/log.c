@@ -126,3 +126,37 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	sink(level, line, len);
 	spin_unlock(&log_lock);
 }
+
+/* The lock within w->ticks of the first try, or false. */
+static bool lock_within(const struct log_wait *w)
+{
+	uint64_t start = w->now();
+
+	while (!spin_trylock(&log_lock)) {
+		if (w->now() - start >= w->ticks)
+			return false;
+		__builtin_ia32_pause();
+	}
+	return true;
+}
+
+bool log_printf_within(enum log_level level, const struct log_wait *w,
+		       const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	log_sink_fn sink = log_sink;
+	va_list ap;
+	size_t len;
+
+	if (!sink || level > log_limit)
+		return true;
+	va_start(ap, fmt);
+	len = log_format(line, sizeof(line), level, log_cpu ? log_cpu() : 0,
+			 fmt, ap);
+	va_end(ap);
+	if (!lock_within(w))
+		return false;
+	sink(level, line, len);
+	spin_unlock(&log_lock);
+	return true;
+}

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum log_level { LOG_ERROR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
@@ -35,6 +36,24 @@ enum log_level log_threshold(void);
 
 __attribute__((format(printf, 2, 3))) void log_printf(enum log_level level,
                                                       const char *fmt, ...);
+
+/*
+ * How long log_printf_within() waits for another CPU's line: `now` reads a
+ * clock (the TSC in the core), `ticks` is the most it waits.
+ */
+struct log_wait {
+	uint64_t (*now)(void);
+	uint64_t ticks;
+};
+
+/*
+ * log_printf for lines a guest can cause: if another CPU still holds the
+ * console after w->ticks, the line is dropped rather than waited for.
+ * Returns false only then (a line below the threshold counts as done).
+ */
+__attribute__((format(printf, 3, 4))) bool
+log_printf_within(enum log_level level, const struct log_wait *w,
+		  const char *fmt, ...);
 
 #define log_err(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)

@@ -14,6 +14,9 @@
 #define NESTED_CHECKS_IMPL
 #include "nested/checks.h"
 
+#include <stdarg.h>
+
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "nested/ept12.h"
 #include "vmx/controls.h"
@@ -59,6 +62,20 @@ int nested_check_lookup(const char *name)
 unsigned nc_qualification(enum nested_check_id id)
 {
 	return nc_qual[id];
+}
+
+void nc_report(const struct nc_run *r, const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (r->e->report)
+		r->e->report(r->e->ctx, line);
+	else
+		log_info("%s", line);
 }
 
 bool nc_fail(struct nc_run *r, enum nested_check_id id)

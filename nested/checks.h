@@ -35,6 +35,9 @@ struct check_env {
 	/* NULL, or the name of one check that is treated as passing: a debug
 	 * option that lets a bad vmcs12 reach the CPU. */
 	const char *skip;
+	/* NULL (the line goes to log_info), or where the line of a failing
+	 * check goes: L0 passes it to the vCPU's rate-limited guest events. */
+	void (*report)(void *ctx, const char *line);
 };
 
 /*
@@ -451,14 +454,18 @@ struct nc_run {
 bool nc_fail(struct nc_run *r, enum nested_check_id id);
 /* The exit qualification of a guest-state check (its list entry). */
 unsigned nc_qualification(enum nested_check_id id);
+/* A failing check's line, to r->e->report or else log_info. */
+__attribute__((format(printf, 2, 3))) void nc_report(const struct nc_run *r,
+						     const char *fmt, ...);
 
 #define CHECK(id, expr, fmt, ...)                                              \
 	do {                                                                   \
 		if (__builtin_expect(!(expr), 0) && nc_fail(r, NC_##id)) {     \
-			log_info("nested: VM-entry check %s failed: %s (" fmt  \
-				 ")",                                          \
-				 nested_check_names[NC_##id], #expr,           \
-				 ##__VA_ARGS__);                               \
+			nc_report(r,                                           \
+				  "nested: VM-entry check %s failed: %s (" fmt \
+				  ")",                                         \
+				  nested_check_names[NC_##id], #expr,          \
+				  ##__VA_ARGS__);                              \
 			return false;                                          \
 		}                                                              \
 	} while (0)

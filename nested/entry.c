@@ -8,6 +8,7 @@
  * its own state exactly as before the instruction.
  */
 #include "arch/x86/cpu.h"
+#include "core/gevent.h"
 #include "lib/log.h"
 #include "nested/checks.h"
 #include "nested/internal.h"
@@ -37,6 +38,13 @@ static bool check_read(void *ctx, uint64_t gpa, void *buf, unsigned n)
 	(void)ctx;
 	gmem_read(gpa, buf, n);
 	return true;
+}
+
+/* A failing check's line: L1 can fail checks at will, so it is a guest
+ * event, counted and rate-limited per vCPU. */
+static void check_report(void *ctx, const char *line)
+{
+	gevent(ctx, GEV_ENTRY_CHECK, LOG_INFO, "%s", line);
 }
 
 /* CPUID leaf 7 reaches L1 unchanged: read once. */
@@ -88,9 +96,10 @@ static bool dry_run(struct vcpu *v, bool launch)
 
 	if (failed & RFLAGS_ZF)
 		vmread_raw(VM_INSTRUCTION_ERROR, &err);
-	log_warn("nested: cpu%u: software checks: pass; the CPU's dry run of "
-		 "vmcs02: %s %lu (%s) for %s",
-		 v->cpu, (failed & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid",
+	gevent(v, GEV_ENTRY_LATE, LOG_WARN,
+	       "nested: cpu%u: software checks: pass; the CPU's dry run of "
+	       "vmcs02: %s %lu (%s) for %s",
+	       v->cpu, (failed & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid",
 		 err, vmx_instruction_error_name((unsigned)err),
 		 launch ? "VMLAUNCH" : "VMRESUME");
 	vmcs01_current(v);
@@ -127,7 +136,9 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	    .current_ptr = n->current_ptr,
 	    .cpuid7_ebx = l1_cpuid7_ebx(),
 	    .read = check_read,
+	    .ctx = v,
 	    .skip = nested_skip_check,
+	    .report = check_report,
 	};
 	unsigned err = nested_check_controls_host(c, &env, NULL);
 
@@ -194,9 +205,10 @@ void nested_hw_vmfail(struct vcpu *v, uint64_t rflags)
 
 	if (rflags & RFLAGS_ZF)
 		vmread_raw(VM_INSTRUCTION_ERROR, &err);
-	log_warn("nested: cpu%u: the CPU refused vmcs02 (%s, error %lu: %s) "
-		 "after the software checks passed",
-		 v->cpu, (rflags & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid",
+	gevent(v, GEV_ENTRY_LATE, LOG_WARN,
+	       "nested: cpu%u: the CPU refused vmcs02 (%s, error %lu: %s) "
+	       "after the software checks passed",
+	       v->cpu, (rflags & RFLAGS_ZF) ? "VMfailValid" : "VMfailInvalid",
 		 err, vmx_instruction_error_name((unsigned)err));
 	unwind(v);
 	if (!(rflags & RFLAGS_ZF))
@@ -210,9 +222,10 @@ void nested_hw_entry_failure(struct vcpu *v, uint32_t reason)
 {
 	uint64_t qual = vmcs_read(EXIT_QUALIFICATION);
 
-	log_warn("nested: cpu%u: the CPU failed the entry of vmcs02 with exit "
-		 "%u (qualification 0x%lx) after the software checks passed",
-		 v->cpu, reason & 0xffff, qual);
+	gevent(v, GEV_ENTRY_LATE, LOG_WARN,
+	       "nested: cpu%u: the CPU failed the entry of vmcs02 with exit "
+	       "%u (qualification 0x%lx) after the software checks passed",
+	       v->cpu, reason & 0xffff, qual);
 	unwind(v);
 	nested_entry_failed(v, reason & 0xffff, qual);
 }

@@ -3,8 +3,10 @@
 #include "vmx/exit.h"
 
 #include "arch/x86/cpu.h"
+#include "core/gevent.h"
 #include "core/percpu.h"
 #include "drivers/iommu.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "nested/nested.h"
 #include "vmx/vmx.h"
@@ -148,8 +150,29 @@ int vmx_entry_failed(struct vcpu *v, uint64_t rflags)
 	vcpu_stop(v, "VMRESUME failed");
 }
 
+/* "events: cpuN <kind> count (printed, suppressed)" and the last one. */
+static void print_events(const char *who, const struct gevent_stats *g)
+{
+	bool any = false;
+
+	for (unsigned k = 0; k < GEV_COUNT; k++) {
+		if (!g->count[k])
+			continue;
+		any = true;
+		log_info("events: %s %s %lu (%lu lines printed, %lu suppressed)",
+			 who, gevent_name(k), g->count[k], g->printed[k],
+			 g->not_printed[k]);
+	}
+	if (any)
+		log_info("events: %s last: %s", who, g->last);
+}
+
 void exit_print_counters(void)
 {
+	struct gevent_stats global;
+
+	gevent_global_stats(&global);
+	print_events("global", &global);
 	for (uint32_t cpu = 0; cpu < bootinfo.ncpus; cpu++) {
 		const struct percpu *pc =
 			(const void *)(bootinfo.percpu_va + cpu * PERCPU_SIZE);
@@ -166,5 +189,9 @@ void exit_print_counters(void)
 			if (v->exits[r])
 				log_info("exits: cpu%u %-20s %lu", cpu,
 					 exit_reason_name(r), v->exits[r]);
+		char who[16];
+
+		fmt_snprintf(who, sizeof(who), "cpu%u", cpu);
+		print_events(who, &v->gev);
 	}
 }

@@ -66,7 +66,8 @@ static void load_init_state(struct vcpu *v)
 void vcpu_init_reset(struct vcpu *v)
 {
 	load_init_state(v);
-	log_debug("vmx: INIT: cpu%u waits for SIPI", v->cpu);
+	gevent(v, GEV_INIT_SIPI, LOG_DEBUG, "vmx: INIT: cpu%u waits for SIPI",
+	       v->cpu);
 }
 
 void vcpu_sipi_start(struct vcpu *v, uint32_t vector)
@@ -75,7 +76,8 @@ void vcpu_sipi_start(struct vcpu *v, uint32_t vector)
 	vmcs_write(GUEST_CS_BASE, (uint64_t)vector << 12);
 	vmcs_write(GUEST_RIP, 0);
 	vmcs_write(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
-	log_debug("vmx: SIPI: cpu%u starts at 0x%x", v->cpu, vector << 12);
+	gevent(v, GEV_INIT_SIPI, LOG_DEBUG, "vmx: SIPI: cpu%u starts at 0x%x",
+	       v->cpu, vector << 12);
 }
 
 /* An INIT that reached the CPU (not one of L1's, which L0 routes itself). */

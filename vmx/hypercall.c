@@ -2,11 +2,44 @@
 /* VMCALL from L1: the ABI of core/hypercall.h (docs/hypercalls.md). */
 #include "core/hypercall.h"
 
+#include "core/gevent.h"
 #include "core/percpu.h"
 #include "vmx/exit.h"
 
 /* A known value in L0's memory: tests show L1 can neither read nor change it. */
 static volatile uint64_t canary[2] = { HC_CANARY_LO, HC_CANARY_HI };
+
+/* HC_GUEST_EVENTS: RBX kind, RCX whose -> RBX count, RCX printed, RDX not. */
+static uint64_t guest_events(struct guest_regs *r)
+{
+	struct gevent_stats global;
+	uint64_t kind = r->rbx, sum[3] = { 0, 0, 0 };
+
+	if (kind >= GEV_COUNT || r->rcx > HC_GEV_GLOBAL)
+		return HC_BAD_ARG;
+	for (uint32_t cpu = 0; cpu < bootinfo.ncpus; cpu++) {
+		const struct percpu *pc =
+		    (const void *)(bootinfo.percpu_va + cpu * PERCPU_SIZE);
+		const struct gevent_stats *g = &pc->vcpu.gev;
+
+		if (r->rcx == HC_GEV_GLOBAL ||
+		    (r->rcx == HC_GEV_SELF && pc != this_cpu()))
+			continue;
+		sum[0] += g->count[kind];
+		sum[1] += g->printed[kind];
+		sum[2] += g->not_printed[kind];
+	}
+	if (r->rcx == HC_GEV_GLOBAL) {
+		gevent_global_stats(&global);
+		sum[0] = global.count[kind];
+		sum[1] = global.printed[kind];
+		sum[2] = global.not_printed[kind];
+	}
+	r->rbx = sum[0];
+	r->rcx = sum[1];
+	r->rdx = sum[2];
+	return HC_OK;
+}
 
 enum exit_action exit_vmcall(struct vcpu *v)
 {
@@ -18,7 +51,11 @@ enum exit_action exit_vmcall(struct vcpu *v)
 	}
 	switch (r->rax) {
 	case HC_PRINT_COUNTERS:
-		exit_print_counters();
+		/* L1 may call it in a loop: a guest event, within its budget */
+		r->rbx = gevent(v, GEV_COUNTERS, LOG_INFO,
+				"exits: cpu%u asks for the counters", v->cpu);
+		if (r->rbx)
+			exit_print_counters();
 		r->rax = HC_OK;
 		break;
 	case HC_L0_INFO:
@@ -36,6 +73,9 @@ enum exit_action exit_vmcall(struct vcpu *v)
 		r->rcx = v->nested.entries;
 		r->rdx = v->nested.reflected;
 		r->rax = HC_OK;
+		break;
+	case HC_GUEST_EVENTS:
+		r->rax = guest_events(r);
 		break;
 	default:
 		r->rax = HC_UNKNOWN;

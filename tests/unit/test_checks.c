@@ -1453,6 +1453,38 @@ static void t_log_values(void **state)
 	assert_non_null(strstr(last_line, "rflags 0x8002"));
 }
 
+static char reported[LOG_LINE_MAX];
+static void *reported_ctx;
+
+static void report(void *ctx, const char *line)
+{
+	reported_ctx = ctx;
+	snprintf(reported, sizeof(reported), "%s", line);
+}
+
+/* With a report hook (L0's guest events), the line goes there, not to the
+ * log, with the same text. */
+static void t_report_hook(void **state)
+{
+	struct tc tc, *t = &tc;
+	int marker;
+
+	(void)state;
+	base(t);
+	SET(HOST_DS_SELECTOR, 0x13);
+	t->e.report = report;
+	t->e.ctx = &marker;
+	last_line[0] = 0;
+	reported[0] = 0;
+	run(t);
+	assert_string_equal(last_line, "");
+	assert_ptr_equal(reported_ctx, &marker);
+	assert_non_null(strstr(reported, "nested: VM-entry check "
+					 "host.sel.rpl_ti failed: "));
+	assert_non_null(strstr(reported, "DS 0x13"));
+	assert_null(strchr(reported, '\n'));
+}
+
 static void t_names(void **state)
 {
 	(void)state;
@@ -1608,6 +1640,7 @@ int main(int argc, char **argv)
 	    /* the list, the option, the log, the docs */
 	    cmocka_unit_test(t_skip_only_named),
 	    cmocka_unit_test(t_log_values),
+	    cmocka_unit_test(t_report_hook),
 	    cmocka_unit_test(t_names),
 	    cmocka_unit_test(t_docs_in_sync),
 	    cmocka_unit_test(t_every_check_has_a_case),

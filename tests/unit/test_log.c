@@ -305,6 +305,63 @@ static void test_null_sink_drops(void **state)
 	assert_int_equal(seen.count, 0);
 }
 
+
+/* --- log_printf_within: a held console is waited for only so long --- */
+
+static uint64_t fake_now, fake_polls;
+
+static uint64_t fake_clock(void)
+{
+	fake_polls++;
+	return fake_now += 10;
+}
+
+static const struct log_wait wait100 = { fake_clock, 100 };
+static bool inner_result;
+
+/* A sink that, while it holds the log lock, tries to log another line. */
+static void nested_sink(enum log_level level, const char *line, size_t len)
+{
+	capture(level, line, len);
+	if (seen.count == 1)
+		inner_result = log_printf_within(LOG_INFO, &wait100, "inner");
+}
+
+static void test_within_free_lock_writes(void **state)
+{
+	(void)state;
+	fake_polls = 0;
+	assert_true(log_printf_within(LOG_WARN, &wait100, "guest %d", 7));
+	assert_int_equal(seen.count, 1);
+	assert_string_equal(seen.line[0], "[warn cpu0] guest 7\n");
+	assert_true(fake_polls <= 1);
+}
+
+static void test_within_held_lock_gives_up(void **state)
+{
+	(void)state;
+	fake_polls = 0;
+	inner_result = true;
+	log_setup(nested_sink, cpu_fn, LOG_DEBUG);
+	log_info("outer");
+	assert_false(inner_result);
+	assert_int_equal(seen.count, 1); /* the inner line was dropped */
+	/* 100 ticks of 10 each: about 11 polls, not an endless wait */
+	assert_true(fake_polls >= 10 && fake_polls <= 12);
+	/* the lock is free again: the next line goes out */
+	log_setup(capture, cpu_fn, LOG_DEBUG);
+	assert_true(log_printf_within(LOG_INFO, &wait100, "after"));
+	assert_int_equal(seen.count, 2);
+}
+
+static void test_within_filtered_is_done(void **state)
+{
+	(void)state;
+	log_set_threshold(LOG_WARN);
+	assert_true(log_printf_within(LOG_INFO, &wait100, "quiet"));
+	assert_int_equal(seen.count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +378,9 @@ int main(void)
 		cmocka_unit_test_setup(test_cpu_callback, reset),
 		cmocka_unit_test_setup(test_printf_truncates_long_line, reset),
 		cmocka_unit_test_setup(test_null_sink_drops, reset),
+		cmocka_unit_test_setup(test_within_free_lock_writes, reset),
+		cmocka_unit_test_setup(test_within_held_lock_gives_up, reset),
+		cmocka_unit_test_setup(test_within_filtered_is_done, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
