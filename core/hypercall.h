@@ -25,6 +25,12 @@
  * RCX = entries of L2 it made, RDX = exits of L2 reflected to it.
  */
 #define HC_VCPU_EXITS (HC_BASE + 4)
+/*
+ * For tests of the MSR policy (vmx/msr_policy.def): RBX = the CPU's own
+ * value of the MTRR MSR in RCX, which L1's WRMSR never changes (L1 has a
+ * virtual copy); HC_UNKNOWN for an MSR that is not an MTRR.
+ */
+#define HC_MTRR_HW (HC_BASE + 0x20)
 
 #define HC_OK 0ull
 #define HC_UNKNOWN 0xffffffffffffffffull

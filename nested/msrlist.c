@@ -44,7 +44,7 @@ static bool write_msr(struct vcpu *v, uint32_t index, uint64_t value,
 	uint64_t old;
 
 	if (undo && !msrlist_load_forbidden(index) &&
-	    msr_guest_read(v, index, &old)) {
+	    msr_guest_peek(v, index, &old)) {
 		if (undo->n < MSR_UNDO_MAX) {
 			undo->e[undo->n].index = index;
 			undo->e[undo->n++].old = old;

@@ -52,7 +52,7 @@ static void refused(struct vcpu *v, uint32_t msr, const char *what, uint64_t val
 		       msr, what, msr_rule_of(msr)->why);
 }
 
-bool msr_guest_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool report)
 {
 	struct msr_ctx c = ctx_of(v);
 	struct msr_verdict d = msr_decide_read(msr, &c);
@@ -71,11 +71,22 @@ bool msr_guest_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		*value = d.value;
 		return true;
 	case MSR_ACT_REFUSE:
-		refused(v, msr, "read", 0);
+		if (report)
+			refused(v, msr, "read", 0);
 		return false;
 	default:
 		return false;
 	}
+}
+
+bool msr_guest_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	return read_msr(v, msr, value, true);
+}
+
+bool msr_guest_peek(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	return read_msr(v, msr, value, false);
 }
 
 static bool carry_out(struct vcpu *v, uint32_t msr, uint64_t value,

@@ -13,6 +13,8 @@
 
 /* RDMSR as L1 sees it; false means #GP. */
 bool msr_guest_read(struct vcpu *v, uint32_t msr, uint64_t *value);
+/* The same, for L0's own bookkeeping: a refusal is not L1's event. */
+bool msr_guest_peek(struct vcpu *v, uint32_t msr, uint64_t *value);
 /* WRMSR as L1 in VMX non-root operation meets it; false means #GP. */
 bool msr_guest_write(struct vcpu *v, uint32_t msr, uint64_t value);
 /* The same for an entry of a VM-entry or VM-exit MSR-load list. */

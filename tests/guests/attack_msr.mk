@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: Apache-2.0
+# MSR policy attack payload (tests/system/t-attack-msr.sh): the WRMSR half
+# and the VMX MSR-list half, which uses nvmx's environment and L2 runner.
+GUEST_NAMES += attack_msr
+$(B)/guests/attack_msr.so: $(addprefix $(B)/guests/,attack_msr.o \
+	attack_msrlist.o nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o \
+	nvmx_l2.o nvmx_events.o) $(GUEST_LIB_OBJ)
