@@ -47,9 +47,9 @@ static void refused(struct vcpu *v, uint32_t msr, const char *what, uint64_t val
 		       "IA32_APIC_BASE %s 0x%lx refused (the APIC stays at "
 		       "its base, enabled)",
 		       what, value);
-	else
-		gevent(v, GEV_MSR_DENIED, LOG_INFO, "MSR 0x%x %s refused: %s",
-		       msr, what, msr_rule_of(msr)->why);
+	else /* reads of hidden features are normal probing: debug */
+		gevent(v, GEV_MSR_DENIED, *what == 'r' ? LOG_DEBUG : LOG_INFO,
+		       "MSR 0x%x %s refused: %s", msr, what, msr_rule_of(msr)->why);
 }
 
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool report)

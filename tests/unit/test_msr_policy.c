@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -317,8 +318,64 @@ static void apic_base_transitions(void **state)
 	assert_int_equal(apic_base_decide(XAPIC, X2APIC, false, 39), APIC_BASE_GP);
 }
 
-int main(void)
+/* ---- docs/msr-policy.md: the table, as `test_msr_policy --doc` prints it ---- */
+
+#define DOC_PATH "docs/msr-policy.md"
+
+static const char *const rd_names[] = { "pass", "L0", "virtual", "emulated", "#GP" };
+static const char *const wr_names[] = { "pass", "#GP", "dropped", "virtual", "emulated" };
+
+static void doc_row(char *buf, size_t size, const struct msr_rule *r)
 {
+	char range[32];
+
+	if (r->first == r->last)
+		snprintf(range, sizeof(range), "0x%x", r->first);
+	else
+		snprintf(range, sizeof(range), "0x%x-0x%x", r->first, r->last);
+	snprintf(buf, size, "| %s | %s | %s | %s |", range, rd_names[r->rd],
+		 wr_names[r->wr], r->why);
+}
+
+static void print_doc(void)
+{
+	char row[512];
+
+	printf("| MSR | RDMSR | WRMSR / list entry | why |\n| --- | --- | --- | --- |\n");
+	for (unsigned i = 0; i < msr_rule_count; i++) {
+		doc_row(row, sizeof(row), &msr_rules[i]);
+		printf("%s\n", row);
+	}
+}
+
+static void docs_in_sync(void **state)
+{
+	static char doc[64 * 1024];
+	FILE *f = fopen(DOC_PATH, "r");
+	char row[512];
+	size_t n;
+
+	(void)state;
+	if (!f)
+		fail_msg("cannot open %s (run from the repository root)", DOC_PATH);
+	n = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	doc[n] = 0;
+	for (unsigned i = 0; i < msr_rule_count; i++) {
+		doc_row(row, sizeof(row), &msr_rules[i]);
+		if (!strstr(doc, row))
+			fail_msg("%s lacks the row '%s' (regenerate the table with "
+				 "build/unit/test_msr_policy --doc)",
+				 DOC_PATH, row);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--doc")) {
+		print_doc();
+		return 0;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows_are_sane),
 		cmocka_unit_test(named_msrs_have_their_policy),
@@ -329,6 +386,7 @@ int main(void)
 		cmocka_unit_test(mtrr_virtualized),
 		cmocka_unit_test(misc_enable_and_xss),
 		cmocka_unit_test(apic_base_transitions),
+		cmocka_unit_test(docs_in_sync),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
