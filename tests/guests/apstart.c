@@ -234,6 +234,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		fail_all("ExitBootServices failed", (uint64_t)st);
 	/* No firmware left to take interrupts for. */
 	__asm__ volatile("cli" ::: "memory");
+#ifdef APSTART_X2APIC
+	/* The apstart_x2 build: the same start from x2APIC mode (SDM 11.12) */
+	if (!x2apic && (cpuid(1, 0).ecx & (1u << 21)) &&
+	    try_wrmsr(MSR_APIC_BASE, base_msr | APIC_BASE_X2APIC) == NO_FAULT) {
+		x2apic = true;
+		guest_printf("apstart: info BSP switched to x2APIC mode\n");
+	}
+#endif
 
 	uint64_t t_start = rdtsc();
 
