@@ -22,21 +22,27 @@ static unsigned phys_bits(void)
 	return cpuid(0x80000008, 0).eax & 0xff;
 }
 
-/* L1's copies start as the CPU's values, taken at the first access. */
-static struct msr_ctx ctx_of(struct vcpu *v)
+/*
+ * L1's copies start as the CPU's values, taken at the first access (CPUID
+ * too: under another hypervisor each CPUID of L0 is an exit). The APIC
+ * base is read only for a write to it.
+ */
+static struct msr_ctx ctx_of(struct vcpu *v, uint32_t msr)
 {
 	struct msr_virt *m = &v->msrv;
 
 	if (!m->ready) {
 		mtrr_read(&m->mtrr);
 		m->misc_enable = rdmsr(MSR_IA32_MISC_ENABLE);
+		m->has_x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC;
+		m->phys_bits = phys_bits();
 		m->ready = true;
 	}
 	return (struct msr_ctx){
 		.virt = m,
-		.apic_base = rdmsr(MSR_IA32_APIC_BASE),
-		.has_x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC,
-		.phys_bits = phys_bits(),
+		.apic_base = msr == MSR_IA32_APIC_BASE ? rdmsr(MSR_IA32_APIC_BASE) : 0,
+		.has_x2apic = m->has_x2apic,
+		.phys_bits = m->phys_bits,
 	};
 }
 
@@ -54,7 +60,7 @@ static void refused(struct vcpu *v, uint32_t msr, const char *what, uint64_t val
 
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool report)
 {
-	struct msr_ctx c = ctx_of(v);
+	struct msr_ctx c = ctx_of(v, msr);
 	struct msr_verdict d = msr_decide_read(msr, &c);
 
 	switch (d.act) {
@@ -112,14 +118,14 @@ static bool carry_out(struct vcpu *v, uint32_t msr, uint64_t value,
 
 bool msr_guest_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
-	struct msr_ctx c = ctx_of(v);
+	struct msr_ctx c = ctx_of(v, msr);
 
 	return carry_out(v, msr, value, msr_decide_write(msr, value, &c));
 }
 
 bool msr_list_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
-	struct msr_ctx c = ctx_of(v);
+	struct msr_ctx c = ctx_of(v, msr);
 
 	return carry_out(v, msr, value, msrlist_decide_load(msr, value, &c));
 }

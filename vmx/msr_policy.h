@@ -35,6 +35,8 @@ struct msr_virt {
 	bool ready;           /* filled from the CPU at the first access */
 	struct mtrr_state mtrr; /* L1's MTRRs; the CPU's stay as at start-up */
 	uint64_t misc_enable; /* L1's IA32_MISC_ENABLE */
+	bool has_x2apic;      /* CPUID.1:ECX[21] */
+	unsigned phys_bits;   /* MAXPHYADDR */
 };
 
 /* What the decisions need to know about the vCPU and the CPU. */
