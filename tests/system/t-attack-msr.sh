@@ -22,3 +22,21 @@ t_attack_msr() {
 	expect $n 'MSR 0x600 write refused' "L0 refused DS_AREA (guest event)"
 }
 ALL="$ALL attack_msr"
+
+# The APIC base move through a VM-exit MSR-load list: L0 refuses the entry,
+# which makes the exit a VMX abort (SDM 28.7): the BSP's vCPU stops, as the
+# CPU would shut down; an AP reports that its L0 and APIC still work.
+t_attack_msrabort() {
+	local n=attack-msrabort
+	image $n 'next=/EFI/BOOT/attack_msrabort.efi\n' "$EFI" "build/guests/attack_msrabort.efi=/EFI/BOOT/attack_msrabort.efi"
+	boot $n bochs 'attack_msrabort: summary' --disk "$OUT/$n.img" --cpus 2 --timeout 300
+	expect $n '^attack_msrabort: PASS l0-alive-every-cpu' "L0 alive on both CPUs before"
+	expect $n 'IA32_APIC_BASE write 0x[0-9a-f]+ refused' "L0 refused the exit list's APIC base move"
+	expect $n 'VMX abort' "the failing VM-exit MSR-load list is a VMX abort"
+	expect $n '^attack_msrabort: PASS ap-l0-alive-after-abort' "the AP's L0 answers after the abort"
+	expect $n '^attack_msrabort: PASS ap-apic-delivers' "the AP's APIC still delivers"
+	expect_not $n 'attack_msrabort: (FAIL|PASS) bsp-vmx-abort' "L1 never returned from the aborted VM exit"
+	expect $n '^attack_msrabort: summary [0-9]+ passed, 0 failed' "summary without failures"
+	expect_not $n 'PANIC|exception [0-9]+ \(' "no L0 panic or exception"
+}
+ALL="$ALL attack_msrabort"
