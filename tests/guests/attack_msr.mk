@@ -11,3 +11,6 @@ GUEST_NAMES += attack_msrabort
 $(B)/guests/attack_msrabort.so: $(addprefix $(B)/guests/,attack_msrabort.o \
 	nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o nvmx_l2.o \
 	nvmx_events.o) $(GUEST_LIB_OBJ)
+# INIT to a CPU in VMX root operation: latched, the sender goes on.
+GUEST_NAMES += attack_initblock
+$(B)/guests/attack_initblock.so: $(B)/guests/attack_initblock.o $(GUEST_LIB_OBJ)
