@@ -39,14 +39,16 @@ static struct msr_ctx ctx_of(struct vcpu *v, uint32_t msr)
 		m->ready = true;
 	}
 	return (struct msr_ctx){
-		.virt = m,
-		.apic_base = msr == MSR_IA32_APIC_BASE ? rdmsr(MSR_IA32_APIC_BASE) : 0,
-		.has_x2apic = m->has_x2apic,
-		.phys_bits = m->phys_bits,
+	    .virt = m,
+	    .apic_base =
+		msr == MSR_IA32_APIC_BASE ? rdmsr(MSR_IA32_APIC_BASE) : 0,
+	    .has_x2apic = m->has_x2apic,
+	    .phys_bits = m->phys_bits,
 	};
 }
 
-static void refused(struct vcpu *v, uint32_t msr, const char *what, uint64_t value)
+static void refused(struct vcpu *v, uint32_t msr, const char *what,
+		    uint64_t value)
 {
 	if (msr == MSR_IA32_APIC_BASE)
 		gevent(v, GEV_APIC_BASE, LOG_WARN,
@@ -55,7 +57,8 @@ static void refused(struct vcpu *v, uint32_t msr, const char *what, uint64_t val
 		       what, value);
 	else /* reads of hidden features are normal probing: debug */
 		gevent(v, GEV_MSR_DENIED, *what == 'r' ? LOG_DEBUG : LOG_INFO,
-		       "MSR 0x%x %s refused: %s", msr, what, msr_rule_of(msr)->why);
+		       "MSR 0x%x %s refused: %s", msr, what,
+		       msr_rule_of(msr)->why);
 }
 
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value, bool report)

@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Pure MSR policy decisions (vmx/msr_policy.h); host unit test test_msr_policy. */
+/* Pure MSR policy decisions (vmx/msr_policy.h); host unit test test_msr_policy.
+ */
 #include "vmx/msr_policy.h"
 
 #include "vmx/msr.h"
 
 const struct msr_rule msr_rules[] = {
-#define MSR_POLICY(first, last, rd, wr, why) \
-	{ first, last, MSR_RD_##rd, MSR_WR_##wr, why },
+#define MSR_POLICY(first, last, rd, wr, why)                                   \
+	{first, last, MSR_RD_##rd, MSR_WR_##wr, why},
 #include "vmx/msr_policy.def"
 #undef MSR_POLICY
 };
 const unsigned msr_rule_count = sizeof(msr_rules) / sizeof(msr_rules[0]);
 
-static const struct msr_rule pass_rule = { 0, 0, MSR_RD_PASS, MSR_WR_PASS,
-					   "not listed: L1's" };
+static const struct msr_rule pass_rule = {0, 0, MSR_RD_PASS, MSR_WR_PASS,
+					  "not listed: L1's"};
 
 const struct msr_rule *msr_rule_of(uint32_t msr)
 {
@@ -28,9 +29,11 @@ static int fixed_index(uint32_t msr)
 {
 	if (msr == MSR_IA32_MTRR_FIX64K_00000)
 		return 0;
-	if (msr == MSR_IA32_MTRR_FIX16K_80000 || msr == MSR_IA32_MTRR_FIX16K_A0000)
+	if (msr == MSR_IA32_MTRR_FIX16K_80000 ||
+	    msr == MSR_IA32_MTRR_FIX16K_A0000)
 		return 1 + (int)(msr - MSR_IA32_MTRR_FIX16K_80000);
-	if (msr >= MSR_IA32_MTRR_FIX4K_C0000 && msr <= MSR_IA32_MTRR_FIX4K_F8000)
+	if (msr >= MSR_IA32_MTRR_FIX4K_C0000 &&
+	    msr <= MSR_IA32_MTRR_FIX4K_F8000)
 		return 3 + (int)(msr - MSR_IA32_MTRR_FIX4K_C0000);
 	return -1;
 }
@@ -89,7 +92,8 @@ bool mtrr_value_valid(const struct mtrr_state *s, uint32_t msr, uint64_t value)
 enum apic_base_verdict apic_base_decide(uint64_t cur, uint64_t want,
 					bool has_x2apic, unsigned phys_bits)
 {
-	uint64_t reserved = 0x2ffull | (phys_bits >= 64 ? 0 : ~0ull << phys_bits);
+	uint64_t reserved =
+	    0x2ffull | (phys_bits >= 64 ? 0 : ~0ull << phys_bits);
 	bool en = want & APIC_BASE_EN, extd = want & APIC_BASE_EXTD;
 	bool cur_x2 = (cur & APIC_BASE_EN) && (cur & APIC_BASE_EXTD);
 	bool cur_off = !(cur & APIC_BASE_EN);
@@ -109,7 +113,7 @@ enum apic_base_verdict apic_base_decide(uint64_t cur, uint64_t want,
 
 static struct msr_verdict act(enum msr_act a, uint64_t value, uint64_t *slot)
 {
-	return (struct msr_verdict){ a, value, slot };
+	return (struct msr_verdict){a, value, slot};
 }
 
 struct msr_verdict msr_decide_read(uint32_t msr, const struct msr_ctx *c)
@@ -123,11 +127,12 @@ struct msr_verdict msr_decide_read(uint32_t msr, const struct msr_ctx *c)
 		return act(MSR_ACT_L0, 0, 0);
 	case MSR_RD_VIRT:
 		slot = mtrr_slot(&c->virt->mtrr, msr);
-		return slot ? act(MSR_ACT_VALUE, *slot, 0) : act(MSR_ACT_GP, 0, 0);
+		return slot ? act(MSR_ACT_VALUE, *slot, 0)
+			    : act(MSR_ACT_GP, 0, 0);
 	case MSR_RD_EMUL: /* IA32_MISC_ENABLE */
 		return act(MSR_ACT_VALUE,
 			   c->virt->misc_enable | MISC_ENABLE_BTS_UNAVAIL |
-				   MISC_ENABLE_PEBS_UNAVAIL,
+			       MISC_ENABLE_PEBS_UNAVAIL,
 			   0);
 	default:
 		return act(MSR_ACT_REFUSE, 0, 0);
@@ -144,7 +149,7 @@ static struct msr_verdict emulated_write(uint32_t msr, uint64_t value,
 		case APIC_BASE_OK:
 			return act(MSR_ACT_HW,
 				   (value & ~APIC_BASE_BSP) |
-					   (c->apic_base & APIC_BASE_BSP),
+				       (c->apic_base & APIC_BASE_BSP),
 				   0);
 		case APIC_BASE_GP:
 			return act(MSR_ACT_GP, 0, 0);
@@ -153,7 +158,8 @@ static struct msr_verdict emulated_write(uint32_t msr, uint64_t value,
 		}
 	case MSR_IA32_MISC_ENABLE:
 		return act(MSR_ACT_VIRT,
-			   value | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL,
+			   value | MISC_ENABLE_BTS_UNAVAIL |
+			       MISC_ENABLE_PEBS_UNAVAIL,
 			   &c->virt->misc_enable);
 	case MSR_IA32_XSS:
 		return (value & XSS_PT) ? act(MSR_ACT_REFUSE, 0, 0)

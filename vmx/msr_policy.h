@@ -32,11 +32,11 @@ const struct msr_rule *msr_rule_of(uint32_t msr);
 
 /* What L0 keeps per vCPU for the VIRT and EMUL rows. */
 struct msr_virt {
-	bool ready;           /* filled from the CPU at the first access */
+	bool ready;		/* filled from the CPU at the first access */
 	struct mtrr_state mtrr; /* L1's MTRRs; the CPU's stay as at start-up */
-	uint64_t misc_enable; /* L1's IA32_MISC_ENABLE */
-	bool has_x2apic;      /* CPUID.1:ECX[21] */
-	unsigned phys_bits;   /* MAXPHYADDR */
+	uint64_t misc_enable;	/* L1's IA32_MISC_ENABLE */
+	bool has_x2apic;	/* CPUID.1:ECX[21] */
+	unsigned phys_bits;	/* MAXPHYADDR */
 };
 
 /* What the decisions need to know about the vCPU and the CPU. */
@@ -48,13 +48,13 @@ struct msr_ctx {
 };
 
 enum msr_act {
-	MSR_ACT_HW,     /* RDMSR/WRMSR on the CPU (value: what to write) */
-	MSR_ACT_L0,     /* read: L0's answer (feature control, VMX caps) */
-	MSR_ACT_VALUE,  /* read: value */
-	MSR_ACT_VIRT,   /* write: *slot = value, hardware untouched */
-	MSR_ACT_DROP,   /* write: accepted, nothing happens */
-	MSR_ACT_ICR,    /* write: the x2APIC ICR, INIT/SIPI routed by L0 */
-	MSR_ACT_GP,     /* #GP as the CPU would raise it (bad value) */
+	MSR_ACT_HW,	/* RDMSR/WRMSR on the CPU (value: what to write) */
+	MSR_ACT_L0,	/* read: L0's answer (feature control, VMX caps) */
+	MSR_ACT_VALUE,	/* read: value */
+	MSR_ACT_VIRT,	/* write: *slot = value, hardware untouched */
+	MSR_ACT_DROP,	/* write: accepted, nothing happens */
+	MSR_ACT_ICR,	/* write: the x2APIC ICR, INIT/SIPI routed by L0 */
+	MSR_ACT_GP,	/* #GP as the CPU would raise it (bad value) */
 	MSR_ACT_REFUSE, /* #GP by L0's policy (counted as a guest event) */
 };
 
@@ -85,8 +85,8 @@ uint64_t *mtrr_slot(struct mtrr_state *s, uint32_t msr);
 bool mtrr_value_valid(const struct mtrr_state *s, uint32_t msr, uint64_t value);
 
 enum apic_base_verdict {
-	APIC_BASE_OK,      /* write it (the CPU's BSP bit kept) */
-	APIC_BASE_GP,      /* the CPU would #GP (SDM Vol. 3A 11.12.5) */
+	APIC_BASE_OK,	   /* write it (the CPU's BSP bit kept) */
+	APIC_BASE_GP,	   /* the CPU would #GP (SDM Vol. 3A 11.12.5) */
 	APIC_BASE_REFUSED, /* legal, but L0 refuses: relocation, disable */
 };
 enum apic_base_verdict apic_base_decide(uint64_t cur, uint64_t want,

@@ -18,12 +18,12 @@
 
 #define MSR_APIC_BASE 0x1b
 #define MSR_VMX_BASIC 0x480
-#define CR4_VMXE ((uint64_t)1 << 13)
-#define ICR_LO 0x300
-#define ICR_HI 0x310
-#define ICR_INIT ((5u << 8) | (1u << 14))
-#define ICR_SIPI (6u << 8)
-#define ICR_BUSY (1u << 12)
+#define CR4_VMXE      ((uint64_t)1 << 13)
+#define ICR_LO	      0x300
+#define ICR_HI	      0x310
+#define ICR_INIT      ((5u << 8) | (1u << 14))
+#define ICR_SIPI      (6u << 8)
+#define ICR_BUSY      (1u << 12)
 /* a generous bound: one exit of L0 and its routing take a few thousand */
 #define SEND_BOUND 1000000ull
 
@@ -41,7 +41,10 @@ static VOID EFIAPI ap_enter_vmx(VOID *arg)
 	(void)arg;
 	ap_apic_id = cpuid(1, 0).ebx >> 24;
 	write_cr4(read_cr4() | CR4_VMXE);
-	__asm__ volatile("vmxon %1; setc %0" : "=qm"(cf) : "m"(region) : "cc", "memory");
+	__asm__ volatile("vmxon %1; setc %0"
+			 : "=qm"(cf)
+			 : "m"(region)
+			 : "cc", "memory");
 	ap_vmxon = cf;
 	for (;;) {
 		uint64_t b = 0, c = 0, d = 0;
@@ -88,8 +91,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	guest_init("attack_initblock");
 	guest_printf("attack_initblock: start\n");
 	s = mp_locate();
-	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &count, &enabled)) || enabled < 2 ||
-	    EFI_ERROR(BS->AllocatePages(AllocateMaxAddress, EfiLoaderData, 1, &a))) {
+	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &count, &enabled)) ||
+	    enabled < 2 ||
+	    EFI_ERROR(
+		BS->AllocatePages(AllocateMaxAddress, EfiLoaderData, 1, &a))) {
 		check("ap-in-vmx-root", false, "no AP or no page");
 		guest_finish();
 	}
@@ -111,26 +116,31 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	for (uint64_t end = rdtsc() + 40000000; ap_vmxon < 0 && rdtsc() < end;)
 		cpu_relax();
 	if (!check("ap-in-vmx-root", !EFI_ERROR(st) && ap_vmxon == 0,
-		   "AP %lu (APIC ID %lu): VMXON %s (StartupThisAP 0x%lx)", (uint64_t)ap,
-		   ap_apic_id, ap_vmxon == 0 ? "succeeded" : "failed", (uint64_t)st))
+		   "AP %lu (APIC ID %lu): VMXON %s (StartupThisAP 0x%lx)",
+		   (uint64_t)ap, ap_apic_id,
+		   ap_vmxon == 0 ? "succeeded" : "failed", (uint64_t)st))
 		guest_finish();
-	volatile uint32_t *apic = (volatile uint32_t *)(rdmsr(MSR_APIC_BASE) & ~(uint64_t)0xfff);
+	volatile uint32_t *apic =
+	    (volatile uint32_t *)(rdmsr(MSR_APIC_BASE) & ~(uint64_t)0xfff);
 	uint64_t t_init = send(apic, (uint32_t)ap_apic_id, ICR_INIT);
 	uint64_t t_sipi = send(apic, (uint32_t)ap_apic_id, ICR_SIPI | 0x9f);
 
-	guest_printf("attack_initblock: info INIT took the sender %lu TSC ticks, SIPI %lu\n",
+	guest_printf("attack_initblock: info INIT took the sender %lu TSC "
+		     "ticks, SIPI %lu\n",
 		     t_init, t_sipi);
-	check("init-latched-sender-goes-on", t_init < SEND_BOUND && t_sipi < SEND_BOUND,
-	      "INIT %lu, SIPI %lu ticks to a CPU that blocks INIT (bound %llu)", t_init,
-	      t_sipi, SEND_BOUND);
+	check("init-latched-sender-goes-on",
+	      t_init < SEND_BOUND && t_sipi < SEND_BOUND,
+	      "INIT %lu, SIPI %lu ticks to a CPU that blocks INIT (bound %llu)",
+	      t_init, t_sipi, SEND_BOUND);
 	/* the AP keeps running L1 (INIT blocked, SIPI ignored) */
 	uint64_t answers = 0, bsp_b = 0, c = 0, d = 0;
 	bool runs = ap_runs(&answers);
 	bool bsp = hypercall(HC_VCPU_EXITS, &bsp_b, &c, &d) == HC_OK;
 
-	check("l0-alive-every-cpu", runs && bsp,
-	      "BSP %s; the AP (INIT pending, SIPI ignored) still runs L1, its L0 "
-	      "answered %lu hypercalls after the INIT",
-	      bsp ? "answered" : "did not answer", answers);
+	check(
+	    "l0-alive-every-cpu", runs && bsp,
+	    "BSP %s; the AP (INIT pending, SIPI ignored) still runs L1, its L0 "
+	    "answered %lu hypercalls after the INIT",
+	    bsp ? "answered" : "did not answer", answers);
 	guest_finish();
 }

@@ -22,23 +22,23 @@
 
 #include "tests/guests/attack_msr.h"
 
-#define MSR_APIC_BASE 0x1b
-#define MSR_BIOS_UPDT_TRIG 0x79
-#define MSR_BIOS_SIGN_ID 0x8b
-#define MSR_MTRRCAP 0xfe
-#define MSR_MISC_ENABLE 0x1a0
-#define MSR_MTRR_PHYSBASE0 0x200
-#define MSR_MTRR_PHYSMASK0 0x201
+#define MSR_APIC_BASE	     0x1b
+#define MSR_BIOS_UPDT_TRIG   0x79
+#define MSR_BIOS_SIGN_ID     0x8b
+#define MSR_MTRRCAP	     0xfe
+#define MSR_MISC_ENABLE	     0x1a0
+#define MSR_MTRR_PHYSBASE0   0x200
+#define MSR_MTRR_PHYSMASK0   0x201
 #define MSR_MTRR_FIX4K_C0000 0x268
-#define MSR_MTRR_DEF_TYPE 0x2ff
-#define MSR_X2APIC_ICR 0x830
-#define APIC_EXTD ((uint64_t)1 << 10)
-#define APIC_EN ((uint64_t)1 << 11)
-#define APIC_ICR_LO 0x300
-#define APIC_ICR_HI 0x310
-#define ICR_NMI_ASSERT ((4u << 8) | (1u << 14))
-#define ICR_BUSY (1u << 12)
-#define NMI_WAIT_SPINS 10000000u
+#define MSR_MTRR_DEF_TYPE    0x2ff
+#define MSR_X2APIC_ICR	     0x830
+#define APIC_EXTD	     ((uint64_t)1 << 10)
+#define APIC_EN		     ((uint64_t)1 << 11)
+#define APIC_ICR_LO	     0x300
+#define APIC_ICR_HI	     0x310
+#define ICR_NMI_ASSERT	     ((4u << 8) | (1u << 14))
+#define ICR_BUSY	     (1u << 12)
+#define NMI_WAIT_SPINS	     10000000u
 
 struct l0_region l0;
 
@@ -48,7 +48,7 @@ static bool get_l0(void)
 
 	if (hypercall(HC_L0_INFO, &b, &c, &d) != HC_OK)
 		return false;
-	l0 = (struct l0_region){ b, c };
+	l0 = (struct l0_region){b, c};
 	return true;
 }
 
@@ -58,14 +58,18 @@ static void check_cpuid_hides(void)
 {
 	struct cpuid_regs r1 = cpuid(1, 0), r7 = cpuid(7, 0);
 	uint32_t max = cpuid(0, 0).eax;
-	struct cpuid_regs pt = max >= 0x14 ? cpuid(0x14, 0) : (struct cpuid_regs){ 0 };
-	struct cpuid_regs pm = max >= 0xa ? cpuid(0xa, 0) : (struct cpuid_regs){ 0 };
-	bool ok = !(r7.ebx & (1u << 25)) && !(pt.eax | pt.ebx | pt.ecx | pt.edx) &&
-		  !(r1.edx & (1u << 21)) && !(r1.ecx & ((1u << 2) | (1u << 4) | (1u << 15))) &&
-		  !pm.eax;
+	struct cpuid_regs pt =
+	    max >= 0x14 ? cpuid(0x14, 0) : (struct cpuid_regs){0};
+	struct cpuid_regs pm =
+	    max >= 0xa ? cpuid(0xa, 0) : (struct cpuid_regs){0};
+	bool ok = !(r7.ebx & (1u << 25)) &&
+		  !(pt.eax | pt.ebx | pt.ecx | pt.edx) &&
+		  !(r1.edx & (1u << 21)) &&
+		  !(r1.ecx & ((1u << 2) | (1u << 4) | (1u << 15))) && !pm.eax;
 
 	check("cpuid-hides-pt-ds-pmu", ok,
-	      "7.EBX[25]=%u 0x14.EAX=0x%x 1.EDX.DS=%u 1.ECX(DTES64,DS-CPL,PDCM)=0x%x 0xA.EAX=0x%x",
+	      "7.EBX[25]=%u 0x14.EAX=0x%x 1.EDX.DS=%u "
+	      "1.ECX(DTES64,DS-CPL,PDCM)=0x%x 0xA.EAX=0x%x",
 	      (r7.ebx >> 25) & 1, pt.eax, (r1.edx >> 21) & 1,
 	      r1.ecx & ((1u << 2) | (1u << 4) | (1u << 15)), pm.eax);
 }
@@ -74,11 +78,11 @@ static const struct {
 	uint32_t msr;
 	const char *name;
 } refused[] = {
-	{ 0x570, "rtit-ctl" },	      { 0x571, "rtit-status" },
-	{ 0x560, "rtit-output-base" }, { 0x561, "rtit-output-mask-ptrs" },
-	{ 0x580, "rtit-addr0-a" },    { 0x600, "ds-area" },
-	{ 0x3f1, "pebs-enable" },     { 0x38f, "perf-global-ctrl" },
-	{ 0xc80, "debug-interface" },
+    {0x570, "rtit-ctl"},	 {0x571, "rtit-status"},
+    {0x560, "rtit-output-base"}, {0x561, "rtit-output-mask-ptrs"},
+    {0x580, "rtit-addr0-a"},	 {0x600, "ds-area"},
+    {0x3f1, "pebs-enable"},	 {0x38f, "perf-global-ctrl"},
+    {0xc80, "debug-interface"},
 };
 
 /* Each write aims at L0's region (an output address, a buffer). */
@@ -88,10 +92,12 @@ static void check_refused_msrs(void)
 		uint64_t v = 0;
 		int w = try_wrmsr(refused[i].msr, l0.base | 1);
 		int r = try_rdmsr(refused[i].msr, &v);
-		bool ok = w == VEC_GP && (r == VEC_GP || refused[i].msr == 0xc80);
+		bool ok =
+		    w == VEC_GP && (r == VEC_GP || refused[i].msr == 0xc80);
 
 		check(refused[i].name, ok, "WRMSR 0x%x, 0x%lx: %s; RDMSR: %s",
-		      refused[i].msr, l0.base | 1, vector_name(w), vector_name(r));
+		      refused[i].msr, l0.base | 1, vector_name(w),
+		      vector_name(r));
 	}
 }
 
@@ -101,13 +107,15 @@ static void check_misc_enable(void)
 	int r = try_rdmsr(MSR_MISC_ENABLE, &m);
 
 	check("misc-enable-no-bts-pebs", r == NO_FAULT && (m >> 11 & 3) == 3,
-	      "IA32_MISC_ENABLE 0x%lx (bits 11, 12 = BTS, PEBS unavailable)", m);
+	      "IA32_MISC_ENABLE 0x%lx (bits 11, 12 = BTS, PEBS unavailable)",
+	      m);
 	/* XD disable (bit 34) would take NX away from L0's page tables */
 	int w = try_wrmsr(MSR_MISC_ENABLE, m | (1ull << 34));
 
 	try_rdmsr(MSR_MISC_ENABLE, &back);
 	try_wrmsr(MSR_MISC_ENABLE, m);
-	check("misc-enable-xd-disable-virtual", w == NO_FAULT && (back & (1ull << 34)),
+	check("misc-enable-xd-disable-virtual",
+	      w == NO_FAULT && (back & (1ull << 34)),
 	      "WRMSR XD-disable: %s, read back 0x%lx, L0 alive after: %s",
 	      vector_name(w), back, l0_answers() ? "yes" : "no");
 }
@@ -154,7 +162,8 @@ static void mtrr_case(const char *name, uint32_t msr, uint64_t value)
 	hw = hw && hw_mtrr(msr, &hw1);
 	try_wrmsr(msr, old);
 	check(name, w == NO_FAULT && back == value && hw && hw1 == hw0,
-	      "MSR 0x%x: wrote 0x%lx (%s), read 0x%lx; the CPU's 0x%lx -> 0x%lx%s",
+	      "MSR 0x%x: wrote 0x%lx (%s), read 0x%lx; the CPU's 0x%lx -> "
+	      "0x%lx%s",
 	      msr, value, vector_name(w), back, hw0, hw1,
 	      hw ? "" : " (no HC_MTRR_HW answer)");
 }
@@ -164,7 +173,8 @@ static void check_mtrrs(void)
 	uint64_t cap = 0, def = 0;
 
 	if (try_rdmsr(MSR_MTRRCAP, &cap) != NO_FAULT || !(cap & 0xff)) {
-		check("mtrr-var-virtual", false, "no variable MTRRs (MTRRCAP 0x%lx)", cap);
+		check("mtrr-var-virtual", false,
+		      "no variable MTRRs (MTRRCAP 0x%lx)", cap);
 		return;
 	}
 	/* L0's region uncached: on the CPU this would slow or break L0 */
@@ -172,12 +182,14 @@ static void check_mtrrs(void)
 	mtrr_case("mtrr-mask-virtual", MSR_MTRR_PHYSMASK0,
 		  (~(l0.size - 1) & 0xffffff000ull) | (1ull << 11));
 	try_rdmsr(MSR_MTRR_DEF_TYPE, &def);
-	mtrr_case("mtrr-def-type-virtual", MSR_MTRR_DEF_TYPE, (def & ~0xffull) | 0);
+	mtrr_case("mtrr-def-type-virtual", MSR_MTRR_DEF_TYPE,
+		  (def & ~0xffull) | 0);
 	if (cap & (1ull << 8))
 		mtrr_case("mtrr-fixed-virtual", MSR_MTRR_FIX4K_C0000, 0);
 	int w = try_wrmsr(MSR_MTRRCAP, 0);
 
-	check("mtrrcap-read-only", w == VEC_GP, "WRMSR IA32_MTRRCAP: %s", vector_name(w));
+	check("mtrrcap-read-only", w == VEC_GP, "WRMSR IA32_MTRRCAP: %s",
+	      vector_name(w));
 }
 
 /* ---- IA32_APIC_BASE ---- */
@@ -223,9 +235,10 @@ static void check_apic_base(void)
 	      "WRMSR IA32_APIC_BASE 0x%lx (disable): %s, now 0x%lx",
 	      base & ~APIC_EN, vector_name(w), after);
 	w = try_wrmsr(MSR_APIC_BASE, base);
-	check("apic-base-same-allowed", w == NO_FAULT, "WRMSR IA32_APIC_BASE 0x%lx: %s",
-	      base, vector_name(w));
-	check("apic-still-delivers", !(base & APIC_EXTD) && self_nmi_xapic(page),
+	check("apic-base-same-allowed", w == NO_FAULT,
+	      "WRMSR IA32_APIC_BASE 0x%lx: %s", base, vector_name(w));
+	check("apic-still-delivers",
+	      !(base & APIC_EXTD) && self_nmi_xapic(page),
 	      "a self-NMI through the xAPIC at 0x%lx reached L1", page);
 }
 
@@ -267,10 +280,12 @@ static void check_x2apic(void)
 	UINTN count = 0, enabled = 0, ap = 0;
 
 	if (!(cpuid(1, 0).ecx & (1u << 21))) {
-		guest_printf("attack_msr: SKIP x2apic-enable (CPUID.1:ECX.x2APIC is 0)\n");
+		guest_printf("attack_msr: SKIP x2apic-enable "
+			     "(CPUID.1:ECX.x2APIC is 0)\n");
 		return;
 	}
-	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &count, &enabled)) || enabled < 2) {
+	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &count, &enabled)) ||
+	    enabled < 2) {
 		guest_printf("attack_msr: SKIP x2apic-enable (no AP)\n");
 		return;
 	}
@@ -282,14 +297,17 @@ static void check_x2apic(void)
 		    (info.StatusFlag & PROCESSOR_ENABLED_BIT))
 			ap = cpu;
 	}
-	EFI_STATUS st = s->StartupThisAP(s, ap_x2apic, ap, NULL, 20000000, NULL, NULL);
+	EFI_STATUS st =
+	    s->StartupThisAP(s, ap_x2apic, ap, NULL, 20000000, NULL, NULL);
 
-	check("x2apic-enable", !EFI_ERROR(st) && x2.done && x2.enable == NO_FAULT &&
-				       (x2.after & APIC_EXTD),
-	      "AP %lu: IA32_APIC_BASE 0x%lx -> 0x%lx (%s), StartupThisAP 0x%lx", (uint64_t)ap,
-	      x2.before, x2.after, vector_name(x2.enable), (uint64_t)st);
-	check("x2apic-self-nmi", x2.nmis == 1, "%lu NMI reached the AP through the x2APIC ICR",
-	      x2.nmis);
+	check("x2apic-enable",
+	      !EFI_ERROR(st) && x2.done && x2.enable == NO_FAULT &&
+		  (x2.after & APIC_EXTD),
+	      "AP %lu: IA32_APIC_BASE 0x%lx -> 0x%lx (%s), StartupThisAP 0x%lx",
+	      (uint64_t)ap, x2.before, x2.after, vector_name(x2.enable),
+	      (uint64_t)st);
+	check("x2apic-self-nmi", x2.nmis == 1,
+	      "%lu NMI reached the AP through the x2APIC ICR", x2.nmis);
 	check("x2apic-to-xapic-gp", x2.back_to_xapic == VEC_GP,
 	      "x2APIC -> xAPIC directly: %s", vector_name(x2.back_to_xapic));
 }
@@ -309,10 +327,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	guest_init("attack_msr");
 	guest_printf("attack_msr: start\n");
 	if (!get_l0()) {
-		check("l0-info", false, "no HC_L0_INFO answer: not under Matryoshka");
+		check("l0-info", false,
+		      "no HC_L0_INFO answer: not under Matryoshka");
 		guest_finish();
 	}
-	guest_printf("attack_msr: info L0 region 0x%lx, %lu KiB\n", l0.base, l0.size >> 10);
+	guest_printf("attack_msr: info L0 region 0x%lx, %lu KiB\n", l0.base,
+		     l0.size >> 10);
 	check_cpuid_hides();
 	check_refused_msrs();
 	check_misc_enable();

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* What the two halves of the MSR attack payload share (tests/guests/attack_msr*.c). */
+/* What the two halves of the MSR attack payload share
+ * (tests/guests/attack_msr*.c). */
 #ifndef TESTS_GUESTS_ATTACK_MSR_H
 #define TESTS_GUESTS_ATTACK_MSR_H
 

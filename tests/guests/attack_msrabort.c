@@ -51,7 +51,8 @@ static VOID EFIAPI ap_watch(VOID *arg)
 		cpu_relax();
 	uint64_t after = l0_exits();
 
-	check("ap-l0-alive-after-abort", ap_exits_before && after > ap_exits_before,
+	check("ap-l0-alive-after-abort",
+	      ap_exits_before && after > ap_exits_before,
 	      "the AP's L0 answered HC_VCPU_EXITS before (%lu) and after (%lu) "
 	      "the BSP's VMX abort",
 	      ap_exits_before, after);
@@ -86,8 +87,8 @@ static bool start_watcher(void)
 	UINTN count = 0, enabled = 0, ap = 0;
 	EFI_EVENT ev;
 
-	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &count, &enabled)) || enabled < 2 ||
-	    EFI_ERROR(BS->CreateEvent(0, 0, NULL, NULL, &ev)))
+	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &count, &enabled)) ||
+	    enabled < 2 || EFI_ERROR(BS->CreateEvent(0, 0, NULL, NULL, &ev)))
 		return false;
 	for (UINTN cpu = 0; cpu < count && !ap; cpu++) {
 		processor_info info;
@@ -97,7 +98,8 @@ static bool start_watcher(void)
 		    (info.StatusFlag & PROCESSOR_ENABLED_BIT))
 			ap = cpu;
 	}
-	return ap && !EFI_ERROR(s->StartupThisAP(s, ap_watch, ap, ev, 0, NULL, NULL));
+	return ap &&
+	       !EFI_ERROR(s->StartupThisAP(s, ap_watch, ap, ev, 0, NULL, NULL));
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
@@ -110,10 +112,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	guest_init("attack_msrabort");
 	guest_printf("attack_msrabort: start\n");
 	if (hypercall(HC_L0_INFO, &b, &c, &d) != HC_OK) {
-		check("l0-info", false, "no HC_L0_INFO answer: not under Matryoshka");
+		check("l0-info", false,
+		      "no HC_L0_INFO answer: not under Matryoshka");
 		guest_finish();
 	}
-	l0 = (struct l0_region){ b, c };
+	l0 = (struct l0_region){b, c};
 	l0_alive_everywhere();
 	if (!env_init() || (*(uint32_t *)env.vmxon = env.cap.revision,
 			    *(uint32_t *)env.vmcs = env.cap.revision,
@@ -134,14 +137,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	vm_init(&vm, L2_LONG, l2_vmcall);
 	vmw(F_EXIT_MSR_LOAD, env.msr_area);
 	vmw(F_EXIT_LOAD_CNT, 1);
-	guest_printf("attack_msrabort: info VM-exit MSR-load list {IA32_APIC_BASE "
-		     "0x%lx -> 0x%lx}: VMLAUNCH\n",
-		     base, moved);
+	guest_printf(
+	    "attack_msrabort: info VM-exit MSR-load list {IA32_APIC_BASE "
+	    "0x%lx -> 0x%lx}: VMLAUNCH\n",
+	    base, moved);
 	go = 1;
 	vm_run(&vm);
 	/* not reached on Matryoshka: the VMX abort stops this vCPU */
-	check("bsp-vmx-abort", false, "%s, APIC base now 0x%lx", vm_exit_str(&vm),
-	      rdmsr(MSR_APIC_BASE));
+	check("bsp-vmx-abort", false, "%s, APIC base now 0x%lx",
+	      vm_exit_str(&vm), rdmsr(MSR_APIC_BASE));
 	for (;;)
 		cpu_relax();
 }

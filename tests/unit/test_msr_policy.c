@@ -19,9 +19,9 @@
 #include "vmx/msr.h"
 #include "vmx/msr_policy.h"
 
-#define XAPIC (0xfee00000ull | APIC_BASE_EN)
+#define XAPIC  (0xfee00000ull | APIC_BASE_EN)
 #define X2APIC (XAPIC | APIC_BASE_EXTD)
-#define OFF 0xfee00000ull
+#define OFF    0xfee00000ull
 
 static struct msr_virt virt;
 
@@ -33,8 +33,10 @@ static struct msr_ctx ctx(uint64_t apic_base)
 	virt.mtrr.phys_bits = 39;
 	virt.mtrr.def_type = MTRR_DEF_TYPE_E | MTRR_WB;
 	virt.misc_enable = 1; /* fast strings */
-	return (struct msr_ctx){ .virt = &virt, .apic_base = apic_base,
-				 .has_x2apic = true, .phys_bits = 39 };
+	return (struct msr_ctx){.virt = &virt,
+				.apic_base = apic_base,
+				.has_x2apic = true,
+				.phys_bits = 39};
 }
 
 static bool fails(struct msr_verdict d)
@@ -72,35 +74,35 @@ static const struct {
 	enum msr_rd rd;
 	enum msr_wr wr;
 } named[] = {
-	{ MSR_IA32_APIC_BASE, MSR_RD_PASS, MSR_WR_EMUL },
-	{ MSR_IA32_FEATURE_CONTROL, MSR_RD_L0, MSR_WR_GP },
-	{ MSR_IA32_BIOS_UPDT_TRIG, MSR_RD_PASS, MSR_WR_DROP },
-	{ MSR_IA32_SMM_MONITOR_CTL, MSR_RD_PASS, MSR_WR_GP },
-	{ MSR_IA32_MTRRCAP, MSR_RD_PASS, MSR_WR_GP },
-	{ MSR_IA32_MISC_ENABLE, MSR_RD_EMUL, MSR_WR_EMUL },
-	{ MSR_IA32_MTRR_PHYSBASE0, MSR_RD_VIRT, MSR_WR_VIRT },
-	{ MSR_IA32_MTRR_PHYSMASK15, MSR_RD_VIRT, MSR_WR_VIRT },
-	{ MSR_IA32_MTRR_FIX64K_00000, MSR_RD_VIRT, MSR_WR_VIRT },
-	{ MSR_IA32_MTRR_FIX16K_A0000, MSR_RD_VIRT, MSR_WR_VIRT },
-	{ MSR_IA32_MTRR_FIX4K_F8000, MSR_RD_VIRT, MSR_WR_VIRT },
-	{ MSR_IA32_MTRR_DEF_TYPE, MSR_RD_VIRT, MSR_WR_VIRT },
-	{ MSR_IA32_PMC0, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_PERFEVTSEL0 + 3, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_PERF_GLOBAL_CTRL, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_FIXED_CTR_CTRL, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_PEBS_ENABLE, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_DS_AREA, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_RTIT_CTL, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_RTIT_STATUS, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_RTIT_OUTPUT_BASE, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_RTIT_OUTPUT_MASK_PTRS, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_RTIT_ADDR0_A, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_RTIT_ADDR3_B, MSR_RD_GP, MSR_WR_GP },
-	{ MSR_IA32_VMX_BASIC, MSR_RD_L0, MSR_WR_GP },
-	{ MSR_IA32_VMX_PROCBASED_CTLS3, MSR_RD_L0, MSR_WR_GP },
-	{ MSR_X2APIC_ICR, MSR_RD_PASS, MSR_WR_EMUL },
-	{ MSR_IA32_DEBUG_INTERFACE, MSR_RD_PASS, MSR_WR_GP },
-	{ MSR_IA32_XSS, MSR_RD_PASS, MSR_WR_EMUL },
+    {MSR_IA32_APIC_BASE, MSR_RD_PASS, MSR_WR_EMUL},
+    {MSR_IA32_FEATURE_CONTROL, MSR_RD_L0, MSR_WR_GP},
+    {MSR_IA32_BIOS_UPDT_TRIG, MSR_RD_PASS, MSR_WR_DROP},
+    {MSR_IA32_SMM_MONITOR_CTL, MSR_RD_PASS, MSR_WR_GP},
+    {MSR_IA32_MTRRCAP, MSR_RD_PASS, MSR_WR_GP},
+    {MSR_IA32_MISC_ENABLE, MSR_RD_EMUL, MSR_WR_EMUL},
+    {MSR_IA32_MTRR_PHYSBASE0, MSR_RD_VIRT, MSR_WR_VIRT},
+    {MSR_IA32_MTRR_PHYSMASK15, MSR_RD_VIRT, MSR_WR_VIRT},
+    {MSR_IA32_MTRR_FIX64K_00000, MSR_RD_VIRT, MSR_WR_VIRT},
+    {MSR_IA32_MTRR_FIX16K_A0000, MSR_RD_VIRT, MSR_WR_VIRT},
+    {MSR_IA32_MTRR_FIX4K_F8000, MSR_RD_VIRT, MSR_WR_VIRT},
+    {MSR_IA32_MTRR_DEF_TYPE, MSR_RD_VIRT, MSR_WR_VIRT},
+    {MSR_IA32_PMC0, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_PERFEVTSEL0 + 3, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_PERF_GLOBAL_CTRL, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_FIXED_CTR_CTRL, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_PEBS_ENABLE, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_DS_AREA, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_RTIT_CTL, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_RTIT_STATUS, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_RTIT_OUTPUT_BASE, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_RTIT_OUTPUT_MASK_PTRS, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_RTIT_ADDR0_A, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_RTIT_ADDR3_B, MSR_RD_GP, MSR_WR_GP},
+    {MSR_IA32_VMX_BASIC, MSR_RD_L0, MSR_WR_GP},
+    {MSR_IA32_VMX_PROCBASED_CTLS3, MSR_RD_L0, MSR_WR_GP},
+    {MSR_X2APIC_ICR, MSR_RD_PASS, MSR_WR_EMUL},
+    {MSR_IA32_DEBUG_INTERFACE, MSR_RD_PASS, MSR_WR_GP},
+    {MSR_IA32_XSS, MSR_RD_PASS, MSR_WR_EMUL},
 };
 
 static void named_msrs_have_their_policy(void **state)
@@ -121,8 +123,8 @@ static void named_msrs_have_their_policy(void **state)
  */
 static void list_path_agrees_with_wrmsr(void **state)
 {
-	static const uint64_t values[] = { 0, 6, 0x606060606060606ull, XAPIC,
-					   X2APIC, ~0ull };
+	static const uint64_t values[] = {0,	 6,	 0x606060606060606ull,
+					  XAPIC, X2APIC, ~0ull};
 
 	(void)state;
 	for (unsigned i = 0; i < msr_rule_count; i++) {
@@ -130,11 +132,11 @@ static void list_path_agrees_with_wrmsr(void **state)
 		     m <= (int64_t)msr_rules[i].last + 1; m++) {
 			for (unsigned k = 0; k < 6; k++) {
 				struct msr_ctx c = ctx(XAPIC);
-				struct msr_verdict w =
-					msr_decide_write((uint32_t)m, values[k], &c);
+				struct msr_verdict w = msr_decide_write(
+				    (uint32_t)m, values[k], &c);
 				struct msr_ctx c2 = ctx(XAPIC);
 				struct msr_verdict l = msrlist_decide_load(
-					(uint32_t)m, values[k], &c2);
+				    (uint32_t)m, values[k], &c2);
 
 				if (msrlist_load_forbidden((uint32_t)m)) {
 					assert_true(fails(l));
@@ -193,11 +195,12 @@ static void microcode_trigger_loads_nothing(void **state)
 	struct msr_ctx c = ctx(XAPIC);
 
 	(void)state;
-	assert_int_equal(msr_decide_write(MSR_IA32_BIOS_UPDT_TRIG, 0x1000, &c).act,
-			 MSR_ACT_DROP);
 	assert_int_equal(
-		msrlist_decide_load(MSR_IA32_BIOS_UPDT_TRIG, 0x1000, &c).act,
-		MSR_ACT_DROP);
+	    msr_decide_write(MSR_IA32_BIOS_UPDT_TRIG, 0x1000, &c).act,
+	    MSR_ACT_DROP);
+	assert_int_equal(
+	    msrlist_decide_load(MSR_IA32_BIOS_UPDT_TRIG, 0x1000, &c).act,
+	    MSR_ACT_DROP);
 }
 
 static void mtrr_virtualized(void **state)
@@ -211,7 +214,8 @@ static void mtrr_virtualized(void **state)
 	assert_int_equal(d.act, MSR_ACT_VALUE);
 	assert_int_equal(d.value, MTRR_DEF_TYPE_E | MTRR_WB);
 	/* a good write goes to the copy */
-	d = msr_decide_write(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_E | MTRR_UC, &c);
+	d = msr_decide_write(MSR_IA32_MTRR_DEF_TYPE, MTRR_DEF_TYPE_E | MTRR_UC,
+			     &c);
 	assert_int_equal(d.act, MSR_ACT_VIRT);
 	assert_ptr_equal(d.slot, &virt.mtrr.def_type);
 	d = msr_decide_write(0x200 + 2 * 7, 0x80000006ull, &c);
@@ -219,22 +223,29 @@ static void mtrr_virtualized(void **state)
 	assert_ptr_equal(d.slot, &virt.mtrr.var[7].base);
 	d = msr_decide_write(0x201 + 2 * 7, 0x7f80000800ull, &c);
 	assert_ptr_equal(d.slot, &virt.mtrr.var[7].mask);
-	d = msr_decide_write(MSR_IA32_MTRR_FIX16K_A0000, 0x0606060600000000ull, &c);
+	d = msr_decide_write(MSR_IA32_MTRR_FIX16K_A0000, 0x0606060600000000ull,
+			     &c);
 	assert_ptr_equal(d.slot, &virt.mtrr.fixed[2]);
 	d = msr_decide_write(0x26a, 0, &c);
 	assert_ptr_equal(d.slot, &virt.mtrr.fixed[5]);
 	/* pairs beyond VCNT do not exist */
-	assert_int_equal(msr_decide_write(0x200 + 2 * 8, 6, &c).act, MSR_ACT_GP);
+	assert_int_equal(msr_decide_write(0x200 + 2 * 8, 6, &c).act,
+			 MSR_ACT_GP);
 	assert_int_equal(msr_decide_read(0x201 + 2 * 8, &c).act, MSR_ACT_GP);
 	/* reserved bits and bad types: #GP (SDM 12.11.2) */
-	assert_int_equal(msr_decide_write(MSR_IA32_MTRR_DEF_TYPE, 0x1006, &c).act,
-			 MSR_ACT_GP);
-	assert_int_equal(msr_decide_write(MSR_IA32_MTRR_DEF_TYPE, 0x802, &c).act,
-			 MSR_ACT_GP);
-	assert_int_equal(msr_decide_write(0x200, 0x100006, &c).act, MSR_ACT_VIRT);
+	assert_int_equal(
+	    msr_decide_write(MSR_IA32_MTRR_DEF_TYPE, 0x1006, &c).act,
+	    MSR_ACT_GP);
+	assert_int_equal(
+	    msr_decide_write(MSR_IA32_MTRR_DEF_TYPE, 0x802, &c).act,
+	    MSR_ACT_GP);
+	assert_int_equal(msr_decide_write(0x200, 0x100006, &c).act,
+			 MSR_ACT_VIRT);
 	assert_int_equal(msr_decide_write(0x200, 0x106, &c).act, MSR_ACT_GP);
-	assert_int_equal(msr_decide_write(0x200, 1ull << 39 | 6, &c).act, MSR_ACT_GP);
-	assert_int_equal(msr_decide_write(0x201, 0x800 | 1, &c).act, MSR_ACT_GP);
+	assert_int_equal(msr_decide_write(0x200, 1ull << 39 | 6, &c).act,
+			 MSR_ACT_GP);
+	assert_int_equal(msr_decide_write(0x201, 0x800 | 1, &c).act,
+			 MSR_ACT_GP);
 	assert_int_equal(msr_decide_write(0x250, 0x0606060606060603ull, &c).act,
 			 MSR_ACT_GP);
 	/* WC only where MTRRCAP offers it */
@@ -257,12 +268,14 @@ static void misc_enable_and_xss(void **state)
 	(void)state;
 	d = msr_decide_read(MSR_IA32_MISC_ENABLE, &c);
 	assert_int_equal(d.act, MSR_ACT_VALUE);
-	assert_int_equal(d.value, 1 | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL);
-	d = msr_decide_write(MSR_IA32_MISC_ENABLE, 1ull << 34, &c); /* XD disable */
+	assert_int_equal(d.value, 1 | MISC_ENABLE_BTS_UNAVAIL |
+				      MISC_ENABLE_PEBS_UNAVAIL);
+	d = msr_decide_write(MSR_IA32_MISC_ENABLE, 1ull << 34,
+			     &c); /* XD disable */
 	assert_int_equal(d.act, MSR_ACT_VIRT);
 	assert_ptr_equal(d.slot, &virt.misc_enable);
 	assert_int_equal(d.value, (1ull << 34) | MISC_ENABLE_BTS_UNAVAIL |
-					  MISC_ENABLE_PEBS_UNAVAIL);
+				      MISC_ENABLE_PEBS_UNAVAIL);
 	d = msr_decide_write(MSR_IA32_XSS, XSS_PT, &c);
 	assert_int_equal(d.act, MSR_ACT_REFUSE);
 	d = msr_decide_write(MSR_IA32_XSS, 1ull << 11, &c);
@@ -278,52 +291,62 @@ static void apic_base_transitions(void **state)
 		uint64_t from, to;
 		enum apic_base_verdict v;
 	} t[] = {
-		{ XAPIC, XAPIC, APIC_BASE_OK },
-		{ XAPIC, X2APIC, APIC_BASE_OK },
-		{ XAPIC, OFF, APIC_BASE_REFUSED },     /* global disable */
-		{ XAPIC, OFF | APIC_BASE_EXTD, APIC_BASE_GP }, /* invalid state */
-		{ X2APIC, X2APIC, APIC_BASE_OK },
-		{ X2APIC, XAPIC, APIC_BASE_GP },       /* only through disabled */
-		{ X2APIC, OFF, APIC_BASE_REFUSED },
-		{ OFF, XAPIC, APIC_BASE_OK },
-		{ OFF, X2APIC, APIC_BASE_GP },         /* only through xAPIC */
-		{ OFF, OFF, APIC_BASE_REFUSED },
-		/* relocation, onto L0's region or anywhere */
-		{ XAPIC, (XAPIC & ~APIC_BASE_ADDR) | 0x7f000000ull, APIC_BASE_REFUSED },
-		{ X2APIC, (X2APIC & ~APIC_BASE_ADDR) | 0x1000ull, APIC_BASE_REFUSED },
-		/* reserved bits, beyond MAXPHYADDR */
-		{ XAPIC, XAPIC | 1, APIC_BASE_GP },
-		{ XAPIC, XAPIC | (1ull << 9), APIC_BASE_GP },
-		{ XAPIC, XAPIC | (1ull << 39), APIC_BASE_GP },
-		/* the BSP bit may differ: it is kept */
-		{ XAPIC | APIC_BASE_BSP, XAPIC, APIC_BASE_OK },
+	    {XAPIC, XAPIC, APIC_BASE_OK},
+	    {XAPIC, X2APIC, APIC_BASE_OK},
+	    {XAPIC, OFF, APIC_BASE_REFUSED},		 /* global disable */
+	    {XAPIC, OFF | APIC_BASE_EXTD, APIC_BASE_GP}, /* invalid state */
+	    {X2APIC, X2APIC, APIC_BASE_OK},
+	    {X2APIC, XAPIC, APIC_BASE_GP}, /* only through disabled */
+	    {X2APIC, OFF, APIC_BASE_REFUSED},
+	    {OFF, XAPIC, APIC_BASE_OK},
+	    {OFF, X2APIC, APIC_BASE_GP}, /* only through xAPIC */
+	    {OFF, OFF, APIC_BASE_REFUSED},
+	    /* relocation, onto L0's region or anywhere */
+	    {XAPIC, (XAPIC & ~APIC_BASE_ADDR) | 0x7f000000ull,
+	     APIC_BASE_REFUSED},
+	    {X2APIC, (X2APIC & ~APIC_BASE_ADDR) | 0x1000ull, APIC_BASE_REFUSED},
+	    /* reserved bits, beyond MAXPHYADDR */
+	    {XAPIC, XAPIC | 1, APIC_BASE_GP},
+	    {XAPIC, XAPIC | (1ull << 9), APIC_BASE_GP},
+	    {XAPIC, XAPIC | (1ull << 39), APIC_BASE_GP},
+	    /* the BSP bit may differ: it is kept */
+	    {XAPIC | APIC_BASE_BSP, XAPIC, APIC_BASE_OK},
 	};
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		assert_int_equal(apic_base_decide(t[i].from, t[i].to, true, 39), t[i].v);
+		assert_int_equal(apic_base_decide(t[i].from, t[i].to, true, 39),
+				 t[i].v);
 		struct msr_ctx c = ctx(t[i].from);
-		struct msr_verdict w = msr_decide_write(MSR_IA32_APIC_BASE, t[i].to, &c);
-		struct msr_verdict l = msrlist_decide_load(MSR_IA32_APIC_BASE, t[i].to, &c);
+		struct msr_verdict w =
+		    msr_decide_write(MSR_IA32_APIC_BASE, t[i].to, &c);
+		struct msr_verdict l =
+		    msrlist_decide_load(MSR_IA32_APIC_BASE, t[i].to, &c);
 
 		assert_int_equal(w.act, l.act);
-		assert_int_equal(w.act, t[i].v == APIC_BASE_OK	 ? MSR_ACT_HW
-					: t[i].v == APIC_BASE_GP ? MSR_ACT_GP
-								 : MSR_ACT_REFUSE);
+		assert_int_equal(w.act, t[i].v == APIC_BASE_OK ? MSR_ACT_HW
+					: t[i].v == APIC_BASE_GP
+					    ? MSR_ACT_GP
+					    : MSR_ACT_REFUSE);
 		if (w.act == MSR_ACT_HW)
-			assert_int_equal(w.value, (t[i].to & ~APIC_BASE_BSP) |
-							  (t[i].from & APIC_BASE_BSP));
+			assert_int_equal(w.value,
+					 (t[i].to & ~APIC_BASE_BSP) |
+					     (t[i].from & APIC_BASE_BSP));
 	}
 	/* without x2APIC, EXTD is reserved */
-	assert_int_equal(apic_base_decide(XAPIC, X2APIC, false, 39), APIC_BASE_GP);
+	assert_int_equal(apic_base_decide(XAPIC, X2APIC, false, 39),
+			 APIC_BASE_GP);
 }
 
-/* ---- docs/msr-policy.md: the table, as `test_msr_policy --doc` prints it ---- */
+/* ---- docs/msr-policy.md: the table, as `test_msr_policy --doc` prints it ----
+ */
 
 #define DOC_PATH "docs/msr-policy.md"
 
-static const char *const rd_names[] = { "pass", "L0", "virtual", "emulated", "#GP" };
-static const char *const wr_names[] = { "pass", "#GP", "dropped", "virtual", "emulated" };
+static const char *const rd_names[] = {"pass", "L0", "virtual", "emulated",
+				       "#GP"};
+static const char *const wr_names[] = {"pass", "#GP", "dropped", "virtual",
+				       "emulated"};
 
 static void doc_row(char *buf, size_t size, const struct msr_rule *r)
 {
@@ -341,7 +364,8 @@ static void print_doc(void)
 {
 	char row[512];
 
-	printf("| MSR | RDMSR | WRMSR / list entry | why |\n| --- | --- | --- | --- |\n");
+	printf("| MSR | RDMSR | WRMSR / list entry | why |\n| --- | --- | --- "
+	       "| --- |\n");
 	for (unsigned i = 0; i < msr_rule_count; i++) {
 		doc_row(row, sizeof(row), &msr_rules[i]);
 		printf("%s\n", row);
@@ -357,16 +381,18 @@ static void docs_in_sync(void **state)
 
 	(void)state;
 	if (!f)
-		fail_msg("cannot open %s (run from the repository root)", DOC_PATH);
+		fail_msg("cannot open %s (run from the repository root)",
+			 DOC_PATH);
 	n = fread(doc, 1, sizeof(doc) - 1, f);
 	fclose(f);
 	doc[n] = 0;
 	for (unsigned i = 0; i < msr_rule_count; i++) {
 		doc_row(row, sizeof(row), &msr_rules[i]);
 		if (!strstr(doc, row))
-			fail_msg("%s lacks the row '%s' (regenerate the table with "
-				 "build/unit/test_msr_policy --doc)",
-				 DOC_PATH, row);
+			fail_msg(
+			    "%s lacks the row '%s' (regenerate the table with "
+			    "build/unit/test_msr_policy --doc)",
+			    DOC_PATH, row);
 	}
 }
 
@@ -377,16 +403,16 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rows_are_sane),
-		cmocka_unit_test(named_msrs_have_their_policy),
-		cmocka_unit_test(list_path_agrees_with_wrmsr),
-		cmocka_unit_test(refused_rows_never_reach_hardware),
-		cmocka_unit_test(lists_own_rules),
-		cmocka_unit_test(microcode_trigger_loads_nothing),
-		cmocka_unit_test(mtrr_virtualized),
-		cmocka_unit_test(misc_enable_and_xss),
-		cmocka_unit_test(apic_base_transitions),
-		cmocka_unit_test(docs_in_sync),
+	    cmocka_unit_test(rows_are_sane),
+	    cmocka_unit_test(named_msrs_have_their_policy),
+	    cmocka_unit_test(list_path_agrees_with_wrmsr),
+	    cmocka_unit_test(refused_rows_never_reach_hardware),
+	    cmocka_unit_test(lists_own_rules),
+	    cmocka_unit_test(microcode_trigger_loads_nothing),
+	    cmocka_unit_test(mtrr_virtualized),
+	    cmocka_unit_test(misc_enable_and_xss),
+	    cmocka_unit_test(apic_base_transitions),
+	    cmocka_unit_test(docs_in_sync),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
