@@ -20,6 +20,19 @@ t_attack_msr() {
 	expect $n 'IA32_APIC_BASE write 0x[0-9a-f]+ refused' "L0 refused the APIC base move (guest event)"
 	expect $n 'MSR 0x570 write refused' "L0 refused RTIT_CTL (guest event)"
 	expect $n 'MSR 0x600 write refused' "L0 refused DS_AREA (guest event)"
+	# x2APIC is architectural: bare Bochs (the payload alone) is the reference
+	local b=attack-msr-bare x want got
+	$S/mkimage.sh "$OUT/$b.img" build/guests/attack_msr.efi "" >/dev/null
+	boot $b bochs 'attack_msr: summary' --disk "$OUT/$b.img" --cpus 2 --timeout 300
+	for x in x2apic-enable x2apic-self-nmi x2apic-to-xapic-gp; do
+		want=$(clean "$OUT/$b.log" | grep -a "^attack_msr: [A-Z]* $x ")
+		got=$(clean "$OUT/$n.log" | grep -a "^attack_msr: [A-Z]* $x ")
+		if [ -n "$want" ] && [ "$want" = "$got" ]; then
+			ok $n "$x as on bare Bochs"
+		else
+			bad $n "$x: bare '$want', under L0 '$got'"
+		fi
+	done
 }
 ALL="$ALL attack_msr"
 
