@@ -172,7 +172,7 @@ static void deliver_nmi(struct vcpu *v)
  * taken inside it resumes after the HLT (arch/x86/exception.c), so a
  * doorbell that lands between the check and the HLT is not lost.
  */
-__asm__(".text\n"
+__asm__(".pushsection .text\n"
 	".global vcpu_halt_if\n"
 	".global vcpu_halt_window_end\n"
 	"vcpu_halt_if:\n"
@@ -180,7 +180,8 @@ __asm__(".text\n"
 	"\tjne 1f\n"
 	"\thlt\n"
 	"vcpu_halt_window_end:\n"
-	"1:\tret\n");
+	"1:\tret\n"
+	".popsection\n");
 
 /*
  * After INIT the vCPU waits for its SIPI here, in L0, not in the CPU's
