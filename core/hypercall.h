@@ -41,6 +41,12 @@
 #define HC_GEV_SELF	0
 #define HC_GEV_ALL	1
 #define HC_GEV_GLOBAL	2
+/*
+ * For tests of the MSR policy (vmx/msr_policy.def): RBX = the CPU's own
+ * value of the MTRR MSR in RCX, which L1's WRMSR never changes (L1 has a
+ * virtual copy); HC_UNKNOWN for an MSR that is not an MTRR.
+ */
+#define HC_MTRR_HW (HC_BASE + 6)
 
 #define HC_OK 0ull
 #define HC_UNKNOWN 0xffffffffffffffffull

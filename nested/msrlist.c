@@ -5,24 +5,27 @@
  * (63:32), data. MSRs that are part of the guest or host state of a VMCS
  * go to the current VMCS's guest fields (the CPU would load those fields
  * over a WRMSR at the next entry, and L0 runs on them in between); every
- * other MSR is written as L1 could write it itself, so a list loads nothing
- * L1 could not already load with WRMSR.
+ * other entry gets the verdict L1's WRMSR (RDMSR for the store list) in VMX
+ * non-root operation would get (vmx/msr_policy.def): refused MSRs fail the
+ * entry, virtualized ones change only the vCPU's copy, and nothing the
+ * policy keeps from L1 is ever written in root mode.
  */
 #include "arch/x86/cpu.h"
+#include "core/percpu.h"
 #include "lib/log.h"
 #include "nested/x86_rules.h"
 #include "nested/msrlist.h"
 #include "vmx/gmem.h"
 #include "vmx/msr.h"
+#include "vmx/msr_access.h"
+#include "vmx/msr_policy.h"
 #include "vmx/vmx.h"
 
-#define MSR_SYSENTER_CS	    0x174
-#define MSR_SYSENTER_ESP    0x175
-#define MSR_SYSENTER_EIP    0x176
-#define MSR_SMM_MONITOR_CTL 0x9b
-#define MSR_SMBASE	    0x9e
-#define MSR_DEBUGCTL	    0x1d9
-#define MSR_PAT		    0x277
+#define MSR_SYSENTER_CS	    MSR_IA32_SYSENTER_CS
+#define MSR_SYSENTER_ESP    MSR_IA32_SYSENTER_ESP
+#define MSR_SYSENTER_EIP    MSR_IA32_SYSENTER_EIP
+#define MSR_DEBUGCTL	    MSR_IA32_DEBUGCTL
+#define MSR_PAT		    MSR_IA32_PAT
 #define MSR_LIST_MAX	    512 /* IA32_VMX_MISC bits 27:25 = 0 as offered to L1 */
 #define EFER_RESERVED	    (~0xd01ull)
 #define EFER_LME	    (1ull << 8)
@@ -34,25 +37,14 @@ struct msr_entry {
 	uint64_t data;
 };
 
-/* Bits 31:8 = 8: the x2APIC range, never in a list (SDM 27.4). */
-static bool x2apic(uint32_t msr)
-{
-	return (msr >> 8) == 8;
-}
-
-static bool l0_owns(uint32_t msr)
-{
-	return msr == MSR_IA32_FEATURE_CONTROL ||
-	       (msr >= MSR_IA32_VMX_BASIC &&
-		msr <= MSR_IA32_VMX_PROCBASED_CTLS3);
-}
-
-/* WRMSR as L1 could do it, the old value recorded first. */
-static bool write_msr(uint32_t index, uint64_t value, struct msr_undo *undo)
+/* WRMSR as L1 could do it, the old value (as L1 reads it) recorded first. */
+static bool write_msr(struct vcpu *v, uint32_t index, uint64_t value,
+		      struct msr_undo *undo)
 {
 	uint64_t old;
 
-	if (undo && rdmsr_safe(index, &old) == 0) {
+	if (undo && !msrlist_load_forbidden(index) &&
+	    msr_guest_peek(v, index, &old)) {
 		if (undo->n < MSR_UNDO_MAX) {
 			undo->e[undo->n].index = index;
 			undo->e[undo->n++].old = old;
@@ -60,7 +52,7 @@ static bool write_msr(uint32_t index, uint64_t value, struct msr_undo *undo)
 			undo->lost++;
 		}
 	}
-	return wrmsr_safe(index, value) == 0;
+	return msr_list_write(v, index, value);
 }
 
 /*
@@ -80,7 +72,8 @@ static bool load_efer(uint64_t value)
 	return true;
 }
 
-static bool load_one(const struct msr_entry *e, struct msr_undo *undo)
+static bool load_one(struct vcpu *v, const struct msr_entry *e,
+		     struct msr_undo *undo)
 {
 	switch (e->index) {
 	case MSR_SYSENTER_CS:
@@ -105,12 +98,14 @@ static bool load_one(const struct msr_entry *e, struct msr_undo *undo)
 	case MSR_IA32_EFER:
 		return load_efer(e->data);
 	default:
-		return !l0_owns(e->index) && write_msr(e->index, e->data, undo);
+		return write_msr(v, e->index, e->data, undo);
 	}
 }
 
 uint32_t msrlist_load(uint64_t gpa, uint32_t count, struct msr_undo *undo)
 {
+	struct vcpu *v = &this_cpu()->vcpu;
+
 	if (undo)
 		undo->n = undo->lost = 0;
 	for (uint32_t i = 0; i < count; i++) {
@@ -118,9 +113,7 @@ uint32_t msrlist_load(uint64_t gpa, uint32_t count, struct msr_undo *undo)
 
 		if (i >= MSR_LIST_MAX ||
 		    !gmem_read(gpa + 16ull * i, &e, sizeof(e)) || e.reserved ||
-		    e.index == MSR_IA32_FS_BASE ||
-		    e.index == MSR_IA32_GS_BASE || x2apic(e.index) ||
-		    e.index == MSR_SMM_MONITOR_CTL || !load_one(&e, undo))
+		    msrlist_load_forbidden(e.index) || !load_one(v, &e, undo))
 			return i + 1;
 	}
 	return 0;
@@ -128,13 +121,15 @@ uint32_t msrlist_load(uint64_t gpa, uint32_t count, struct msr_undo *undo)
 
 uint32_t msrlist_store(uint64_t gpa, uint32_t count)
 {
+	struct vcpu *v = &this_cpu()->vcpu;
+
 	for (uint32_t i = 0; i < count; i++) {
 		struct msr_entry e;
 		uint64_t value;
 
 		if (i >= MSR_LIST_MAX ||
 		    !gmem_read(gpa + 16ull * i, &e, sizeof(e)) || e.reserved ||
-		    x2apic(e.index) || e.index == MSR_SMBASE)
+		    msrlist_store_forbidden(e.index))
 			return i + 1;
 		switch (e.index) {
 		case MSR_SYSENTER_CS:
@@ -156,7 +151,7 @@ uint32_t msrlist_store(uint64_t gpa, uint32_t count)
 			value = vmcs_read(GUEST_IA32_EFER);
 			break;
 		default:
-			if (l0_owns(e.index) || rdmsr_safe(e.index, &value))
+			if (!msr_guest_read(v, e.index, &value))
 				return i + 1;
 		}
 		if (!gmem_write(gpa + 16ull * i + 8, &value, sizeof(value)))
@@ -165,11 +160,14 @@ uint32_t msrlist_store(uint64_t gpa, uint32_t count)
 	return 0;
 }
 
+/* Through the policy again: an undo can do no more than L1's WRMSR. */
 void msrlist_undo(struct msr_undo *undo)
 {
+	struct vcpu *v = &this_cpu()->vcpu;
+
 	while (undo->n) {
 		undo->n--;
-		wrmsr_safe(undo->e[undo->n].index, undo->e[undo->n].old);
+		msr_guest_write(v, undo->e[undo->n].index, undo->e[undo->n].old);
 	}
 	if (undo->lost)
 		log_warn("nested: %u MSRs of the VM-entry MSR-load list could "

@@ -23,13 +23,14 @@ _Static_assert(sizeof(struct msr_undo) <= 4096, "the undo log is one page");
 
 /*
  * Loads count entries at L1-physical gpa, VMCS-resident MSRs into the
- * current VMCS's guest fields. 0 on success, else the 1-based number of the
+ * current VMCS's guest fields, the others as L1's WRMSR would meet them
+ * (vmx/msr_policy.def). 0 on success, else the 1-based number of the
  * entry that failed (the exit qualification of exit 34, SDM 27.8); entries
  * before it stay loaded, as on the CPU. With undo (may be NULL), the old
  * value of every MSR written outside the VMCS is recorded.
  */
 uint32_t msrlist_load(uint64_t gpa, uint32_t count, struct msr_undo *undo);
-/* Writes the recorded old values back, last first. */
+/* Writes the recorded old values back, last first, through the policy. */
 void msrlist_undo(struct msr_undo *undo);
 /* Stores the MSRs' values into the entries' data; 0 or the failing entry. */
 uint32_t msrlist_store(uint64_t gpa, uint32_t count);

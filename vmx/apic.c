@@ -25,17 +25,14 @@
 #define SH_SELF 1
 #define SH_ALL 2
 #define SH_OTHERS 3
-#define APIC_BASE_X2APIC (1ull << 10)
 #define CR0_PE (1ull << 0)
 #define EFER_LMA (1ull << 10)
-#define RING_AGAIN 200000u
-#define GIVE_UP 100000000u
 
 static uint64_t page;
 
 void apic_init(void)
 {
-	page = rdmsr(MSR_IA32_APIC_BASE) & 0x000ffffffffff000ull;
+	page = rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR;
 }
 
 uint64_t apic_page(void)
@@ -50,7 +47,7 @@ static volatile uint32_t *reg(unsigned offset)
 
 static bool x2apic(void)
 {
-	return rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC;
+	return rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD;
 }
 
 /* Rings cpu's doorbell: a fixed NMI to its APIC ID, in the APIC's current mode. */
@@ -96,28 +93,27 @@ static void ring(struct percpu *pc, uint32_t l1_icr_hi)
 }
 
 /*
- * Waits until *flag leaves busy, ringing the target again now and then: a
- * doorbell can land just before the target's HLT and wake nothing.
+ * Will t take a SIPI now? It waits for one, or has an INIT latched that it
+ * will process at its next entry (not blocked: INIT is blocked in VMX root
+ * operation, SDM 24.8, and in L2 it is an INIT exit to L1, whose SIPIs the
+ * CPU then ignores, SDM 9.4.4 / 26.2).
  */
-static void await(struct percpu *pc, uint32_t *flag, uint32_t busy,
-		  uint32_t l1_icr_hi, const char *what)
+static bool takes_sipi(const struct vcpu *t)
 {
-	for (unsigned spins = 1; __atomic_load_n(flag, __ATOMIC_ACQUIRE) == busy;
-	     spins++) {
-		if (spins % RING_AGAIN == 0)
-			ring(pc, l1_icr_hi);
-		if (spins == GIVE_UP) {
-			log_warn("apic: cpu%u did not take its %s", pc->cpu, what);
-			return;
-		}
-		__builtin_ia32_pause();
-	}
+	return __atomic_load_n(&t->waiting_sipi, __ATOMIC_ACQUIRE) ||
+	       (__atomic_load_n(&t->init_pending, __ATOMIC_ACQUIRE) &&
+		!__atomic_load_n(&t->nested.vmxon, __ATOMIC_RELAXED));
 }
 
 /*
  * Delivers an INIT or SIPI to every targeted vCPU, the way the target would
  * take it from the bus: INIT makes it wait for SIPI (vcpu_prepare_entry),
  * SIPI starts it if it waits and is ignored otherwise (SDM Vol. 3A 9.4.4).
+ * Like the APIC, the sender does not wait: INIT is latched (init_pending)
+ * and the target is rung; a SIPI for a target whose INIT is latched but not
+ * processed yet is kept (sipi_vector) and starts it after the INIT. An INIT
+ * drops a SIPI kept before it. The target never misses the doorbell
+ * (vcpu_halt_if, arch/x86/exception.c).
  * Returns false if no vCPU is addressed (a logical destination, or a CPU
  * that is not L1's vCPU): then the hardware gets the write as L1 made it.
  */
@@ -138,15 +134,13 @@ static bool route(struct vcpu *self, uint32_t lo, uint32_t dest,
 			continue;
 		hit++;
 		if (init) {
+			__atomic_store_n(&t->sipi_vector, SIPI_NONE, __ATOMIC_RELEASE);
 			__atomic_store_n(&t->init_pending, 1, __ATOMIC_RELEASE);
-			if (t != self) {
+			if (t != self)
 				ring(pc, l1_icr_hi);
-				await(pc, &t->init_pending, 1, l1_icr_hi, "INIT");
-			}
-		} else if (t != self && __atomic_load_n(&t->waiting_sipi, __ATOMIC_ACQUIRE)) {
+		} else if (t != self && takes_sipi(t)) {
 			__atomic_store_n(&t->sipi_vector, lo & 0xff, __ATOMIC_RELEASE);
 			ring(pc, l1_icr_hi);
-			await(pc, &t->sipi_vector, lo & 0xff, l1_icr_hi, "SIPI");
 		}
 	}
 	return hit != 0;
@@ -211,15 +205,10 @@ enum exit_action apic_mmio_write(struct vcpu *v, uint64_t gpa)
 	return EXIT_RESUME;
 }
 
-enum exit_action apic_x2apic_icr_write(struct vcpu *v, uint64_t value)
+bool apic_x2apic_icr(struct vcpu *v, uint64_t value)
 {
 	uint32_t lo = (uint32_t)value;
 
-	if (!(is_init_or_sipi(lo) && route(v, lo, value >> 32, 0)) &&
-	    wrmsr_safe(MSR_X2APIC_ICR, value)) {
-		vcpu_inject_exception(v, VEC_GP, true, 0);
-		return EXIT_RESUME;
-	}
-	vcpu_skip_instruction(v);
-	return EXIT_RESUME;
+	return (is_init_or_sipi(lo) && route(v, lo, value >> 32, 0)) ||
+	       wrmsr_safe(MSR_X2APIC_ICR, value) == 0;
 }

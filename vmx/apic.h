@@ -18,10 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vmx/msr.h"
 #include "vmx/vcpu.h"
-
-#define MSR_IA32_APIC_BASE 0x1b
-#define MSR_X2APIC_ICR 0x830
 
 /* The xAPIC page L1's writes are taken from (IA32_APIC_BASE at start-up). */
 uint64_t apic_page(void);
@@ -29,7 +27,7 @@ void apic_init(void);
 
 /* An EPT write violation on the xAPIC page: emulate the store. */
 enum exit_action apic_mmio_write(struct vcpu *v, uint64_t gpa);
-/* WRMSR to the x2APIC ICR. */
-enum exit_action apic_x2apic_icr_write(struct vcpu *v, uint64_t value);
+/* WRMSR to the x2APIC ICR (INIT/SIPI routed, the rest written); false: #GP. */
+bool apic_x2apic_icr(struct vcpu *v, uint64_t value);
 
 #endif

@@ -7,6 +7,7 @@
 #include "vmx/apic.h"
 #include "vmx/controls.h"
 #include "vmx/msr.h"
+#include "vmx/msr_policy.h"
 #include "vmx/msrs.h"
 #include "vmx/vmx.h"
 
@@ -33,15 +34,21 @@ static bool choose(const char *what, uint64_t msr, uint32_t required,
 	return true;
 }
 
-/* A bitmap page where L1's accesses to these MSRs exit (SDM 25.6.9). */
-static void intercept_msr(uint8_t *bitmap, uint32_t msr, bool reads)
+/*
+ * A bitmap page where L1's accesses to these MSRs exit (SDM 25.6.9); MSRs
+ * outside its two ranges always exit.
+ */
+static void intercept_msr(uint8_t *bitmap, uint32_t msr, bool reads, bool writes)
 {
 	unsigned base = msr >= 0xc0000000 ? 1024 : 0;
 	unsigned bit = msr & 0x1fff;
 
+	if (msr > 0x1fff && (msr < 0xc0000000 || msr > 0xc0001fff))
+		return;
 	if (reads)
 		bitmap[base + bit / 8] |= 1u << (bit % 8);
-	bitmap[base + 2048 + bit / 8] |= 1u << (bit % 8); /* writes */
+	if (writes)
+		bitmap[base + 2048 + bit / 8] |= 1u << (bit % 8);
 }
 
 static bool make_msr_bitmap(void)
@@ -51,10 +58,14 @@ static bool make_msr_bitmap(void)
 		return false;
 	uint8_t *b = phys_to_virt(vmx_cfg.msr_bitmap_pa);
 
-	intercept_msr(b, MSR_IA32_FEATURE_CONTROL, true);
-	for (uint32_t m = MSR_IA32_VMX_BASIC; m <= MSR_IA32_VMX_PROCBASED_CTLS3; m++)
-		intercept_msr(b, m, true);
-	intercept_msr(b, MSR_X2APIC_ICR, false); /* INIT IPIs (vmx/apic.h) */
+	/* every access the policy does not pass through exits */
+	for (unsigned i = 0; i < msr_rule_count; i++) {
+		const struct msr_rule *r = &msr_rules[i];
+
+		for (uint32_t m = r->first; m <= r->last; m++)
+			intercept_msr(b, m, r->rd != MSR_RD_PASS,
+				      r->wr != MSR_WR_PASS);
+	}
 	return true;
 }
 

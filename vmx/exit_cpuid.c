@@ -12,6 +12,44 @@
 #define CR4_OSXSAVE (1ull << 18)
 #define CR4_PKE (1ull << 22)
 
+/*
+ * Features whose MSRs vmx/msr_policy.def refuses are hidden, so that L1
+ * does not expect them (SDM Vol. 2A CPUID). One row per hidden field:
+ * leaf, subleaf (-1: any), register, bits.
+ */
+enum cpuid_reg { R_EAX, R_EBX, R_ECX, R_EDX };
+static const struct {
+	uint32_t leaf;
+	int64_t sub;
+	enum cpuid_reg reg;
+	uint32_t bits;
+} hidden[] = {
+	{ 1, -1, R_EDX, 1u << 21 },     /* DS: BTS and PEBS (IA32_DS_AREA) */
+	{ 1, -1, R_ECX, 1u << 2 },      /* DTES64 */
+	{ 1, -1, R_ECX, 1u << 4 },      /* DS-CPL */
+	{ 1, -1, R_ECX, 1u << 15 },     /* PDCM: IA32_PERF_CAPABILITIES */
+	{ 7, 0, R_EBX, 1u << 25 },      /* Intel PT */
+	{ 0xa, -1, R_EAX, ~0u },        /* architectural PMU: none */
+	{ 0xa, -1, R_EBX, ~0u },
+	{ 0xa, -1, R_ECX, ~0u },
+	{ 0xa, -1, R_EDX, ~0u },
+	{ 0xd, 1, R_ECX, 1u << 8 },     /* PT state in IA32_XSS */
+	{ 0x14, -1, R_EAX, ~0u },       /* the Intel PT leaf */
+	{ 0x14, -1, R_EBX, ~0u },
+	{ 0x14, -1, R_ECX, ~0u },
+	{ 0x14, -1, R_EDX, ~0u },
+};
+
+static void hide_refused(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	uint32_t *regs[] = { &r->eax, &r->ebx, &r->ecx, &r->edx };
+
+	for (unsigned i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+		if (hidden[i].leaf == leaf &&
+		    (hidden[i].sub < 0 || hidden[i].sub == sub))
+			*regs[hidden[i].reg] &= ~hidden[i].bits;
+}
+
 static struct cpuid_regs hypervisor_leaf(uint32_t leaf)
 {
 	struct cpuid_regs r = { 0, 0, 0, 0 };
@@ -53,6 +91,7 @@ enum exit_action exit_cpuid(struct vcpu *v)
 	} else {
 		r = cpuid(leaf, sub);
 		follow_guest_cr4(leaf, sub, &r);
+		hide_refused(leaf, sub, &r);
 	}
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;

@@ -3,7 +3,9 @@
 #include "core/hypercall.h"
 
 #include "core/gevent.h"
+#include "arch/x86/cpu.h"
 #include "core/percpu.h"
+#include "vmx/msr_policy.h"
 #include "vmx/exit.h"
 
 /* A known value in L0's memory: tests show L1 can neither read nor change it. */
@@ -76,6 +78,12 @@ enum exit_action exit_vmcall(struct vcpu *v)
 		break;
 	case HC_GUEST_EVENTS:
 		r->rax = guest_events(r);
+		break;
+	case HC_MTRR_HW:
+		r->rax = HC_UNKNOWN;
+		if (msr_rule_of((uint32_t)r->rcx)->wr == MSR_WR_VIRT &&
+		    rdmsr_safe((uint32_t)r->rcx, &r->rbx) == 0)
+			r->rax = HC_OK;
 		break;
 	default:
 		r->rax = HC_UNKNOWN;

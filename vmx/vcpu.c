@@ -168,10 +168,26 @@ static void deliver_nmi(struct vcpu *v)
 }
 
 /*
+ * HLT unless *word != expect. The compare and the HLT form a window: an NMI
+ * taken inside it resumes after the HLT (arch/x86/exception.c), so a
+ * doorbell that lands between the check and the HLT is not lost.
+ */
+__asm__(".pushsection .text\n"
+	".global vcpu_halt_if\n"
+	".global vcpu_halt_window_end\n"
+	"vcpu_halt_if:\n"
+	"\tcmpl %esi, (%rdi)\n"
+	"\tjne 1f\n"
+	"\thlt\n"
+	"vcpu_halt_window_end:\n"
+	"1:\tret\n"
+	".popsection\n");
+
+/*
  * After INIT the vCPU waits for its SIPI here, in L0, not in the CPU's
  * wait-for-SIPI activity state: L0 routes L1's INIT and SIPI IPIs itself
- * (vmx/apic.h). The sender rings an NMI doorbell and rings again until
- * this vCPU answers, so a doorbell that lands just before HLT is harmless.
+ * (vmx/apic.h). The sender marks this vCPU, rings an NMI doorbell once and
+ * goes on; vcpu_halt_if makes sure the doorbell is not missed.
  */
 static void wait_for_sipi(struct vcpu *v)
 {
@@ -185,7 +201,7 @@ static void wait_for_sipi(struct vcpu *v)
 		vector = __atomic_load_n(&v->sipi_vector, __ATOMIC_ACQUIRE);
 		if (vector != SIPI_NONE)
 			break;
-		__asm__ volatile("hlt" ::: "memory");
+		vcpu_halt_if(&v->sipi_vector, SIPI_NONE);
 	}
 	vcpu_sipi_start(v, vector);
 	__atomic_store_n(&v->waiting_sipi, false, __ATOMIC_RELEASE);

@@ -9,6 +9,7 @@
 #include "core/gevent.h"
 #include "nested/state.h"
 #include "vmx/controls.h"
+#include "vmx/msr_policy.h"
 
 /* Saved by vmx_entry.asm on every exit (RSP and RIP live in the VMCS). */
 struct guest_regs {
@@ -34,6 +35,7 @@ struct vcpu {
 	uint64_t exits[EXIT_REASON_COUNT];
 	uint64_t exits_total;
 	struct gevent_stats gev; /* guest-caused events (core/gevent.h) */
+	struct msr_virt msrv;    /* L1's virtualized MSRs (vmx/msr_policy.def) */
 };
 
 /* What an exit handler tells the dispatcher (see vmx/exit.c). */
@@ -66,6 +68,10 @@ void vcpu_nmi_arrived(struct vcpu *v);
 void vcpu_init_reset(struct vcpu *v);
 /* SIPI: real mode at the vector's page (vmx/exit_init.c). */
 void vcpu_sipi_start(struct vcpu *v, uint32_t vector);
+/* HLT in L0 unless *word != expect; an NMI wakes it, even one that lands
+ * just before the HLT (the window is vcpu_halt_if .. vcpu_halt_window_end). */
+void vcpu_halt_if(const uint32_t *word, uint32_t expect);
+extern const char vcpu_halt_window_end[];
 /* RIP += len after L0 emulated an instruction whose length it decoded. */
 void vcpu_advance_rip(struct vcpu *v, unsigned len);
 

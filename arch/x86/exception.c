@@ -63,6 +63,10 @@ void exception_dispatch(struct exc_frame *f)
 	if (f->vector == 2) {
 		struct percpu *pc = this_cpu();
 
+		/* between the check and the HLT of vcpu_halt_if: skip the HLT */
+		if (f->rip >= (uint64_t)vcpu_halt_if &&
+		    f->rip < (uint64_t)vcpu_halt_window_end)
+			f->rip = (uint64_t)vcpu_halt_window_end;
 		/* NMIs belong to L1: owe it one (delivered at the next entry) */
 		if (pc && pc->vcpu.active)
 			vcpu_nmi_arrived(&pc->vcpu);

@@ -234,6 +234,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		fail_all("ExitBootServices failed", (uint64_t)st);
 	/* No firmware left to take interrupts for. */
 	__asm__ volatile("cli" ::: "memory");
+#ifdef APSTART_X2APIC
+	/* The apstart_x2 build: the same start from x2APIC mode (SDM 11.12) */
+	if (!x2apic && (cpuid(1, 0).ecx & (1u << 21)) &&
+	    try_wrmsr(MSR_APIC_BASE, base_msr | APIC_BASE_X2APIC) == NO_FAULT) {
+		x2apic = true;
+		guest_printf("apstart: info BSP switched to x2APIC mode\n");
+	}
+#endif
+
+	uint64_t t_start = rdtsc();
 
 	for (unsigned i = 0; i < n_aps; i++) {
 		send_ipi(ap_ids[i], ICR_INIT_ASSERT);
@@ -250,6 +260,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	while (*(volatile uint32_t *)(p + TRAMP_COUNTER) < n_aps &&
 	       rdtsc() < end)
 		cpu_relax();
+	uint64_t t_arrived = rdtsc();
+
+	/* Bochs' TSC counts instructions: a deterministic cost of the start */
+	guest_printf("apstart: info INIT-SIPI-SIPI to all APs in L1 after %lu "
+		     "TSC ticks (%lu ms)\n",
+		     t_arrived - t_start, (t_arrived - t_start) / tsc_per_ms);
 	/* A little longer, so that an AP started twice is seen as such. */
 	delay_us(INIT_DELAY_US);
 	report(p);
