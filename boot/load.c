@@ -9,6 +9,8 @@
 #include "lib/string.h"
 #include "mm/memmap.h"
 #include "mm/pagetable.h"
+#include "nested/reserve.h"
+#include "vmx/ept.h"
 
 extern const uint8_t core_blob_start[], core_blob_end[];
 
@@ -172,7 +174,15 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 	 */
 	uint64_t pt_pages = 1 + pt_pages_needed(0, 0, end, allow_1g) +
 			    pt_pages_needed(h->base_va, PAGE_4K, REGION_MAX, 0);
-	uint64_t pool = 2 * pt_pages * PAGE_4K + 2 * mp->count * PAGE_4K + POOL_SPARE;
+	/*
+	 * Per CPU: VMXON region and vmcs01, and the pages its nested VMX
+	 * reserves (nested/reserve.h); once: EPT01's on-demand reserve and
+	 * sink tables (vmx/ept.h). No page is taken at run time beyond these.
+	 */
+	uint64_t per_cpu = 2 + NESTED_VCPU_PAGES;
+	uint64_t pool = 2 * pt_pages * PAGE_4K + mp->count * per_cpu * PAGE_4K +
+			(EPT01_DEMAND_PAGES + EPT01_SINK_PAGES) * PAGE_4K +
+			POOL_SPARE;
 	uint64_t size = image + percpu + pool;
 
 	if (size > REGION_MAX) {
