@@ -267,3 +267,8 @@ bool ept01_lookup(uint64_t gpa, uint64_t *hpa, uint64_t *flags)
 
 	return ept01_lookup_size(gpa, hpa, flags, &size);
 }
+
+uint64_t ept01_table_bound(const struct ept01 *e)
+{
+	return e->table_pages + e->demand_left;
+}

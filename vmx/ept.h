@@ -60,6 +60,10 @@ bool ept01_lookup(uint64_t gpa, uint64_t *hpa, uint64_t *flags);
 bool ept01_lookup_size(uint64_t gpa, uint64_t *hpa, uint64_t *flags,
 		       uint64_t *size);
 
+/* The most table pages EPT01 can ever hold: those of the start-up map,
+ * the on-demand reserve and the sinks. */
+uint64_t ept01_table_bound(const struct ept01 *e);
+
 extern struct ept01 ept01;
 
 #endif

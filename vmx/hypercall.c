@@ -3,10 +3,31 @@
 #include "core/hypercall.h"
 
 #include "core/percpu.h"
+#include "vmx/ept.h"
 #include "vmx/exit.h"
 
 /* A known value in L0's memory: tests show L1 can neither read nor change it. */
 static volatile uint64_t canary[2] = { HC_CANARY_LO, HC_CANARY_HI };
+
+static uint64_t mem_budget(struct vcpu *v, struct guest_regs *r)
+{
+	const struct ept02_budget *b = &v->nested.ept02_budget;
+
+	switch (r->rbx) {
+	case 0:
+		r->rbx = b->used;
+		r->rcx = b->evictions;
+		r->rdx = ept01.table_pages;
+		return HC_OK;
+	case 1:
+		r->rbx = b->cap;
+		r->rcx = ept01_table_bound(&ept01);
+		r->rdx = ept01.sinks;
+		return HC_OK;
+	default:
+		return HC_UNKNOWN;
+	}
+}
 
 enum exit_action exit_vmcall(struct vcpu *v)
 {
@@ -36,6 +57,9 @@ enum exit_action exit_vmcall(struct vcpu *v)
 		r->rcx = v->nested.entries;
 		r->rdx = v->nested.reflected;
 		r->rax = HC_OK;
+		break;
+	case HC_MEM_BUDGET:
+		r->rax = mem_budget(v, r);
 		break;
 	default:
 		r->rax = HC_UNKNOWN;
