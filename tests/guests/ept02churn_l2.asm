@@ -1,6 +1,6 @@
 ; SPDX-License-Identifier: Apache-2.0
 ;
-; L2 of the EPT02 budget test (tests/guests/ept02churn.c): adds one to the
+; L2 of the EPT02 budget test (tests/guests/ept02churn.c): adds one (LOCK) to the
 ; quadword at RDI, RSI times, RDI advancing by RDX each time (one touch per
 ; 2 MiB of L2-physical memory), then VMCALLs with RAX = "CHRN", forever.
 
@@ -14,7 +14,7 @@ l2_churn:
 	test rsi, rsi
 	jz .done
 .touch:
-	inc qword [rdi]
+	lock inc qword [rdi]
 	add rdi, rdx
 	dec rsi
 	jnz .touch
