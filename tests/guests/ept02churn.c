@@ -317,8 +317,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	InitializeLib(image, systab);
 	BS->SetWatchdogTimer(0, 0, 0, NULL);
 	guest_init(NAME);
-	if (!check("maps", allocate(), "pages for %lu CPUs and %u GiB", c.count,
-		   CHURN_GIB))
+	bool got = allocate();
+
+	if (!check("maps", got, "pages for %lu CPUs and %u GiB", c.count, CHURN_GIB))
 		guest_finish();
 	if (!env_init() || !env.has_ept) {
 		check("l2-ran", false, "no VMX environment with EPT");
