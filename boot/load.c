@@ -15,13 +15,17 @@
 extern const uint8_t core_blob_start[], core_blob_end[];
 
 /*
- * Pages the core gets beyond its page tables, for its own allocator: EPT01
- * (as large as the page tables at most, plus splits around L0 and the fixed
- * MTRR ranges), and a VMXON region and VMCS per CPU.
+ * Pages the core gets beyond its page tables and the reserves counted in
+ * core_load (per CPU and EPT01's), for its own allocator: EPT01's start-up
+ * splits around L0 and the fixed MTRR ranges, global bitmaps.
  */
 #define POOL_SPARE (2 * 1024 * 1024)
-/* Upper bound of the whole region (image, per-CPU areas, pool). */
-#define REGION_MAX (64ull << 20)
+/*
+ * Upper bound of the whole region (image, per-CPU areas, pool): about 1.1
+ * MiB per CPU (64 KiB per-CPU area, NESTED_VCPU_PAGES), so some 200 CPUs.
+ * Only the size needed is reserved; the bound sizes the region's mapping.
+ */
+#define REGION_MAX (256ull << 20)
 
 struct bump {
 	uint64_t next, end;
