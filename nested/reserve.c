@@ -32,7 +32,7 @@ static bool ept02_pages(struct nested *n)
 {
 	if (!take(&n->ept02_root))
 		return false;
-	n->ept02_budget = (struct ept02_budget){ .cap = EPT02_BUDGET_PAGES };
+	n->ept02_budget = (struct ept02_budget){.cap = EPT02_BUDGET_PAGES};
 	ept02_budget_reset(&n->ept02_budget, false);
 	for (unsigned i = 1; i < EPT02_BUDGET_PAGES; i++) {
 		uint64_t pa;

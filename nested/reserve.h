@@ -19,7 +19,7 @@
 /* vmcs12 cache, vmcs02, MSR undo, vmcs02's MSR bitmap, the all-ones I/O
  * bitmap, the shadow VMCS */
 #define NESTED_FIXED_PAGES 6u
-#define NESTED_VCPU_PAGES (NESTED_FIXED_PAGES + EPT02_BUDGET_PAGES)
+#define NESTED_VCPU_PAGES  (NESTED_FIXED_PAGES + EPT02_BUDGET_PAGES)
 
 struct vcpu;
 

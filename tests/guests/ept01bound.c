@@ -17,17 +17,18 @@
 
 #include "tests/guests/guestlib.h"
 
-#define GIB (1ull << 30)
-#define MIB2 (1ull << 21)
+#define GIB	  (1ull << 30)
+#define MIB2	  (1ull << 21)
 #define LOW_START (4 * GIB) /* above RAM and above L0's start-up map here */
-#define P_RW_PS 0x83ull	    /* present, writable, page size */
-#define P_RW 0x3ull
+#define P_RW_PS	  0x83ull   /* present, writable, page size */
+#define P_RW	  0x3ull
 
 static uint64_t *pages(UINTN n)
 {
 	EFI_PHYSICAL_ADDRESS pa = 0xffffffffull;
 
-	if (EFI_ERROR(BS->AllocatePages(AllocateMaxAddress, EfiLoaderData, n, &pa)))
+	if (EFI_ERROR(
+		BS->AllocatePages(AllocateMaxAddress, EfiLoaderData, n, &pa)))
 		return NULL;
 	ZeroMem((void *)pa, n * 4096);
 	return (uint64_t *)pa;
@@ -85,16 +86,18 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bool gib_pages = cpuid(0x80000001, 0).edx & (1u << 26);
 	uint64_t cap = 0, bound = 0, sinks = 0, used = 0, ev = 0, before = 0,
 		 after = 0;
-	struct sweep fine = { 0, 0 }, wide = { 0, 0 };
+	struct sweep fine = {0, 0}, wide = {0, 0};
 
 	InitializeLib(image, systab);
 	BS->SetWatchdogTimer(0, 0, 0, NULL);
 	guest_init("ept01bound");
-	guest_printf("ept01bound: info %u-bit guest-physical addresses, %s pages\n",
-		     bits, gib_pages ? "1 GiB" : "2 MiB");
+	guest_printf(
+	    "ept01bound: info %u-bit guest-physical addresses, %s pages\n",
+	    bits, gib_pages ? "1 GiB" : "2 MiB");
 	bool hc = mem_budget(1, &cap, &bound, &sinks) &&
 		  mem_budget(0, &used, &ev, &before);
-	uint64_t cr3 = bits >= 33 && bits <= 48 ? build_map(bits, gib_pages) : 0;
+	uint64_t cr3 =
+	    bits >= 33 && bits <= 48 ? build_map(bits, gib_pages) : 0;
 
 	if (!check("own-map", cr3 != 0, "identity map of 2^%u bytes", bits))
 		guest_finish();
@@ -111,11 +114,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	hc = hc && mem_budget(0, &used, &ev, &after) &&
 	     mem_budget(1, &cap, &bound, &sinks);
 	if (!hc) {
-		check("ept01-bounded", false, "HC_MEM_BUDGET unanswered (no L0)");
+		check("ept01-bounded", false,
+		      "HC_MEM_BUDGET unanswered (no L0)");
 	} else {
-		guest_printf("ept01bound: info EPT01 table pages %lu before, %lu "
-			     "after, bound %lu, sink blocks %lu\n",
-			     before, after, bound, sinks);
+		guest_printf(
+		    "ept01bound: info EPT01 table pages %lu before, %lu "
+		    "after, bound %lu, sink blocks %lu\n",
+		    before, after, bound, sinks);
 		check("ept01-bounded", after <= bound && after >= before,
 		      "EPT01 table pages %lu <= bound %lu", after, bound);
 	}

@@ -28,23 +28,23 @@
 #define CHURN_GIB 8
 #endif
 #define STR_(x) #x
-#define STR(x) STR_(x)
+#define STR(x)	STR_(x)
 #if CHURN_GIB == 8
 #define NAME "ept02churn"
 #else
 #define NAME "ept02churn" STR(CHURN_GIB)
 #endif
-#define GIB ((uint64_t)1 << 30)
-#define MIB2 ((uint64_t)1 << 21)
-#define TOUCHES (CHURN_GIB * GIB / MIB2)
-#define L2_BASE_GIB 16 /* L2-physical 16 GiB .. 16 + CHURN_GIB GiB */
-#define DONE_MAGIC 0x4348524eu
-#define EPT_RWX_WB (7ull | 6ull << 3)
-#define PT_P_RW 3ull
-#define PT_P_RW_PS 0x83ull
-#define ADDR 0x000ffffffffff000ull
-#define CR4_VMXE (1ull << 13)
-#define MAX_CPUS 8
+#define GIB	      ((uint64_t)1 << 30)
+#define MIB2	      ((uint64_t)1 << 21)
+#define TOUCHES	      (CHURN_GIB * GIB / MIB2)
+#define L2_BASE_GIB   16 /* L2-physical 16 GiB .. 16 + CHURN_GIB GiB */
+#define DONE_MAGIC    0x4348524eu
+#define EPT_RWX_WB    (7ull | 6ull << 3)
+#define PT_P_RW	      3ull
+#define PT_P_RW_PS    0x83ull
+#define ADDR	      0x000ffffffffff000ull
+#define CR4_VMXE      (1ull << 13)
+#define MAX_CPUS      8
 #define AP_TIMEOUT_US 600000000ull
 
 extern const char l2_churn[] HIDDEN;
@@ -73,7 +73,8 @@ static uint64_t *low_pages(UINTN n)
 {
 	EFI_PHYSICAL_ADDRESS pa = 0x3fffffffull;
 
-	if (EFI_ERROR(BS->AllocatePages(AllocateMaxAddress, EfiLoaderData, n, &pa)))
+	if (EFI_ERROR(
+		BS->AllocatePages(AllocateMaxAddress, EfiLoaderData, n, &pa)))
 		return NULL;
 	ZeroMem((void *)pa, n * PAGE);
 	return (uint64_t *)pa;
@@ -86,7 +87,8 @@ static bool allocate(void)
 
 	c.mp = mp_locate();
 	c.count = 1;
-	if (c.mp && EFI_ERROR(c.mp->GetNumberOfProcessors(c.mp, &c.count, &enabled)))
+	if (c.mp &&
+	    EFI_ERROR(c.mp->GetNumberOfProcessors(c.mp, &c.count, &enabled)))
 		c.count = 1;
 	if (c.count > MAX_CPUS)
 		c.count = MAX_CPUS;
@@ -149,7 +151,7 @@ struct dtr {
 /* An AP's own GDT (the environment's, with its own TSS) and TR. */
 static bool ap_gdt(struct slot *s)
 {
-	struct dtr g = { env.gdt_limit, s->gdt };
+	struct dtr g = {env.gdt_limit, s->gdt};
 	uint64_t *d = (uint64_t *)(s->gdt + env.tr_sel);
 	uint16_t cs;
 
@@ -279,34 +281,46 @@ static void report(UINTN bsp, EFI_STATUS st)
 			continue;
 		cpus++;
 		hc = hc && s->hc;
-		if (s->entry == VM_OK && s->reason == EXIT_VMCALL && s->rax == DONE_MAGIC)
+		if (s->entry == VM_OK && s->reason == EXIT_VMCALL &&
+		    s->rax == DONE_MAGIC)
 			ran++;
 		else
-			guest_printf(NAME ": info cpu%lu did not finish: %s (entry %d, "
-				     "reason %u)\n",
-				     (unsigned long)i, s->why ? s->why : "-", s->entry,
-				     s->reason);
-		guest_printf(NAME ": info cpu%lu tsc %lu for %lu touches (%lu per touch)%s\n",
-			     (unsigned long)i, s->tsc, (uint64_t)TOUCHES,
-			     s->tsc / TOUCHES, i == bsp ? " (BSP)" : "");
+			guest_printf(
+			    NAME ": info cpu%lu did not finish: %s (entry %d, "
+				 "reason %u)\n",
+			    (unsigned long)i, s->why ? s->why : "-", s->entry,
+			    s->reason);
+		guest_printf(
+		    NAME
+		    ": info cpu%lu tsc %lu for %lu touches (%lu per touch)%s\n",
+		    (unsigned long)i, s->tsc, (uint64_t)TOUCHES,
+		    s->tsc / TOUCHES, i == bsp ? " (BSP)" : "");
 		if (s->hc) {
-			guest_printf(NAME ": info cpu%lu EPT02 pages in use %lu of %lu, "
-				     "evictions %lu\n",
-				     (unsigned long)i, s->used_pages, s->cap, s->evictions);
+			guest_printf(
+			    NAME ": info cpu%lu EPT02 pages in use %lu of %lu, "
+				 "evictions %lu\n",
+			    (unsigned long)i, s->used_pages, s->cap,
+			    s->evictions);
 			evicted += s->evictions > 0;
 			within += s->used_pages <= s->cap;
 		}
 	}
-	check("l2-ran", ran == cpus && *c.target == cpus * TOUCHES,
-	      "%u of %u CPUs ran their L2 (MP 0x%lx); %u x %lu touches of %u GiB "
-	      "counted %lu in one L1 page",
-	      ran, cpus, (uint64_t)st, cpus, (uint64_t)TOUCHES, CHURN_GIB, *c.target);
+	check(
+	    "l2-ran", ran == cpus && *c.target == cpus * TOUCHES,
+	    "%u of %u CPUs ran their L2 (MP 0x%lx); %u x %lu touches of %u GiB "
+	    "counted %lu in one L1 page",
+	    ran, cpus, (uint64_t)st, cpus, (uint64_t)TOUCHES, CHURN_GIB,
+	    *c.target);
 	if (!hc) {
-		guest_printf(NAME ": SKIP ept02-evicted (no L0 answers HC_MEM_BUDGET)\n");
+		guest_printf(
+		    NAME
+		    ": SKIP ept02-evicted (no L0 answers HC_MEM_BUDGET)\n");
 		return;
 	}
-	check("ept02-evicted", evicted == cpus, "on %u of %u vCPUs", evicted, cpus);
-	check("ept02-in-budget", within == cpus, "on %u of %u vCPUs", within, cpus);
+	check("ept02-evicted", evicted == cpus, "on %u of %u vCPUs", evicted,
+	      cpus);
+	check("ept02-in-budget", within == cpus, "on %u of %u vCPUs", within,
+	      cpus);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
@@ -319,7 +333,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	guest_init(NAME);
 	bool got = allocate();
 
-	if (!check("maps", got, "pages for %lu CPUs and %u GiB", c.count, CHURN_GIB))
+	if (!check("maps", got, "pages for %lu CPUs and %u GiB", c.count,
+		   CHURN_GIB))
 		guest_finish();
 	if (!env_init() || !env.has_ept) {
 		check("l2-ran", false, "no VMX environment with EPT");

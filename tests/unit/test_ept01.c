@@ -20,12 +20,12 @@
 #include "mm/pagetable.h"
 #include "vmx/ept.h"
 
-#define GIB (1ull << 30)
-#define MIB2 (1ull << 21)
-#define HOLE_PA 0x1000000ull
+#define GIB	  (1ull << 30)
+#define MIB2	  (1ull << 21)
+#define HOLE_PA	  0x1000000ull
 #define HOLE_SIZE 0x300000ull
-#define APIC_PA 0xfee00000ull
-#define BITS 40
+#define APIC_PA	  0xfee00000ull
+#define BITS	  40
 
 #define ARENA_PAGES 512
 
@@ -72,7 +72,8 @@ static void build(bool allow_1g)
 				allow_1g));
 	pool_open = false;
 	/* root and start-up tables, scratch page, sinks, demand reserve */
-	assert_int_equal(pool_calls, ept01.table_pages + 1 + EPT01_DEMAND_PAGES);
+	assert_int_equal(pool_calls,
+			 ept01.table_pages + 1 + EPT01_DEMAND_PAGES);
 	assert_int_equal(ept01.demand_left, EPT01_DEMAND_PAGES);
 }
 
@@ -155,9 +156,9 @@ static void refusals_and_races(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(gib_leaves_use_one_table),
-		cmocka_unit_test(reserve_runs_out_into_the_sink),
-		cmocka_unit_test(refusals_and_races),
+	    cmocka_unit_test(gib_leaves_use_one_table),
+	    cmocka_unit_test(reserve_runs_out_into_the_sink),
+	    cmocka_unit_test(refusals_and_races),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,16 +18,16 @@
 #define MIB2 0x200000ull
 #define GIB1 0x40000000ull
 
-static const unsigned types[] = { EMT_UC, EMT_WC, EMT_WT, EMT_WP, EMT_WB };
+static const unsigned types[] = {EMT_UC, EMT_WC, EMT_WT, EMT_WP, EMT_WB};
 
 /* expect[t01 index][t12 index], written out from the table's cells */
 static const unsigned expect[5][5] = {
-	/* t12:  UC      WC      WT      WP      WB */
-	[0] = { EMT_UC, EMT_WC, EMT_UC, EMT_UC, EMT_UC }, /* t01 UC */
-	[1] = { EMT_UC, EMT_WC, EMT_UC, EMT_UC, EMT_WC }, /* t01 WC */
-	[2] = { EMT_UC, EMT_WC, EMT_WT, EMT_WP, EMT_WT }, /* t01 WT */
-	[3] = { EMT_UC, EMT_WC, EMT_WP, EMT_WP, EMT_WP }, /* t01 WP */
-	[4] = { EMT_UC, EMT_WC, EMT_WT, EMT_WP, EMT_WB }, /* t01 WB */
+    /* t12:  UC      WC      WT      WP      WB */
+    [0] = {EMT_UC, EMT_WC, EMT_UC, EMT_UC, EMT_UC}, /* t01 UC */
+    [1] = {EMT_UC, EMT_WC, EMT_UC, EMT_UC, EMT_WC}, /* t01 WC */
+    [2] = {EMT_UC, EMT_WC, EMT_WT, EMT_WP, EMT_WT}, /* t01 WT */
+    [3] = {EMT_UC, EMT_WC, EMT_WP, EMT_WP, EMT_WP}, /* t01 WP */
+    [4] = {EMT_UC, EMT_WC, EMT_WT, EMT_WP, EMT_WB}, /* t01 WB */
 };
 
 static void memtype_table(void **state)
@@ -83,7 +83,7 @@ static void leaf_sizes(void **state)
 /* A fault takes up to EPT02_FILL_MAX pages; the root stays. */
 static void budget_take_and_limit(void **state)
 {
-	struct ept02_budget b = { .cap = 5, .used = 1 };
+	struct ept02_budget b = {.cap = 5, .used = 1};
 
 	(void)state;
 	assert_false(ept02_budget_must_evict(&b)); /* 1 + 3 <= 5 */
@@ -113,7 +113,7 @@ static void budget_take_and_limit(void **state)
 static void budget_long_run(void **state)
 {
 	const uint32_t cap = 64;
-	struct ept02_budget b = { .cap = cap, .used = 1 };
+	struct ept02_budget b = {.cap = cap, .used = 1};
 	uint64_t have_pdpt = 0, have_pd = ~0ull, pts = 0;
 
 	(void)state;
@@ -148,7 +148,7 @@ static void budget_long_run(void **state)
 
 static void budget_min_always_fits(void **state)
 {
-	struct ept02_budget b = { .cap = EPT02_BUDGET_MIN, .used = 1 };
+	struct ept02_budget b = {.cap = EPT02_BUDGET_MIN, .used = 1};
 
 	(void)state;
 	assert_false(ept02_budget_must_evict(&b));
@@ -162,13 +162,13 @@ static void budget_min_always_fits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(memtype_table),
-		cmocka_unit_test(mmio_never_cached),
-		cmocka_unit_test(reserved_types_are_uc),
-		cmocka_unit_test(leaf_sizes),
-		cmocka_unit_test(budget_take_and_limit),
-		cmocka_unit_test(budget_long_run),
-		cmocka_unit_test(budget_min_always_fits),
+	    cmocka_unit_test(memtype_table),
+	    cmocka_unit_test(mmio_never_cached),
+	    cmocka_unit_test(reserved_types_are_uc),
+	    cmocka_unit_test(leaf_sizes),
+	    cmocka_unit_test(budget_take_and_limit),
+	    cmocka_unit_test(budget_long_run),
+	    cmocka_unit_test(budget_min_always_fits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
