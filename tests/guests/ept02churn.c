@@ -200,6 +200,13 @@ static void run_here(struct slot *s, bool bsp)
 	s->entry = VM_INVALID;
 	if (!bsp) {
 		__asm__ volatile("cli" ::: "memory");
+		/* as env_init does on the BSP: locked, VMX outside SMX (the
+		 * firmware in Bochs leaves it unlocked; under L0 it is
+		 * locked) */
+		uint64_t fc = rdmsr(MSR_FEATURE_CONTROL);
+
+		if (!(fc & 1))
+			wrmsr(MSR_FEATURE_CONTROL, fc | 1 | 4);
 		write_cr4(read_cr4() | CR4_VMXE);
 		if (!ap_gdt(s))
 			return;
