@@ -12,7 +12,7 @@ t_ept01_bound() { # L1 reads one byte per GiB over its whole physical width
 
 ALL="$ALL ept01_bound"
 
-t_ept02_churn() { # an L2 touches 1 GiB through a 3-page EPT12: EPT02 evicts and refills
+t_ept02_churn() { # on each CPU an L2 touches 1 GiB through a 3-page EPT12: EPT02 evicts and refills
 	local n=ept02-churn
 	guest $n ept02churn1 2 "maps l2-ran ept02-evicted ept02-in-budget l0-alive-every-cpu"
 	expect $n '^ept02churn1: info cpu0 EPT02 pages in use [0-9]+ of [0-9]+, evictions [1-9]' "EPT02 pages and evictions printed"
