@@ -55,6 +55,8 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	nested/shadow12.c
 # MSR policy (vmx/msr_policy.def) and its execution
 CORE_C += vmx/msr_policy.c vmx/msr_access.c
+# Memory bounds: EPT02's policy and the per-vCPU reserve.
+CORE_C += nested/ept02_policy.c nested/reserve.c
 CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
 	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)

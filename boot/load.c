@@ -9,17 +9,23 @@
 #include "lib/string.h"
 #include "mm/memmap.h"
 #include "mm/pagetable.h"
+#include "nested/reserve.h"
+#include "vmx/ept.h"
 
 extern const uint8_t core_blob_start[], core_blob_end[];
 
 /*
- * Pages the core gets beyond its page tables, for its own allocator: EPT01
- * (as large as the page tables at most, plus splits around L0 and the fixed
- * MTRR ranges), and a VMXON region and VMCS per CPU.
+ * Pages the core gets beyond its page tables and the reserves counted in
+ * core_load (per CPU and EPT01's), for its own allocator: EPT01's start-up
+ * splits around L0 and the fixed MTRR ranges, global bitmaps.
  */
 #define POOL_SPARE (2 * 1024 * 1024)
-/* Upper bound of the whole region (image, per-CPU areas, pool). */
-#define REGION_MAX (64ull << 20)
+/*
+ * Upper bound of the whole region (image, per-CPU areas, pool): about 1.1
+ * MiB per CPU (64 KiB per-CPU area, NESTED_VCPU_PAGES), so some 200 CPUs.
+ * Only the size needed is reserved; the bound sizes the region's mapping.
+ */
+#define REGION_MAX (256ull << 20)
 
 struct bump {
 	uint64_t next, end;
@@ -172,7 +178,15 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 	 */
 	uint64_t pt_pages = 1 + pt_pages_needed(0, 0, end, allow_1g) +
 			    pt_pages_needed(h->base_va, PAGE_4K, REGION_MAX, 0);
-	uint64_t pool = 2 * pt_pages * PAGE_4K + 2 * mp->count * PAGE_4K + POOL_SPARE;
+	/*
+	 * Per CPU: VMXON region and vmcs01, and the pages its nested VMX
+	 * reserves (nested/reserve.h); once: EPT01's on-demand reserve and
+	 * sink tables (vmx/ept.h). No page is taken at run time beyond these.
+	 */
+	uint64_t per_cpu = 2 + NESTED_VCPU_PAGES;
+	uint64_t pool = 2 * pt_pages * PAGE_4K + mp->count * per_cpu * PAGE_4K +
+			(EPT01_DEMAND_PAGES + EPT01_SINK_PAGES) * PAGE_4K +
+			POOL_SPARE;
 	uint64_t size = image + percpu + pool;
 
 	if (size > REGION_MAX) {

@@ -47,6 +47,14 @@
  * virtual copy); HC_UNKNOWN for an MSR that is not an MTRR.
  */
 #define HC_MTRR_HW (HC_BASE + 6)
+/*
+ * Memory bounds (docs/nested.md, "Memory bounds"). RBX = 0: RBX = the
+ * calling vCPU's EPT02 pages in use (root included), RCX = its EPT02
+ * evictions, RDX = EPT01's table pages. RBX = 1: RBX = the EPT02 budget per
+ * vCPU, RCX = the most table pages EPT01 can ever have, RDX = EPT01 blocks
+ * sent to the sink. Other RBX: HC_UNKNOWN.
+ */
+#define HC_MEM_BUDGET (HC_BASE + 7)
 
 #define HC_OK 0ull
 #define HC_UNKNOWN 0xffffffffffffffffull

@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "nested/checks.h"
 #include "nested/internal.h"
+#include "nested/reserve.h"
 #include "nested/vcaps12.h"
 #include "vmx/config.h"
 #include "vmx/ept.h"
@@ -54,9 +55,10 @@ bool nested_vmx_msr(uint32_t msr, uint64_t *value)
 	return vcaps12_msr(&nested_caps, msr, value);
 }
 
-void nested_vcpu_init(struct vcpu *v)
+bool nested_vcpu_init(struct vcpu *v)
 {
 	v->nested.current_ptr = VMCS12_NONE;
 	/* never one of L1's VPIDs (cpu + 1), never 0 */
 	v->nested.vpid02 = (uint16_t)(0x8000u | v->cpu);
+	return nested_reserve(v);
 }

@@ -116,19 +116,7 @@ static enum exit_action emulate_vmxon(struct vcpu *v)
 		nvmx_fail_invalid(v);
 		return EXIT_RESUME;
 	}
-	if (!n->vmcs12) {
-		uint64_t cache = page_alloc(), vmcs02 = page_alloc(),
-			 undo = page_alloc();
-
-		if (!cache || !vmcs02 || !undo) {
-			log_err("nested: cpu%u: no pages left for VMXON",
-				v->cpu);
-			return EXIT_STOP;
-		}
-		n->vmcs12 = phys_to_virt(cache);
-		n->msr_undo = phys_to_virt(undo);
-		n->vmcs02_pa = vmcs02;
-	}
+	/* the vmcs12 cache, vmcs02 and MSR undo pages: nested/reserve.c */
 	n->vmxon = true;
 	n->vmxon_ptr = pa;
 	n->current_ptr = VMCS12_NONE;

@@ -76,7 +76,7 @@ void vmcs01_current(struct vcpu *v);
 
 /* EPT02 (nested/ept02.c). */
 void ept02_drop(struct vcpu *v);
-uint64_t ept02_root(struct vcpu *v); /* allocated on first use */
+uint64_t ept02_root(struct vcpu *v); /* reserved at start-up, never changes */
 enum exit_action ept02_violation(struct vcpu *v);
 
 /*

@@ -13,8 +13,11 @@
 
 /* Once, on the bootstrap CPU: the virtual VMX capabilities L1 reads. */
 void nested_global_init(void);
-/* Each vCPU's nested state, before it first runs L1. */
-void nested_vcpu_init(struct vcpu *v);
+/*
+ * Each vCPU's nested state, before it first runs L1, with every page its
+ * nested VMX will use (nested/reserve.h); false if the pool is short.
+ */
+bool nested_vcpu_init(struct vcpu *v);
 /* IA32_VMX_* as L1 reads them; false means #GP. */
 bool nested_vmx_msr(uint32_t msr, uint64_t *value);
 

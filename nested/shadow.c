@@ -125,7 +125,7 @@ void nested_shadow_push(struct vcpu *v)
 	if (!usable || !n->vmxon)
 		return;
 	if (!n->shadow_pa) {
-		n->shadow_pa = page_alloc();
+		n->shadow_pa = n->shadow_reserved; /* nested/reserve.c */
 		if (!n->shadow_pa)
 			return;
 		*(uint32_t *)phys_to_virt(n->shadow_pa) =

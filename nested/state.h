@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nested/ept02_policy.h"
+
 #define VMCS12_NONE (~0ull) /* current-VMCS pointer when there is none */
 
 struct vmcs12;
@@ -30,6 +32,7 @@ struct nested {
 	uint64_t vmcs02_pa;
 	uint64_t shadow_pa;   /* hardware shadow VMCS linked from vmcs01
 				 (nested/shadow.c) */
+	uint64_t shadow_reserved; /* its page, reserved at start-up */
 	uint16_t vpid02;      /* the VPID L2 runs with (never L1's) */
 	uint16_t last_vpid12; /* vmcs12's VPID at the last entry */
 	uint64_t msr_bitmap02_pa,
@@ -37,7 +40,10 @@ struct nested {
 	/* EPT02: L2-physical to host-physical, built on demand from EPT12 */
 	uint64_t ept02_root;
 	uint64_t ept02_eptp12; /* the EPT12 pointer EPT02 was built from */
-	uint64_t ept02_pages;
+	/* the vCPU's own EPT02 pages (nested/reserve.h): those not in the
+	 * tree, linked through their first quadword, and the accounting */
+	uint64_t ept02_free;
+	struct ept02_budget ept02_budget;
 	/* counters (HC_PRINT_COUNTERS and make bench) */
 	uint64_t entries, reflected, l0_handled, dry_runs;
 };

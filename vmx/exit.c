@@ -185,6 +185,12 @@ void exit_print_counters(void)
 			log_info("exits: cpu%u nested: %lu entries of L2, %lu exits reflected to L1, %lu handled by L0, %lu dry runs",
 				 cpu, v->nested.entries, v->nested.reflected,
 				 v->nested.l0_handled, v->nested.dry_runs);
+		if (v->nested.ept02_budget.high_water > 1)
+			log_info("exits: cpu%u EPT02: %u of %u pages in use (at most %u), %lu evictions",
+				 cpu, v->nested.ept02_budget.used,
+				 v->nested.ept02_budget.cap,
+				 v->nested.ept02_budget.high_water,
+				 v->nested.ept02_budget.evictions);
 		for (unsigned r = 0; r < EXIT_REASON_COUNT; r++)
 			if (v->exits[r])
 				log_info("exits: cpu%u %-20s %lu", cpu,

@@ -6,6 +6,7 @@
 #include "arch/x86/cpu.h"
 #include "core/percpu.h"
 #include "vmx/msr_policy.h"
+#include "vmx/ept.h"
 #include "vmx/exit.h"
 
 /* A known value in L0's memory: tests show L1 can neither read nor change it. */
@@ -41,6 +42,26 @@ static uint64_t guest_events(struct guest_regs *r)
 	r->rcx = sum[1];
 	r->rdx = sum[2];
 	return HC_OK;
+}
+
+static uint64_t mem_budget(struct vcpu *v, struct guest_regs *r)
+{
+	const struct ept02_budget *b = &v->nested.ept02_budget;
+
+	switch (r->rbx) {
+	case 0:
+		r->rbx = b->used;
+		r->rcx = b->evictions;
+		r->rdx = ept01.table_pages;
+		return HC_OK;
+	case 1:
+		r->rbx = b->cap;
+		r->rcx = ept01_table_bound(&ept01);
+		r->rdx = ept01.sinks;
+		return HC_OK;
+	default:
+		return HC_UNKNOWN;
+	}
 }
 
 enum exit_action exit_vmcall(struct vcpu *v)
@@ -84,6 +105,9 @@ enum exit_action exit_vmcall(struct vcpu *v)
 		if (msr_rule_of((uint32_t)r->rcx)->wr == MSR_WR_VIRT &&
 		    rdmsr_safe((uint32_t)r->rcx, &r->rbx) == 0)
 			r->rax = HC_OK;
+		break;
+	case HC_MEM_BUDGET:
+		r->rax = mem_budget(v, r);
 		break;
 	default:
 		r->rax = HC_UNKNOWN;

@@ -68,7 +68,8 @@ int vmx_cpu_start(struct percpu *pc)
 	v->cpu = pc->cpu;
 	v->vpid = (uint16_t)(pc->cpu + 1);
 	v->sipi_vector = SIPI_NONE;
-	nested_vcpu_init(v);
+	if (!nested_vcpu_init(v))
+		return 1;
 	v->vmxon_pa = vmx_region();
 	v->vmcs_pa = vmx_region();
 	if (!v->vmxon_pa || !v->vmcs_pa) {
