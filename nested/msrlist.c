@@ -11,6 +11,7 @@
  * policy keeps from L1 is ever written in root mode.
  */
 #include "arch/x86/cpu.h"
+#include "core/gevent.h"
 #include "core/percpu.h"
 #include "lib/log.h"
 #include "nested/x86_rules.h"
@@ -170,7 +171,8 @@ void msrlist_undo(struct msr_undo *undo)
 		msr_guest_write(v, undo->e[undo->n].index, undo->e[undo->n].old);
 	}
 	if (undo->lost)
-		log_warn("nested: %u MSRs of the VM-entry MSR-load list could "
-			 "not be put back",
-			 undo->lost);
+		gevent(v, GEV_MSR_DENIED, LOG_WARN,
+		       "nested: %u MSRs of the VM-entry MSR-load list could "
+		       "not be put back",
+		       undo->lost);
 }

@@ -40,5 +40,11 @@ bool nested_to_l1(struct vcpu *v, uint64_t gpa, uint64_t *l1);
 
 /* Before every entry while L2 runs: owed NMIs/INIT that are L1's business. */
 void nested_prepare_entry(struct vcpu *v);
+/*
+ * L1's TSC offset changed (vmx/msr_access.c): the current VMCS gets it
+ * (vmcs02 with vmcs12's added); vmcs01 is brought up to date when it is
+ * current again.
+ */
+void nested_tsc_offset_changed(struct vcpu *v);
 
 #endif

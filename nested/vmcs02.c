@@ -147,6 +147,30 @@ static uint32_t bitmaps(struct nested *n, const struct vmcs12 *c,
 	return proc12 & CPU_UNCOND_IO_EXITING;
 }
 
+/*
+ * L2's TSC: L1's (the CPU's plus L1's offset, which L0 keeps) plus vmcs12's
+ * offset where L1 uses TSC offsetting (SDM 3C 27.3, "TSC offsetting").
+ */
+static uint64_t tsc_offset02(const struct vcpu *v, const struct vmcs12 *c)
+{
+	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
+
+	return v->msrv.tsc_offset + ((proc12 & CPU_USE_TSC_OFFSETTING)
+					 ? vmcs12_get(c, TSC_OFFSET)
+					 : 0);
+}
+
+void nested_tsc_offset_changed(struct vcpu *v)
+{
+	if (vmptrst() == v->vmcs_pa) {
+		vmcs_write(TSC_OFFSET, v->msrv.tsc_offset);
+		return;
+	}
+	/* vmcs02 is current (an MSR list, or L2's WRMSR that L0 handles) */
+	vmcs_write(TSC_OFFSET, tsc_offset02(v, v->nested.vmcs12));
+	v->msrv.tsc_stale01 = true;
+}
+
 static void controls(struct vcpu *v, const struct vmcs12 *c)
 {
 	struct nested *n = &v->nested;
@@ -178,9 +202,7 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 	vmcs_write(EXCEPTION_BITMAP,
 		   (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP) | (1u << VEC_AC));
 	vmcs_write(MSR_BITMAP, n->msr_bitmap02_pa);
-	vmcs_write(TSC_OFFSET, (proc12 & CPU_USE_TSC_OFFSETTING)
-				   ? vmcs12_get(c, TSC_OFFSET)
-				   : 0);
+	vmcs_write(TSC_OFFSET, tsc_offset02(v, c));
 	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
@@ -321,6 +343,10 @@ void vmcs01_current(struct vcpu *v)
 {
 	if (vmptrld(v->vmcs_pa) != VMX_OK)
 		vcpu_stop(v, "VMPTRLD of vmcs01 failed");
+	if (v->msrv.tsc_stale01) {
+		vmcs_write(TSC_OFFSET, v->msrv.tsc_offset);
+		v->msrv.tsc_stale01 = false;
+	}
 	v->proc_ctls = v->nested.proc_ctls01;
 	v->proc_ctls_keep = 0;
 }

@@ -2,6 +2,7 @@
 #include "vmx/apic.h"
 
 #include "arch/x86/cpu.h"
+#include "core/gevent.h"
 #include "core/percpu.h"
 #include "lib/log.h"
 #include "vmx/decode.h"
@@ -193,7 +194,9 @@ enum exit_action apic_mmio_write(struct vcpu *v, uint64_t gpa)
 
 	if (d.size != 4 || (offset & 3)) {
 		/* not a valid APIC access (SDM 11.4.1): drop it, as the APIC would */
-		log_warn("apic: %u-byte write to APIC offset 0x%x dropped", d.size, offset);
+		gevent(v, GEV_APIC_ACCESS, LOG_WARN,
+		       "apic: %u-byte write to APIC offset 0x%x dropped", d.size,
+		       offset);
 	} else if (offset == APIC_ICR_LO && is_init_or_sipi((uint32_t)value) &&
 		   route(v, (uint32_t)value, *reg(APIC_ICR_HI) >> 24,
 			 *reg(APIC_ICR_HI))) {

@@ -63,7 +63,7 @@ static bool make_msr_bitmap(void)
 		const struct msr_rule *r = &msr_rules[i];
 
 		for (uint32_t m = r->first; m <= r->last; m++)
-			intercept_msr(b, m, r->rd != MSR_RD_PASS,
+			intercept_msr(b, m, r->rd != MSR_RD_PASS && r->rd != MSR_RD_TSC,
 				      r->wr != MSR_WR_PASS);
 	}
 	return true;
@@ -79,7 +79,10 @@ bool vmx_config_init(void)
 		choose("pin-based", t ? m->true_pinbased : m->pinbased,
 		       PIN_NMI_EXITING | PIN_VIRTUAL_NMIS, 0, &vmx_cfg.pin) &&
 		choose("processor-based", t ? m->true_procbased : m->procbased,
-		       CPU_USE_MSR_BITMAPS | CPU_SECONDARY_CONTROLS, 0, &vmx_cfg.proc) &&
+		       /* TSC offsetting: L1's TSC writes move only its offset */
+		       CPU_USE_MSR_BITMAPS | CPU_SECONDARY_CONTROLS |
+			       CPU_USE_TSC_OFFSETTING,
+		       0, &vmx_cfg.proc) &&
 		choose("secondary", m->procbased2,
 		       SEC_ENABLE_EPT | SEC_ENABLE_VPID | SEC_UNRESTRICTED_GUEST,
 		       /* else these instructions #UD in L1 */

@@ -34,6 +34,8 @@ static struct msr_ctx ctx_of(struct vcpu *v, uint32_t msr)
 	if (!m->ready) {
 		mtrr_read(&m->mtrr);
 		m->misc_enable = rdmsr(MSR_IA32_MISC_ENABLE);
+		m->has_tsc_adjust =
+		    rdmsr_safe(MSR_IA32_TSC_ADJUST, &m->tsc_adjust) == 0;
 		m->has_x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC;
 		m->phys_bits = phys_bits();
 		m->ready = true;
@@ -44,6 +46,8 @@ static struct msr_ctx ctx_of(struct vcpu *v, uint32_t msr)
 		msr == MSR_IA32_APIC_BASE ? rdmsr(MSR_IA32_APIC_BASE) : 0,
 	    .has_x2apic = m->has_x2apic,
 	    .phys_bits = m->phys_bits,
+	    .tsc = msr == MSR_IA32_TSC || msr == MSR_IA32_TSC_ADJUST ? read_tsc()
+								     : 0,
 	};
 }
 
@@ -111,6 +115,12 @@ static bool carry_out(struct vcpu *v, uint32_t msr, uint64_t value,
 		return true;
 	case MSR_ACT_ICR:
 		return apic_x2apic_icr(v, d.value);
+	case MSR_ACT_TSC:
+		/* IA32_TSC_ADJUST follows every change of the TSC (SDM 3B 18.17.3) */
+		v->msrv.tsc_adjust += d.value - v->msrv.tsc_offset;
+		v->msrv.tsc_offset = d.value;
+		nested_tsc_offset_changed(v);
+		return true;
 	case MSR_ACT_REFUSE:
 		refused(v, msr, "write", value);
 		return false;

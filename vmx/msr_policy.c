@@ -129,7 +129,14 @@ struct msr_verdict msr_decide_read(uint32_t msr, const struct msr_ctx *c)
 		slot = mtrr_slot(&c->virt->mtrr, msr);
 		return slot ? act(MSR_ACT_VALUE, *slot, 0)
 			    : act(MSR_ACT_GP, 0, 0);
-	case MSR_RD_EMUL: /* IA32_MISC_ENABLE */
+	case MSR_RD_TSC:
+		return act(MSR_ACT_VALUE, c->tsc + c->virt->tsc_offset, 0);
+	case MSR_RD_EMUL:
+		if (msr == MSR_IA32_TSC_ADJUST)
+			return c->virt->has_tsc_adjust
+				   ? act(MSR_ACT_VALUE, c->virt->tsc_adjust, 0)
+				   : act(MSR_ACT_GP, 0, 0);
+		/* IA32_MISC_ENABLE */
 		return act(MSR_ACT_VALUE,
 			   c->virt->misc_enable | MISC_ENABLE_BTS_UNAVAIL |
 			       MISC_ENABLE_PEBS_UNAVAIL,
@@ -166,6 +173,13 @@ static struct msr_verdict emulated_write(uint32_t msr, uint64_t value,
 					: act(MSR_ACT_HW, value, 0);
 	case MSR_X2APIC_ICR:
 		return act(MSR_ACT_ICR, value, 0);
+	case MSR_IA32_TSC: /* L1's TSC becomes value */
+		return act(MSR_ACT_TSC, value - c->tsc, 0);
+	case MSR_IA32_TSC_ADJUST: /* the TSC moves by the change (SDM 3B 18.17.3) */
+		if (!c->virt->has_tsc_adjust)
+			return act(MSR_ACT_GP, 0, 0);
+		return act(MSR_ACT_TSC,
+			   c->virt->tsc_offset + (value - c->virt->tsc_adjust), 0);
 	default:
 		return act(MSR_ACT_REFUSE, 0, 0); /* an EMUL row without code */
 	}

@@ -14,7 +14,14 @@
 
 #include "mm/mtrr.h"
 
-enum msr_rd { MSR_RD_PASS, MSR_RD_L0, MSR_RD_VIRT, MSR_RD_EMUL, MSR_RD_GP };
+enum msr_rd {
+	MSR_RD_PASS,
+	MSR_RD_L0,
+	MSR_RD_VIRT,
+	MSR_RD_EMUL,
+	MSR_RD_GP,
+	MSR_RD_TSC
+};
 enum msr_wr { MSR_WR_PASS, MSR_WR_GP, MSR_WR_DROP, MSR_WR_VIRT, MSR_WR_EMUL };
 
 struct msr_rule {
@@ -37,6 +44,16 @@ struct msr_virt {
 	uint64_t misc_enable;	/* L1's IA32_MISC_ENABLE */
 	bool has_x2apic;	/* CPUID.1:ECX[21] */
 	unsigned phys_bits;	/* MAXPHYADDR */
+	/*
+	 * L1's TSC = the CPU's + tsc_offset (vmcs01's TSC_OFFSET; vmcs02 adds
+	 * vmcs12's). L1's WRMSR to the TSC or IA32_TSC_ADJUST moves only this
+	 * offset, never the CPU's TSC that L0's own clock (the log rate
+	 * limit) reads.
+	 */
+	uint64_t tsc_offset;
+	uint64_t tsc_adjust;  /* L1's IA32_TSC_ADJUST */
+	bool has_tsc_adjust;  /* the CPU has IA32_TSC_ADJUST */
+	bool tsc_stale01;     /* vmcs01's TSC_OFFSET lags tsc_offset */
 };
 
 /* What the decisions need to know about the vCPU and the CPU. */
@@ -45,6 +62,7 @@ struct msr_ctx {
 	uint64_t apic_base; /* the CPU's IA32_APIC_BASE */
 	bool has_x2apic;    /* CPUID.1:ECX[21] */
 	unsigned phys_bits; /* MAXPHYADDR */
+	uint64_t tsc;	    /* the CPU's TSC now (for the TSC MSRs) */
 };
 
 enum msr_act {
@@ -56,6 +74,7 @@ enum msr_act {
 	MSR_ACT_ICR,	/* write: the x2APIC ICR, INIT/SIPI routed by L0 */
 	MSR_ACT_GP,	/* #GP as the CPU would raise it (bad value) */
 	MSR_ACT_REFUSE, /* #GP by L0's policy (counted as a guest event) */
+	MSR_ACT_TSC,	/* write: L1's TSC offset becomes value */
 };
 
 struct msr_verdict {

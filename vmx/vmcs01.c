@@ -45,6 +45,7 @@ static void controls(struct vcpu *v, uint64_t efer, uint64_t cr0, uint64_t cr4)
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_INTR_INFO, 0);
 	vmcs_write(MSR_BITMAP, vmx_cfg.msr_bitmap_pa);
+	vmcs_write(TSC_OFFSET, v->msrv.tsc_offset);
 	vmcs_write(EPT_POINTER, ept01.eptp);
 	vmcs_write(VPID, v->vpid);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cfg.cr0_mask);

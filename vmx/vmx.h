@@ -40,6 +40,15 @@ static inline enum vmx_result vmclear(uint64_t pa)
 	return VMX_MEM_OP("vmclear", pa);
 }
 
+/* The current-VMCS pointer (all ones: none). */
+static inline uint64_t vmptrst(void)
+{
+	uint64_t pa;
+
+	__asm__ volatile("vmptrst %0" : "=m"(pa)::"memory");
+	return pa;
+}
+
 static inline enum vmx_result vmptrld(uint64_t pa)
 {
 	return VMX_MEM_OP("vmptrld", pa);

@@ -134,4 +134,13 @@ static inline uint32_t apic_id_now(void)
 	return cpuid(1, 0).ebx >> 24;
 }
 
+/* The CPU's time-stamp counter (RDTSC; guest payloads have their own rdtsc()). */
+static inline uint64_t read_tsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
 #endif

@@ -2,6 +2,7 @@
 #include "arch/x86/exception.h"
 
 #include "arch/x86/cpu.h"
+#include "core/gevent.h"
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "lib/log.h"
@@ -71,7 +72,10 @@ void exception_dispatch(struct exc_frame *f)
 		if (pc && pc->vcpu.active)
 			vcpu_nmi_arrived(&pc->vcpu);
 		else
-			log_warn("core: NMI at rip 0x%lx (no guest yet: dropped)", f->rip);
+			/* L1 can send them at will to a stopped vCPU */
+			gevent(pc ? &pc->vcpu : 0, GEV_NMI_DROPPED, LOG_WARN,
+			       "core: NMI at rip 0x%lx (no guest: dropped)",
+			       f->rip);
 		return;
 	}
 	if (fixup(f))

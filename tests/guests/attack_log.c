@@ -27,6 +27,10 @@
 #define CR4_VMXE	   (1ull << 13)
 #define FC_LOCK		   0x1ull
 #define FC_VMX_OUTSIDE_SMX 0x4ull
+#define MSR_TSC		   0x10
+#define MSR_TSC_ADJUST	   0x3b
+#define TSC_JUMP	   (1ull << 52) /* about two weeks at 3.5 GHz */
+#define JUMP_ATTEMPTS	   200
 
 struct side {
 	uint64_t vmxon, vmcs; /* 4-KiB regions */
@@ -245,6 +249,53 @@ static void report(unsigned n, const struct side *s)
 		     s->late_min, s->late_max);
 }
 
+/*
+ * L1 moves its TSC far forward (WRMSR IA32_TSC). L1 must see the jump (and
+ * IA32_TSC_ADJUST follow it, SDM 3B 18.17.3), but L0's own clock must not:
+ * were it the CPU's raw TSC, the jump would refill the rate limiter and
+ * the next failures would be printed again. Run after the flood, on the
+ * BSP, whose limiter is empty then. L1's TSC is left where it jumped to
+ * (moving it back could stall a delay loop of the firmware's).
+ */
+static void tsc_jump(void)
+{
+	struct side *s = &sides[0];
+	uint64_t before[3] = {0}, after[3] = {0}, adj0 = 0, adj1 = 0;
+	bool has_adj = try_rdmsr(MSR_TSC_ADJUST, &adj0) == NO_FAULT;
+	uint64_t t0 = rdtsc();
+	int w = try_wrmsr(MSR_TSC, t0 + TSC_JUMP);
+	uint64_t t1 = rdtsc();
+	unsigned fails = 0;
+
+	check("tsc-jump-seen-by-l1", w == NO_FAULT && t1 - t0 >= TSC_JUMP,
+	      "WRMSR IA32_TSC: %s; RDTSC moved by 0x%lx (at least 0x%llx)",
+	      vector_name(w), t1 - t0, TSC_JUMP);
+	if (!has_adj)
+		guest_printf("attack_log: SKIP tsc-adjust-follows: no "
+			     "IA32_TSC_ADJUST on this CPU\n");
+	else if (try_rdmsr(MSR_TSC_ADJUST, &adj1) == NO_FAULT)
+		check("tsc-adjust-follows",
+		      /* by the value written minus the TSC at the write */
+		      adj1 - adj0 <= TSC_JUMP && adj1 - adj0 > TSC_JUMP - (1ull << 32),
+		      "IA32_TSC_ADJUST moved by 0x%lx", adj1 - adj0);
+	else
+		check("tsc-adjust-follows", false, "RDMSR IA32_TSC_ADJUST faulted");
+	if (!guest_events(before) || vmx_setup(s) != VM_OK) {
+		check("tsc-jump-no-new-lines", false, "no VMX set-up");
+		return;
+	}
+	for (unsigned i = 0; i < JUMP_ATTEMPTS; i++)
+		fails += vmlaunch() == 7;
+	vmxoff();
+	write_cr4(read_cr4() & ~CR4_VMXE);
+	check("tsc-jump-no-new-lines",
+	      guest_events(after) && fails == JUMP_ATTEMPTS &&
+		  after[0] - before[0] == JUMP_ATTEMPTS && after[1] == before[1],
+	      "%u failures after the jump, %lu counted, %lu lines printed "
+	      "(L0's clock did not jump)",
+	      fails, after[0] - before[0], after[1] - before[1]);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
@@ -294,6 +345,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	report(0, &sides[0]);
 	report(1, &sides[1]);
 	check_hypercall_scopes();
+	tsc_jump();
 	check_counters_flood();
 	l0_alive_everywhere();
 	guest_finish();

@@ -65,7 +65,8 @@ static void rows_are_sane(void **state)
 	}
 	/* not listed: L1's own */
 	assert_int_equal(msr_rule_of(MSR_IA32_EFER)->wr, MSR_WR_PASS);
-	assert_int_equal(msr_rule_of(0x10)->rd, MSR_RD_PASS); /* TSC */
+	/* the TSC: the CPU's in non-root (with the VMCS's offset) */
+	assert_int_equal(msr_rule_of(0x10)->rd, MSR_RD_TSC);
 }
 
 /* The MSRs docs/security.md names, with the policy each must have. */
@@ -74,6 +75,8 @@ static const struct {
 	enum msr_rd rd;
 	enum msr_wr wr;
 } named[] = {
+    {MSR_IA32_TSC, MSR_RD_TSC, MSR_WR_EMUL},
+    {MSR_IA32_TSC_ADJUST, MSR_RD_EMUL, MSR_WR_EMUL},
     {MSR_IA32_APIC_BASE, MSR_RD_PASS, MSR_WR_EMUL},
     {MSR_IA32_FEATURE_CONTROL, MSR_RD_L0, MSR_WR_GP},
     {MSR_IA32_BIOS_UPDT_TRIG, MSR_RD_PASS, MSR_WR_DROP},
@@ -344,7 +347,7 @@ static void apic_base_transitions(void **state)
 #define DOC_PATH "docs/msr-policy.md"
 
 static const char *const rd_names[] = {"pass", "L0", "virtual", "emulated",
-				       "#GP"};
+				       "#GP", "pass (with L1's offset)"};
 static const char *const wr_names[] = {"pass", "#GP", "dropped", "virtual",
 				       "emulated"};
 
@@ -370,6 +373,45 @@ static void print_doc(void)
 		doc_row(row, sizeof(row), &msr_rules[i]);
 		printf("%s\n", row);
 	}
+}
+
+/*
+ * L1's TSC writes move only its offset: the decision never asks for a
+ * hardware write, IA32_TSC_ADJUST follows the TSC (SDM 3B 18.17.3), and a
+ * list entry gets the same verdict as WRMSR.
+ */
+static void tsc_moves_only_the_offset(void **state)
+{
+	struct msr_ctx c = ctx(XAPIC);
+	struct msr_verdict d;
+
+	(void)state;
+	virt.has_tsc_adjust = true;
+	virt.tsc_adjust = 100;
+	virt.tsc_offset = 7;
+	c.tsc = 1000;
+	d = msr_decide_read(MSR_IA32_TSC, &c);
+	assert_int_equal(d.act, MSR_ACT_VALUE);
+	assert_int_equal(d.value, 1007);
+	d = msr_decide_write(MSR_IA32_TSC, 5000, &c);
+	assert_int_equal(d.act, MSR_ACT_TSC);
+	assert_int_equal(d.value, 4000); /* L1's TSC reads 5000 now */
+	d = msrlist_decide_load(MSR_IA32_TSC, 5000, &c);
+	assert_int_equal(d.act, MSR_ACT_TSC);
+	assert_int_equal(d.value, 4000);
+	/* TSC_ADJUST 100 -> 150: the TSC moves by 50 */
+	d = msr_decide_write(MSR_IA32_TSC_ADJUST, 150, &c);
+	assert_int_equal(d.act, MSR_ACT_TSC);
+	assert_int_equal(d.value, 57);
+	d = msr_decide_read(MSR_IA32_TSC_ADJUST, &c);
+	assert_int_equal(d.act, MSR_ACT_VALUE);
+	assert_int_equal(d.value, 100);
+	/* a CPU without IA32_TSC_ADJUST: #GP both ways */
+	virt.has_tsc_adjust = false;
+	assert_int_equal(msr_decide_read(MSR_IA32_TSC_ADJUST, &c).act,
+			 MSR_ACT_GP);
+	assert_int_equal(msr_decide_write(MSR_IA32_TSC_ADJUST, 1, &c).act,
+			 MSR_ACT_GP);
 }
 
 static void docs_in_sync(void **state)
@@ -412,6 +454,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(mtrr_virtualized),
 	    cmocka_unit_test(misc_enable_and_xss),
 	    cmocka_unit_test(apic_base_transitions),
+	    cmocka_unit_test(tsc_moves_only_the_offset),
 	    cmocka_unit_test(docs_in_sync),
 	};
 
