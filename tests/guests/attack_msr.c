@@ -20,6 +20,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "core/gevent.h"
 #include "tests/guests/attack_msr.h"
 
 #define MSR_APIC_BASE	     0x1b
@@ -99,6 +100,34 @@ static void check_refused_msrs(void)
 		      refused[i].msr, l0.base | 1, vector_name(w),
 		      vector_name(r));
 	}
+}
+
+/*
+ * Every refusal is L0's guest event (counted even when the rate limit keeps
+ * its log line back): three more DS_AREA writes add exactly three.
+ */
+static bool msr_denied(uint64_t *count)
+{
+	uint64_t b = GEV_MSR_DENIED, c = HC_GEV_SELF, d = 0;
+
+	if (hypercall(HC_GUEST_EVENTS, &b, &c, &d) != HC_OK)
+		return false;
+	*count = b;
+	return true;
+}
+
+static void check_refusals_counted(void)
+{
+	uint64_t before = 0, after = 0;
+	unsigned gp = 0;
+	bool ok = msr_denied(&before);
+
+	for (unsigned i = 0; i < 3; i++)
+		gp += try_wrmsr(0x600, l0.base | 1) == VEC_GP;
+	ok = ok && msr_denied(&after);
+	check("refusals-counted", ok && gp == 3 && after - before == 3,
+	      "3 DS_AREA writes: %u #GP, L0 counted %lu refusals", gp,
+	      after - before);
 }
 
 static void check_misc_enable(void)
@@ -337,6 +366,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		     l0.size >> 10);
 	check_cpuid_hides();
 	check_refused_msrs();
+	check_refusals_counted();
 	check_misc_enable();
 	check_microcode();
 	check_mtrrs();
