@@ -49,7 +49,7 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	nested/checks.c nested/checks_guest.c nested/checks_seg.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
 	nested/vmexit.c nested/l2exit.c nested/ept02.c nested/ept12.c \
 	nested/reflect.c nested/bitmap.c nested/shadow.c \
-	nested/shadow12.c
+	nested/shadow12.c nested/nstate.c nested/nstate_vcpu.c lib/base64.c
 CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
 	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)

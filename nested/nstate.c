@@ -187,7 +187,7 @@ struct nstate_result nstate_vmcs12_from_kvm(const uint8_t in[4096], bool shadow,
 	return ok();
 }
 
-static bool uses_shadow(const struct vmcs12 *c)
+bool nstate_uses_shadow(const struct vmcs12 *c)
 {
 	uint32_t proc = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
 
@@ -335,7 +335,7 @@ static struct nstate_result decode_images(const struct nstate_hdr *h,
 	if (r.err)
 		return r;
 	s->has_vmcs12 = true;
-	s->has_shadow = guest && uses_shadow(s->vmcs12);
+	s->has_shadow = guest && nstate_uses_shadow(s->vmcs12);
 	r = check_size(h, len, nstate_size(s));
 	if (r.err)
 		return r;

@@ -101,6 +101,10 @@ struct nstate {
 	struct vmcs12 *vmcs12, *shadow; /* valid when has_* */
 };
 
+/* A guest-mode blob of this vmcs12 carries a shadow vmcs12 (VMCS shadowing
+ * on, link pointer not -1). */
+bool nstate_uses_shadow(const struct vmcs12 *c);
+
 /* Blob size for a state: 128 + 4096 per vmcs12 image. */
 size_t nstate_size(const struct nstate *s);
 

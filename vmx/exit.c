@@ -6,6 +6,7 @@
 #include "core/percpu.h"
 #include "lib/log.h"
 #include "nested/nested.h"
+#include "nested/nstate_vcpu.h"
 #include "vmx/vmx.h"
 
 int vmx_handle_exit(struct vcpu *v);
@@ -103,6 +104,7 @@ int vmx_handle_exit(struct vcpu *v)
 	v->exits_total++;
 	if (basic < EXIT_REASON_COUNT)
 		v->exits[basic]++;
+	v->nested.run_pending = false;
 	if (v->nested.guest_mode) {
 		if (reason & EXIT_REASON_ENTRY_FAILURE) {
 			/* a failed VMLAUNCH leaves vmcs02 clear (SDM 31.3 VMLAUNCH) */
@@ -113,6 +115,7 @@ int vmx_handle_exit(struct vcpu *v)
 		else if (nested_l2_exit(v, basic) == EXIT_STOP)
 			vcpu_stop(v, exit_reason_name(basic));
 		prepare_entry(v);
+		nested_state_event(v);
 		return entry_kind(v);
 	}
 	if (reason & EXIT_REASON_ENTRY_FAILURE)
@@ -125,6 +128,8 @@ int vmx_handle_exit(struct vcpu *v)
 	if (h(v) == EXIT_STOP)
 		vcpu_stop(v, exit_reason_name(basic));
 	prepare_entry(v);
+	if (h == nested_vmx_instruction)
+		nested_state_event(v);
 	return entry_kind(v);
 }
 
@@ -133,6 +138,7 @@ int vmx_entry_failed(struct vcpu *v, uint64_t rflags)
 {
 	uint64_t err = 0;
 
+	v->nested.run_pending = false;
 	if (v->nested.guest_mode) {
 		if (v->nested.entry_was_launch)
 			v->nested.vmcs02_launched = false;
@@ -165,4 +171,5 @@ void exit_print_counters(void)
 				log_info("exits: cpu%u %-20s %lu", cpu,
 					 exit_reason_name(r), v->exits[r]);
 	}
+	nested_state_print_counters();
 }
