@@ -70,6 +70,17 @@ int nstate_kvm_offset(enum vmcs_field f)
 	return -1;
 }
 
+bool nstate_kvm_field(unsigned i, struct nstate_field *out)
+{
+	if (i >= NLAYOUT)
+		return false;
+	out->f = layout[i].f;
+	out->offset = layout[i].offset;
+	out->size = layout[i].size;
+	out->name = layout[i].name;
+	return true;
+}
+
 static uint64_t get_le(const uint8_t *p, unsigned n)
 {
 	uint64_t v = 0;

@@ -142,4 +142,12 @@ struct nstate_result nstate_vmcs12_from_kvm(const uint8_t in[4096], bool shadow,
 /* The layout, for the tool and the tests: offset of a field, -1 if none. */
 int nstate_kvm_offset(enum vmcs_field f);
 
+/* The i-th field of the layout (offset order), or NULL past the end. */
+struct nstate_field {
+	enum vmcs_field f;
+	unsigned offset, size;
+	const char *name;
+};
+bool nstate_kvm_field(unsigned i, struct nstate_field *out);
+
 #endif

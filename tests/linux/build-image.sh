@@ -4,7 +4,8 @@
 # build-image.sh OUT.img [FIRST_STAGE.efi]
 # environment: KERNEL_ARGS_EXTRA="..." is appended to the kernel command line
 # (e.g. "kvm_intel.enable_apicv=0 kvm_intel.pml=0": init.sh hands every
-# kvm_intel.NAME=VALUE word to kvm-intel.ko)
+# kvm_intel.NAME=VALUE word to kvm-intel.ko); MK_CFG_EXTRA="key=value\n..." is
+# appended to matryoshka.cfg (e.g. nested_state_stress=1)
 #
 # Builds a GPT disk with a FAT EFI system partition that boots Debian's cloud
 # kernel (linux-image-cloud-amd64: LZ4, quick to decompress in Bochs) with a
@@ -278,7 +279,7 @@ if [ -z "$first" ]; then
 	efi=$work/grubx64.efi cfg=""
 else
 	efi=$first cfg=$work/matryoshka.cfg
-	printf 'log=info\nnext=/EFI/BOOT/grubx64.efi\n' >"$cfg"
+	printf 'log=info\nnext=/EFI/BOOT/grubx64.efi\n%b' "${MK_CFG_EXTRA-}" >"$cfg"
 	extra+=("$work/grubx64.efi=/EFI/BOOT/grubx64.efi")
 fi
 mkdir -p "$(dirname "$out")"

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <linux/kvm.h>
 
+#include "lib/base64.h"
 #include "lib/log.h"
 #include "nested/nstate.h"
 #include "nested/vcaps12.h"
@@ -194,6 +195,7 @@ static struct nstate make(enum state st)
 }
 
 static uint8_t blob[NSTATE_MAX_SIZE + 64], again[NSTATE_MAX_SIZE + 64];
+static char b64[(NSTATE_MAX_SIZE + 2) / 3 * 4 + 1];
 
 static size_t encode(const struct nstate *s)
 {
@@ -678,6 +680,40 @@ static void t_fuzz(void **state)
 	assert_true(fuzz_accepted < cases);
 }
 
+/* --- base64 (the dump) --- */
+static void t_base64(void **state)
+{
+	static const char *const want[] = {
+	    "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+	uint8_t back[16];
+	size_t n;
+
+	(void)state;
+	for (unsigned i = 0; i < 7; i++) { /* RFC 4648 section 10 */
+		base64_encode((const uint8_t *)"foobar", i, b64);
+		assert_string_equal(b64, want[i]);
+		assert_true(
+		    base64_decode(b64, strlen(b64), back, sizeof(back), &n));
+		assert_int_equal(n, i);
+		assert_memory_equal(back, "foobar", i);
+	}
+	assert_false(base64_decode("Zm9", 3, back, sizeof(back), &n));
+	assert_false(base64_decode("Zm=v", 4, back, sizeof(back), &n));
+	assert_false(base64_decode("Z===", 4, back, sizeof(back), &n));
+	assert_false(base64_decode("Zg==Zg==", 8, back, sizeof(back), &n));
+	assert_false(base64_decode("Zm9v", 4, back, 2, &n));
+	assert_false(base64_decode("Zm9*", 4, back, sizeof(back), &n));
+	/* a whole blob */
+	struct nstate st = make(S_GUEST_SHADOW);
+	size_t len = encode(&st);
+	static uint8_t out[NSTATE_MAX_SIZE];
+
+	base64_encode(blob, len, b64);
+	assert_true(base64_decode(b64, strlen(b64), out, sizeof(out), &n));
+	assert_int_equal(n, len);
+	assert_memory_equal(out, blob, len);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -686,8 +722,72 @@ static int setup(void **state)
 	return 0;
 }
 
-int main(void)
+/* --- samples for tools/nstate's test (tests/unit/test-nstate-tool.sh) --- */
+static void write_file(const char *dir, const char *name, const void *p,
+		       size_t n)
 {
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, n, f) != n) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+}
+
+/* A serial log with a dump as L0 prints it (nested_state_dump). */
+static void write_dump(const char *dir, size_t n)
+{
+	char path[512], line[200];
+	unsigned lines = (unsigned)((n + 143) / 144);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/dump.log", dir);
+	f = fopen(path, "w");
+	if (!f)
+		exit(1);
+	fprintf(f, "\x1b[0m[error cpu0] vmx: stopping cpu0 (test)\r\n");
+	fprintf(f, "[error cpu0] nstate 1/2 AAAA\r\n"); /* an older, cut one */
+	for (unsigned i = 0; i < lines; i++) {
+		size_t off = (size_t)i * 144, k = n - off < 144 ? n - off : 144;
+
+		base64_encode(blob + off, k, line);
+		fprintf(f, "[error cpu0] nstate %u/%u %s\r\n", i + 1, lines,
+			line);
+	}
+	fclose(f);
+}
+
+static int write_samples(const char *dir)
+{
+	struct nstate s;
+	size_t n;
+
+	s = make(S_GUEST_SHADOW);
+	n = encode(&s);
+	write_file(dir, "guest.bin", blob, n);
+	write_dump(dir, n);
+	s = make(S_CURRENT);
+	n = encode(&s);
+	write_file(dir, "current.bin", blob, n);
+	blob[16] |= 8; /* vmcs12_pa not aligned */
+	write_file(dir, "bad.bin", blob, n);
+	s = make(S_GUEST);
+	SET(EPT_POINTER, 0x6000 | 2);
+	n = encode(&s);
+	write_file(dir, "badentry.bin", blob, n);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--write-samples")) {
+		vcaps12_compute(&bochs_skylake_x, &caps);
+		return write_samples(argv[2]);
+	}
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(t_layout_offsets),
 	    cmocka_unit_test(t_layout_complete),
@@ -699,6 +799,7 @@ int main(void)
 	    cmocka_unit_test(t_detail_names_values),
 	    cmocka_unit_test(t_entry_checks),
 	    cmocka_unit_test(t_fuzz),
+	    cmocka_unit_test(t_base64),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: Apache-2.0
+# Nested state save/restore (docs/nested-state.md): the stress mode
+# nested_state_stress=1 saves, wipes and restores every vCPU's nested state
+# at every nested event (L2 exit, L1 VMX instruction). Everything nested
+# must behave exactly as without it. Sourced by run-all.sh.
+
+# The round-trip counter line L0 prints (at powers of two and with the exit
+# counters): L2 running and a pending entry both covered.
+stress_counted() {
+	local n=$1
+	expect $n 'nested: nested_state_stress=1: every 1\. nested event saves, wipes and restores the nested state' "stress mode on"
+	expect $n 'nested: state round trips: [0-9]+ \(VMX off [0-9]+, VMX on [0-9]+, current VMCS [1-9][0-9]*, L2 running [1-9][0-9]*, entry pending [1-9][0-9]*\)' "round trips made with a current VMCS, with L2 running and with an entry pending"
+	grep -aE 'nested: state round trips' "$OUT/$n.log" | tail -n 1 | sed 's/^/  last: /'
+	expect_not $n 'stopping cpu|PANIC|refused vmcs02|set refused the blob' "no vCPU stopped, no refused round trip"
+}
+
+# nvmx (the L1 test hypervisor) with the stress mode: its whole log equals
+# bare Bochs' (nvmx_diff's reference run), Bochs deviations apart.
+t_nstate_nvmx() {
+	local n=nstate-nvmx
+	[ -s "$OUT/nvmx-bare.log" ] || t_nvmx_diff
+	image $n 'next=/EFI/BOOT/nvmx.efi\nlog=info\nnested_state_stress=1\n' "$EFI" "build/guests/nvmx.efi=/EFI/BOOT/nvmx.efi"
+	boot $n bochs 'nvmx: summary' --disk "$OUT/$n.img" --cpus 1 --timeout 600
+	expect $n '^nvmx: summary [0-9]+ passed' "summary on Matryoshka with the stress mode"
+	if tests/system/nvmx-compare.sh "$OUT/nvmx-bare.log" "$OUT/$n.log" >"$OUT/$n.compare"; then
+		ok $n "the same as bare Bochs: $(tail -n 1 "$OUT/$n.compare")"
+	else
+		bad $n "$(tail -n 1 "$OUT/$n.compare")"
+		grep -aE '^(DIFF|MISSING)' "$OUT/$n.compare" | head -n 20
+	fi
+	stress_counted $n
+}
+
+# The fuzz corpus (every disagreement ever found) with the stress mode.
+t_nstate_fuzz_corpus() {
+	local n=nstate-fuzz-corpus
+	if MK_CFG_EXTRA='nested_state_stress=1\n' tests/system/fuzz.sh --corpus --no-save \
+		--out "$OUT/$n" >"$OUT/$n.txt" 2>&1; then
+		ok $n "$(tail -n 1 "$OUT/$n.txt")"
+	else
+		bad $n "$(tail -n 1 "$OUT/$n.txt")"
+		grep -aE '^(DISAGREE|GAP)' "$OUT/$n.txt" | head -n 10
+	fi
+	local logs
+	logs=$(ls "$OUT/$n"/l0.*.log 2>/dev/null | head -n 1)
+	if [ -n "$logs" ] && grep -aq 'nested: state round trips: [1-9]' "$OUT/$n"/l0.*.log; then
+		ok $n "round trips made: $(grep -ah 'nested: state round trips' "$OUT/$n"/l0.*.log | tail -n 1 | sed 's/.*trips: //')"
+	else
+		bad $n "no round-trip counter line in the L0 logs"
+	fi
+	if grep -aqE 'set refused the blob|stopping cpu' "$OUT/$n"/l0.*.log 2>/dev/null; then
+		bad $n "a round trip failed or a vCPU stopped"
+	else
+		ok $n "no refused round trip, no vCPU stopped"
+	fi
+}
+
+# Linux + KVM as L1 (KVM's real-mode L2 on nested VMX) with the stress mode.
+t_nstate_linux_l1() {
+	local n=nstate-linux-l1
+	if ! MK_CFG_EXTRA='nested_state_stress=1\n' tests/linux/build-image.sh "$OUT/$n.img" "$EFI" >"$OUT/$n.build" 2>&1; then
+		bad $n "image build failed: $(tail -n 3 "$OUT/$n.build" | tr '\n' ' ')"
+		return
+	fi
+	boot $n bochs 'LINUX-L1: done' --disk "$OUT/$n.img" --cpus 1 --timeout 400
+	expect $n 'LINUX-KVM: PASS real-mode guest said "L2"' "KVM's L2 ran to PASS with the stress mode"
+	expect $n '\[info cpu0\] exits: cpu0 nested: [1-9][0-9]* entries of L2, [1-9][0-9]* exits reflected to L1' "L0 counted L2's entries and reflected exits"
+	expect_not $n 'LINUX-KVM: (FAIL|dmesg)' "no KVM failure, no KVM complaint in dmesg"
+	stress_counted $n
+}
+
+ALL="$ALL nstate_nvmx nstate_fuzz_corpus nstate_linux_l1"
