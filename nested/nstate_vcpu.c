@@ -28,7 +28,7 @@ static uint32_t stress_every;
 static uint64_t events;
 /* round trips by state: VMX off, VMX on, current VMCS, L2 running, pending */
 enum kind { K_OFF, K_VMXON, K_CURRENT, K_GUEST, K_PENDING, K_COUNT };
-static uint64_t trips[K_COUNT];
+static uint64_t trips[K_COUNT], ept02_kept;
 
 void nested_state_stress_init(uint32_t every)
 {
@@ -193,8 +193,11 @@ static void scrub(struct vcpu *v, uint64_t pa, bool shadow)
 		vcpu_stop(v, "VMCLEAR failed while wiping the nested state");
 }
 
-/* Everything nested the vCPU holds, gone; vmcs01 current. */
-static void wipe(struct vcpu *v)
+/*
+ * Everything nested the vCPU holds, gone; vmcs01 current. keep_ept02: all
+ * but EPT02 (see round_trip()).
+ */
+static void wipe(struct vcpu *v, bool keep_ept02)
 {
 	struct nested *n = &v->nested;
 
@@ -204,8 +207,10 @@ static void wipe(struct vcpu *v)
 	if (n->vmcs02_ready)
 		scrub(v, n->vmcs02_pa, false);
 	n->vmcs02_ready = n->vmcs02_launched = false;
-	ept02_drop(v);
-	n->ept02_eptp12 = 0;
+	if (!keep_ept02) {
+		ept02_drop(v);
+		n->ept02_eptp12 = 0;
+	}
 	if (n->shadow_pa)
 		scrub(v, n->shadow_pa, true);
 	nested_shadow_enable(v, false);
@@ -218,11 +223,11 @@ static void wipe(struct vcpu *v)
 	vmx_flush_guest_tlb(n->vpid02);
 }
 
-static void apply(struct vcpu *v, const struct nstate *s)
+static void apply(struct vcpu *v, const struct nstate *s, bool keep_ept02)
 {
 	struct nested *n = &v->nested;
 
-	wipe(v);
+	wipe(v, keep_ept02);
 	if (s->vmxon_pa == NSTATE_NONE)
 		return;
 	n->vmxon = true;
@@ -245,13 +250,14 @@ static void apply(struct vcpu *v, const struct nstate *s)
 	v->injected = n->run_pending;
 }
 
-static struct nstate_result set(struct vcpu *v, const void *blob, size_t len)
+static struct nstate_result set(struct vcpu *v, const void *blob, size_t len,
+				bool keep_ept02)
 {
 	struct nstate s;
 	struct nstate_result r = validate(v, blob, len, &s);
 
 	if (!r.err)
-		apply(v, &s);
+		apply(v, &s, keep_ept02);
 	return r;
 }
 
@@ -261,7 +267,7 @@ struct nstate_result nested_state_set(struct vcpu *v, const void *blob,
 	struct nstate_result r;
 
 	spin_lock(&lock);
-	r = set(v, blob, len);
+	r = set(v, blob, len, false);
 	spin_unlock(&lock);
 	return r;
 }
@@ -342,11 +348,19 @@ static void count(enum kind k)
 	nested_state_print_counters();
 }
 
+/*
+ * EPT02 is dropped by every round trip but one after an EPT violation of L2
+ * that L0 handled (it filled EPT02, L2 goes on): dropping that fill again
+ * would leave an instruction that touches two unmapped pages retrying
+ * forever. Everything else is wiped then too.
+ */
 static void round_trip(struct vcpu *v)
 {
 	struct nested *n = &v->nested;
 	enum kind k = kind_of(n);
 	bool live = k == K_GUEST;
+	bool keep = live && (vmcs_read(VM_EXIT_REASON) & 0xffff) ==
+				EXIT_EPT_VIOLATION;
 	struct carry c = {0};
 	size_t len;
 	struct nstate_result r;
@@ -354,7 +368,8 @@ static void round_trip(struct vcpu *v)
 	if (n->guest_mode)
 		carry_save(v, &c, live);
 	len = get(v, blob_buf, sizeof(blob_buf), true);
-	r = set(v, blob_buf, len);
+	r = set(v, blob_buf, len, keep);
+	ept02_kept += keep;
 	if (r.err) {
 		log_err("nested: cpu%u: nested_state_stress: set refused the "
 			"blob get made (%s): %s",
@@ -385,9 +400,10 @@ void nested_state_print_counters(void)
 	for (unsigned i = 0; i < K_COUNT; i++)
 		total += trips[i];
 	log_info("nested: state round trips: %lu (VMX off %lu, VMX on %lu, "
-		 "current VMCS %lu, L2 running %lu, entry pending %lu)",
+		 "current VMCS %lu, L2 running %lu, entry pending %lu; EPT02 "
+		 "kept after %lu fills)",
 		 total, trips[K_OFF], trips[K_VMXON], trips[K_CURRENT],
-		 trips[K_GUEST], trips[K_PENDING]);
+		 trips[K_GUEST], trips[K_PENDING], ept02_kept);
 }
 
 /* --- the dump --- */
