@@ -224,6 +224,13 @@ gcc -static -Os -Wall -Wextra -Werror -o "$ird/sbin/bochs-poweroff" "$here/bochs
 strip "$ird/sbin/bochs-poweroff"
 gcc -static -O2 -Wall -Wextra -Werror -o "$ird/bin/kvmtest" "$here/kvmtest.c"
 strip "$ird/bin/kvmtest"
+# kvmnstate (run by init.sh with mk_nstate on the kernel command line): the
+# nested-state format against real KVM, with Matryoshka's pure format code.
+repo=$(cd "$here/../.." && pwd)
+(cd "$repo" && gcc -static -O2 -Wall -Wextra -Werror -I. -o "$ird/bin/kvmnstate" \
+	tests/linux/kvmnstate.c nested/nstate.c nested/checks.c nested/checks_guest.c \
+	nested/checks_seg.c nested/vmcs12.c nested/ept12.c lib/log.c lib/fmt.c lib/base64.c)
+strip "$ird/bin/kvmnstate"
 # The kernel opens /dev/console for /init before devtmpfs is mounted.
 if [ "$(id -u)" -eq 0 ]; then
 	mknod -m 0600 "$ird/dev/console" c 5 1
