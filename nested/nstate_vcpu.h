@@ -30,7 +30,9 @@ size_t nested_state_get(struct vcpu *v, void *buf, size_t len);
  * a refused blob leaves the vCPU as it was. Then all nested state is
  * dropped (vmcs12 cache, vmcs02, EPT02, the shadow VMCS's contents) and
  * rebuilt from the blob; in guest mode vmcs02 is built again and is the
- * current VMCS. Call with vmcs01 current, or vmcs02 in guest mode.
+ * current VMCS. Call just before a VM entry, after vcpu_prepare_entry()
+ * (vmcs01 current, or vmcs02 in guest mode): a pending entry's event is
+ * then vmcs12's, in vmcs02, and nothing else is queued.
  */
 struct nstate_result nested_state_set(struct vcpu *v, const void *blob,
 				      size_t len);

@@ -153,15 +153,21 @@ static void setup_cpuid(void)
 		struct kvm_cpuid_entry2 e[100];
 	} c = {.h.nent = 100};
 
-	must(ioctl(kvm, KVM_GET_SUPPORTED_CPUID, &c), "KVM_GET_SUPPORTED_CPUID");
+	must(ioctl(kvm, KVM_GET_SUPPORTED_CPUID, &c),
+	     "KVM_GET_SUPPORTED_CPUID");
 	must(ioctl(vcpu, KVM_SET_CPUID2, &c), "KVM_SET_CPUID2");
 }
 
 static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int l)
 {
-	*s = (struct kvm_segment){.base = 0, .limit = 0xffffffff,
-				  .selector = sel, .type = type, .present = 1,
-				  .s = 1, .l = (uint8_t)l, .db = (uint8_t)!l,
+	*s = (struct kvm_segment){.base = 0,
+				  .limit = 0xffffffff,
+				  .selector = sel,
+				  .type = type,
+				  .present = 1,
+				  .s = 1,
+				  .l = (uint8_t)l,
+				  .db = (uint8_t)!l,
 				  .g = 1};
 }
 
@@ -182,9 +188,9 @@ static void setup_long_mode(void)
 	sr.tr = (struct kvm_segment){.limit = 0x67, .type = 11, .present = 1};
 	sr.ldt = (struct kvm_segment){.unusable = 1};
 	sr.cr3 = PML4;
-	sr.cr4 = 0x2020;	   /* PAE, VMXE */
-	sr.cr0 = 0x80050033;	   /* PG, AM, WP, NE, ET, MP, PE */
-	sr.efer = 0x500;	   /* LMA, LME */
+	sr.cr4 = 0x2020;     /* PAE, VMXE */
+	sr.cr0 = 0x80050033; /* PG, AM, WP, NE, ET, MP, PE */
+	sr.efer = 0x500;     /* LMA, LME */
 	must(ioctl(vcpu, KVM_SET_SREGS, &sr), "KVM_SET_SREGS");
 	must(ioctl(vcpu, KVM_SET_REGS, &r), "KVM_SET_REGS");
 }
@@ -226,23 +232,29 @@ static void kvm_to_matryoshka(size_t max)
 
 	st->size = (uint32_t)max;
 	must(ioctl(vcpu, KVM_GET_NESTED_STATE, st), "KVM_GET_NESTED_STATE");
-	say("KVM_GET_NESTED_STATE: flags 0x%x format %u size %u vmxon_pa 0x%llx "
+	say("KVM_GET_NESTED_STATE: flags 0x%x format %u size %u vmxon_pa "
+	    "0x%llx "
 	    "vmcs12_pa 0x%llx",
 	    st->flags, st->format, st->size,
 	    (unsigned long long)st->hdr.vmx.vmxon_pa,
 	    (unsigned long long)st->hdr.vmx.vmcs12_pa);
 	print_dump((const uint8_t *)st, st->size);
 	r = nstate_decode(st, st->size, 39, &s);
-	say("Matryoshka's validation of KVM's blob: %s", r.err ? r.detail : "valid");
+	say("Matryoshka's validation of KVM's blob: %s",
+	    r.err ? r.detail : "valid");
 	CHECK(!r.err, "KVM's blob refused: %s", r.detail);
-	CHECK(st->hdr.vmx.vmxon_pa == VMXON_PA && st->hdr.vmx.vmcs12_pa == VMCS_PA,
+	CHECK(st->hdr.vmx.vmxon_pa == VMXON_PA &&
+		  st->hdr.vmx.vmcs12_pa == VMCS_PA,
 	      "addresses");
 	if (!r.err) {
 		CHECK(vmcs12_get(&cur, GUEST_RIP) == 0x123456789aull,
-		      "GUEST_RIP 0x%llx", (unsigned long long)vmcs12_get(&cur, GUEST_RIP));
+		      "GUEST_RIP 0x%llx",
+		      (unsigned long long)vmcs12_get(&cur, GUEST_RIP));
 		CHECK(vmcs12_get(&cur, VPID) == 0x42, "VPID");
-		CHECK(vmcs12_get(&cur, EXCEPTION_BITMAP) == 0x60000, "EXCEPTION_BITMAP");
-		say("decoded: GUEST_RIP 0x%llx VPID 0x%llx EXCEPTION_BITMAP 0x%llx",
+		CHECK(vmcs12_get(&cur, EXCEPTION_BITMAP) == 0x60000,
+		      "EXCEPTION_BITMAP");
+		say("decoded: GUEST_RIP 0x%llx VPID 0x%llx EXCEPTION_BITMAP "
+		    "0x%llx",
 		    (unsigned long long)vmcs12_get(&cur, GUEST_RIP),
 		    (unsigned long long)vmcs12_get(&cur, VPID),
 		    (unsigned long long)vmcs12_get(&cur, EXCEPTION_BITMAP));
@@ -255,8 +267,10 @@ static void matryoshka_to_kvm(void)
 {
 	static struct vmcs12 cur;
 	static uint8_t blob[NSTATE_MAX_SIZE];
-	struct nstate s = {.vmxon_pa = VMXON_PA, .vmcs12_pa = VMCS_PA,
-			   .has_vmcs12 = true, .vmcs12 = &cur};
+	struct nstate s = {.vmxon_pa = VMXON_PA,
+			   .vmcs12_pa = VMCS_PA,
+			   .has_vmcs12 = true,
+			   .vmcs12 = &cur};
 	size_t n;
 	const uint64_t *out = (const uint64_t *)(mem + OUT);
 
