@@ -13,6 +13,9 @@
  *     (nstate_encode(), what nested_state_get() uses) for the same
  *     addresses and other field values; the guest goes on and VMREADs
  *     them: KVM must give back Matryoshka's values.
+ *  3. The guest then VMLAUNCHes an L2 of its own, whose OUT KVM gives to
+ *     us (L1 did not ask for I/O exits): KVM_GET_NESTED_STATE in guest
+ *     mode, validated and dumped as in 1; L2's VMCALL then reaches L1.
  *
  * Output: "LINUX-KVM-NSTATE: " lines, then PASS or FAIL <why>. Built
  * static with nested/nstate.c and the pure files it needs
@@ -48,41 +51,76 @@
 #define ENC_EXCBMP 0x4004u /* EXCEPTION_BITMAP */
 
 /* The guest (64-bit): VMX on with a current VMCS, then two checkpoints. */
-extern const uint8_t guest_start[], guest_end[];
-__asm__(".pushsection .rodata\n"
-	"guest_start:\n"
-	"	vmxon 0x1800\n"
-	"	vmclear 0x1808\n"
-	"	vmptrld 0x1808\n"
-	"	mov $0x681e, %rax\n"
-	"	mov $0x123456789a, %rbx\n"
-	"	vmwrite %rbx, %rax\n"
-	"	mov $0x0000, %rax\n"
-	"	mov $0x42, %rbx\n"
-	"	vmwrite %rbx, %rax\n"
-	"	mov $0x4004, %rax\n"
-	"	mov $0x60000, %rbx\n"
-	"	vmwrite %rbx, %rax\n"
-	"	mov $0x500, %dx\n"
-	"	mov $1, %al\n"
-	"	out %al, %dx\n" /* checkpoint 1: get */
-	"	mov $0x681e, %rax\n"
-	"	vmread %rax, %rbx\n"
-	"	mov %rbx, 0x1900\n"
-	"	mov $0x0000, %rax\n"
-	"	vmread %rax, %rbx\n"
-	"	mov %rbx, 0x1908\n"
-	"	mov $0x4004, %rax\n"
-	"	vmread %rax, %rbx\n"
-	"	mov %rbx, 0x1910\n"
-	"	pushf\n"
-	"	pop %rbx\n"
-	"	mov %rbx, 0x1918\n" /* VMfail flags of the last VMREAD */
-	"	mov $2, %al\n"
-	"	out %al, %dx\n" /* checkpoint 2: the values after set */
-	"	hlt\n"
-	"guest_end:\n"
-	".popsection\n");
+extern const uint8_t guest_start[], guest_end[], kn_l1_exit[], kn_l2_code[];
+__asm__(
+    ".pushsection .rodata\n"
+    "guest_start:\n"
+    "	vmxon 0x1800\n"
+    "	vmclear 0x1808\n"
+    "	vmptrld 0x1808\n"
+    "	mov $0x681e, %rax\n"
+    "	mov $0x123456789a, %rbx\n"
+    "	vmwrite %rbx, %rax\n"
+    "	mov $0x0000, %rax\n"
+    "	mov $0x42, %rbx\n"
+    "	vmwrite %rbx, %rax\n"
+    "	mov $0x4004, %rax\n"
+    "	mov $0x60000, %rbx\n"
+    "	vmwrite %rbx, %rax\n"
+    "	mov $0x500, %dx\n"
+    "	mov $1, %al\n"
+    "	out %al, %dx\n" /* checkpoint 1: get */
+    "	mov $0x681e, %rax\n"
+    "	vmread %rax, %rbx\n"
+    "	mov %rbx, 0x1900\n"
+    "	mov $0x0000, %rax\n"
+    "	vmread %rax, %rbx\n"
+    "	mov %rbx, 0x1908\n"
+    "	mov $0x4004, %rax\n"
+    "	vmread %rax, %rbx\n"
+    "	mov %rbx, 0x1910\n"
+    "	pushf\n"
+    "	pop %rbx\n"
+    "	mov %rbx, 0x1918\n" /* VMfail flags of the last VMREAD */
+    "	mov $2, %al\n"
+    "	out %al, %dx\n" /* checkpoint 2: the values after set */
+    /* a full vmcs12 from the host's table (encoding, value; -1 ends) */
+    "	mov $0x2000, %rsi\n"
+    "1:	mov (%rsi), %rax\n"
+    "	cmp $-1, %rax\n"
+    "	je 2f\n"
+    "	mov 8(%rsi), %rbx\n"
+    "	vmwrite %rbx, %rax\n"
+    "	jbe 3f\n"
+    "	add $16, %rsi\n"
+    "	jmp 1b\n"
+    "2:	vmlaunch\n"
+    "3:	pushf\n" /* VMWRITE or VMLAUNCH failed */
+    "	pop %rbx\n"
+    "	mov %rbx, 0x1920\n"
+    "	mov %rax, 0x1928\n"
+    "	mov $0x4400, %rax\n"
+    "	vmread %rax, %rbx\n"
+    "	mov %rbx, 0x1930\n"
+    "	mov $0x500, %dx\n"
+    "	mov $9, %al\n"
+    "	out %al, %dx\n"
+    "	hlt\n"
+    "kn_l1_exit:\n" /* host RIP: L2's exit to L1 */
+    "	mov $0x4402, %rax\n"
+    "	vmread %rax, %rbx\n"
+    "	mov %rbx, 0x1938\n"
+    "	mov $0x500, %dx\n"
+    "	mov $4, %al\n"
+    "	out %al, %dx\n" /* checkpoint 4: back in L1 */
+    "	hlt\n"
+    "kn_l2_code:\n" /* L2 */
+    "	mov $0x501, %dx\n"
+    "	mov $3, %al\n"
+    "	out %al, %dx\n" /* checkpoint 3: KVM exits to us in guest mode */
+    "	vmcall\n"
+    "guest_end:\n"
+    ".popsection\n");
 
 static int fails;
 
@@ -195,12 +233,13 @@ static void setup_long_mode(void)
 	must(ioctl(vcpu, KVM_SET_REGS, &r), "KVM_SET_REGS");
 }
 
-/* Runs to the next OUT to PORT; returns its value or -1. */
+/* Runs to the next OUT to PORT or PORT + 1; returns its value or -1. */
 static int to_checkpoint(void)
 {
 	for (int i = 0; i < 100; i++) {
 		must(ioctl(vcpu, KVM_RUN, 0), "KVM_RUN");
-		if (run->exit_reason == KVM_EXIT_IO && run->io.port == PORT)
+		if (run->exit_reason == KVM_EXIT_IO &&
+		    (run->io.port == PORT || run->io.port == PORT + 1))
 			return *((uint8_t *)run + run->io.data_offset);
 		say("exit %u (not the checkpoint)", run->exit_reason);
 		if (run->exit_reason != KVM_EXIT_IO)
@@ -296,6 +335,127 @@ static void matryoshka_to_kvm(void)
 	      "VMREAD after set did not give Matryoshka's values");
 }
 
+#define GADDR(sym) (CODE + (uint64_t)((sym)-guest_start))
+
+/* The vmcs12 the guest writes before VMLAUNCH: a 64-bit L2 on L1's paging. */
+static void write_table(void)
+{
+	uint32_t pin = (uint32_t)get_msr(0x48d),
+		 proc = (uint32_t)get_msr(0x48e);
+	uint32_t exit = (uint32_t)get_msr(0x48f),
+		 entry = (uint32_t)get_msr(0x490);
+	const uint64_t t[][2] = {
+	    {0x4000, pin},
+	    {0x4002, proc},
+	    {0x400c, exit | 0x200},
+	    {0x4012, entry | 0x200},
+	    {0x4004, 0},
+	    {0x401e, 0},
+	    {0x6c00, 0x80050033},
+	    {0x6c02, PML4},
+	    {0x6c04, 0x2020},
+	    {0x0c00, 0x10},
+	    {0x0c02, 8},
+	    {0x0c04, 0x10},
+	    {0x0c06, 0x10},
+	    {0x0c08, 0},
+	    {0x0c0a, 0},
+	    {0x0c0c, 0x18},
+	    {0x6c06, 0},
+	    {0x6c08, 0},
+	    {0x6c0a, 0},
+	    {0x6c0c, 0},
+	    {0x6c0e, 0},
+	    {0x6c10, 0},
+	    {0x6c12, 0},
+	    {0x4c00, 0},
+	    {0x6c14, 0x8000},
+	    {0x6c16, GADDR(kn_l1_exit)},
+	    {0x6800, 0x80050033},
+	    {0x6802, PML4},
+	    {0x6804, 0x2020},
+	    {0x681a, 0x400},
+	    {0x0802, 8},
+	    {0x4802, 0xffffffff},
+	    {0x4816, 0xa09b},
+	    {0x6808, 0},
+	    {0x0804, 0x10},
+	    {0x4804, 0xffffffff},
+	    {0x4818, 0xc093},
+	    {0x0800, 0x10},
+	    {0x4800, 0xffffffff},
+	    {0x4814, 0xc093},
+	    {0x0806, 0x10},
+	    {0x4806, 0xffffffff},
+	    {0x481a, 0xc093},
+	    {0x481c, 0x10000},
+	    {0x481e, 0x10000},
+	    {0x4820, 0x10000},
+	    {0x080e, 0x18},
+	    {0x480e, 0x67},
+	    {0x4822, 0x8b},
+	    {0x6814, 0},
+	    {0x4810, 0},
+	    {0x4812, 0},
+	    {0x6816, 0},
+	    {0x6818, 0},
+	    {0x681c, 0x9000},
+	    {0x681e, GADDR(kn_l2_code)},
+	    {0x6820, 2},
+	    {0x2800, ~0ull},
+	    {0x4824, 0},
+	    {0x4826, 0},
+	    {0x6822, 0},
+	    {0x4016, 0},
+	    {~0ull, 0},
+	};
+
+	memcpy(mem + 0x2000, t, sizeof(t));
+}
+
+/* 3: KVM's blob while the guest's own L2 runs (GUEST_MODE). */
+static void guest_mode(size_t max)
+{
+	struct kvm_nested_state *st = calloc(1, max);
+	static struct vmcs12 cur, shadow;
+	struct nstate s = {.vmcs12 = &cur, .shadow = &shadow};
+	struct nstate_result r;
+	const uint64_t *out = (const uint64_t *)(mem + OUT);
+	int c;
+
+	write_table();
+	c = to_checkpoint();
+	if (c != 3) {
+		CHECK(
+		    0,
+		    "the guest's L2 did not run (checkpoint %d, flags 0x%llx, "
+		    "encoding 0x%llx, VM-instruction error %llu)",
+		    c, (unsigned long long)out[4], (unsigned long long)out[5],
+		    (unsigned long long)out[6]);
+		return;
+	}
+	say("the guest's L2 runs (an OUT KVM gives us, not L1)");
+	st->size = (uint32_t)max;
+	must(ioctl(vcpu, KVM_GET_NESTED_STATE, st), "KVM_GET_NESTED_STATE");
+	say("KVM_GET_NESTED_STATE in guest mode: flags 0x%x size %u", st->flags,
+	    st->size);
+	print_dump((const uint8_t *)st, st->size);
+	r = nstate_decode(st, st->size, 39, &s);
+	say("Matryoshka's validation of KVM's guest-mode blob: %s",
+	    r.err ? r.detail : "valid");
+	CHECK(st->flags & KVM_STATE_NESTED_GUEST_MODE, "not in guest mode");
+	CHECK(!r.err, "KVM's guest-mode blob refused: %s", r.detail);
+	if (!r.err)
+		say("decoded: GUEST_RIP 0x%llx (L2's code starts at 0x%llx)",
+		    (unsigned long long)vmcs12_get(&cur, GUEST_RIP),
+		    (unsigned long long)GADDR(kn_l2_code));
+	c = to_checkpoint();
+	CHECK(c == 4 && out[7] == 18,
+	      "L2's VMCALL did not reach L1 (checkpoint %d, exit reason %llu)",
+	      c, (unsigned long long)out[7]);
+	free(st);
+}
+
 int main(void)
 {
 	int max;
@@ -336,6 +496,7 @@ int main(void)
 	say("the guest is in VMX operation with a current VMCS");
 	kvm_to_matryoshka((size_t)max);
 	matryoshka_to_kvm();
+	guest_mode((size_t)max);
 	say(fails ? "FAIL %d check(s)" : "PASS", fails);
 	return fails ? 1 : 0;
 }

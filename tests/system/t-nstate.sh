@@ -87,8 +87,20 @@ t_nstate_kvm() {
 	expect $n 'LINUX-KVM-NSTATE: the guest is in VMX operation with a current VMCS' "KVM's guest did VMXON, VMPTRLD, VMWRITE"
 	expect $n "LINUX-KVM-NSTATE: Matryoshka's validation of KVM's blob: valid" "KVM's blob passes Matryoshka's validation"
 	expect $n 'LINUX-KVM-NSTATE: KVM_SET_NESTED_STATE accepted Matryoshka.s blob' "KVM accepts Matryoshka's blob"
-	expect $n 'LINUX-KVM-NSTATE: PASS' "the guest read Matryoshka's values back through KVM"
-	if build/tools/nstate decode "$OUT/$n.log" >"$OUT/$n.decode" 2>&1; then
+	expect $n "LINUX-KVM-NSTATE: the guest's VMREADs after set: GUEST_RIP 0xfeedf00d VPID 0x7 EXCEPTION_BITMAP 0x4000" "the guest read Matryoshka's values back through KVM"
+	expect $n 'LINUX-KVM-NSTATE: KVM_GET_NESTED_STATE in guest mode: flags 0x1 size 4224' "KVM's blob with the guest's L2 running: GUEST_MODE"
+	expect $n "LINUX-KVM-NSTATE: Matryoshka's validation of KVM's guest-mode blob: valid" "KVM's guest-mode blob passes Matryoshka's validation"
+	expect $n 'LINUX-KVM-NSTATE: PASS' "every kvmnstate check passed"
+	# the first dump (VMX on, a current VMCS) and the last (guest mode)
+	sed -n '1,/KVM_SET_NESTED_STATE accepted/p' "$OUT/$n.log" >"$OUT/$n.first.log"
+	if build/tools/nstate decode "$OUT/$n.log" >"$OUT/$n.guest.decode" 2>&1 &&
+		grep -aq '^flags 0x1 GUEST_MODE format 0 size 4224$' "$OUT/$n.guest.decode" &&
+		grep -aq '^vmcs12: revision 0x11e57ed0 abort 0x0 launch_state 1$' "$OUT/$n.guest.decode"; then
+		ok $n "tools/nstate: KVM's guest-mode blob: GUEST_MODE, launched, $(grep -a '^verdict' "$OUT/$n.guest.decode")"
+	else
+		bad $n "tools/nstate on the guest-mode blob: $(tail -n 1 "$OUT/$n.guest.decode")"
+	fi
+	if build/tools/nstate decode "$OUT/$n.first.log" >"$OUT/$n.decode" 2>&1; then
 		ok $n "tools/nstate: $(grep -a '^verdict' "$OUT/$n.decode")"
 	else
 		bad $n "tools/nstate: $(tail -n 1 "$OUT/$n.decode")"
