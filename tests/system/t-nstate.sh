@@ -31,10 +31,11 @@ t_nstate_nvmx() {
 	stress_counted $n
 }
 
-# The fuzz corpus (every disagreement ever found) with the stress mode.
+# The fuzz corpus (every disagreement ever found) with the stress mode
+# (L0 at log=info, for the round-trip counter line).
 t_nstate_fuzz_corpus() {
 	local n=nstate-fuzz-corpus
-	if MK_CFG_EXTRA='nested_state_stress=1\n' tests/system/fuzz.sh --corpus --no-save \
+	if MK_CFG_EXTRA='nested_state_stress=1\n' tests/system/fuzz.sh --corpus --no-save --log info \
 		--out "$OUT/$n" >"$OUT/$n.txt" 2>&1; then
 		ok $n "$(tail -n 1 "$OUT/$n.txt")"
 	else
