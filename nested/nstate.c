@@ -352,8 +352,6 @@ static struct nstate_result decode_images(const struct nstate_hdr *h,
 		return r;
 	if (guest && vmcs12_is_shadow(s->vmcs12))
 		return refuse(&r, NSTATE_E_GUEST_SHADOW_VMCS, NULL);
-	if (guest && !vmcs12_launched(s->vmcs12))
-		return refuse(&r, NSTATE_E_GUEST_NOT_LAUNCHED, NULL);
 	if (s->has_shadow)
 		return nstate_vmcs12_from_kvm(
 		    in + NSTATE_HDR_SIZE + NSTATE_VMCS12_SIZE, true, s->shadow);

@@ -241,6 +241,9 @@ static void apply(struct vcpu *v, const struct nstate *s, bool keep_ept02)
 			   sizeof(*s->shadow));
 	if (!(s->flags & NSTATE_GUEST_MODE))
 		return;
+	/* KVM marks vmcs12 launched at L2's first exit: its guest-mode blobs
+	 * may say clear; L2 runs, so VMLAUNCH succeeded */
+	vmcs12_set_launched(n->vmcs12, true);
 	if (!vmcs02_enter(v))
 		vcpu_stop(v, "vmcs02 could not be built from a nested state");
 	n->guest_mode = true;

@@ -393,7 +393,6 @@ HM(m_vmcs12_pad, img[20] = 1)
 HM(m_vmcs12_pad_tail, img[4095] = 1)
 HM(m_vmcs12_pad_gap, img[998] = 1)
 HM(m_guest_shadow_vmcs, img[3] |= 0x80)
-HM(m_guest_not_launched, img[8] = 0)
 HM(m_shadow_revision, img[4096] ^= 2)
 HM(m_shadow_indicator, img[4096 + 3] &= 0x7f)
 HM(m_shadow_launch, img[4096 + 8] = 7)
@@ -436,7 +435,6 @@ static const struct hdr_mut muts[] = {
     {NSTATE_E_VMCS12_PADDING, S_CURRENT, m_vmcs12_pad_tail, 0},
     {NSTATE_E_VMCS12_PADDING, S_CURRENT, m_vmcs12_pad_gap, 0},
     {NSTATE_E_GUEST_SHADOW_VMCS, S_GUEST, m_guest_shadow_vmcs, 0},
-    {NSTATE_E_GUEST_NOT_LAUNCHED, S_GUEST, m_guest_not_launched, 0},
     {NSTATE_E_SHADOW_REVISION, S_GUEST_SHADOW, m_shadow_revision, 0},
     {NSTATE_E_SHADOW_INDICATOR, S_GUEST_SHADOW, m_shadow_indicator, 0},
     {NSTATE_E_SHADOW_LAUNCH, S_GUEST_SHADOW, m_shadow_launch, 0},
@@ -485,6 +483,21 @@ static void t_every_rule_has_a_case(void **state)
 	for (int e = 1; e < NSTATE_ERR_COUNT; e++)
 		if (!covered[e])
 			fail_msg("no test for %s", nstate_err_name(e));
+}
+
+/* KVM's guest-mode blobs say launch state 0 until L2's first exit. */
+static void t_guest_clear_launch_state(void **state)
+{
+	struct nstate s = make(S_GUEST), d;
+	size_t n;
+
+	(void)state;
+	vmcs12_set_launched(&cur, false);
+	n = encode(&s);
+	assert_int_equal(decode(n, &d).err, NSTATE_OK);
+	assert_false(vmcs12_launched(&out_cur));
+	assert_int_equal(nstate_encode(&d, again, sizeof(again)), n);
+	assert_memory_equal(blob, again, n);
 }
 
 static void t_detail_names_values(void **state)
@@ -797,6 +810,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_each_rule),
 	    cmocka_unit_test(t_every_rule_has_a_case),
 	    cmocka_unit_test(t_detail_names_values),
+	    cmocka_unit_test(t_guest_clear_launch_state),
 	    cmocka_unit_test(t_entry_checks),
 	    cmocka_unit_test(t_fuzz),
 	    cmocka_unit_test(t_base64),
