@@ -223,6 +223,7 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		.selftest = (uint8_t)o->selftest,
 		.early_checks = o->early_checks,
 		.iommu = (uint8_t)o->iommu,
+		.nstate_stress = o->nstate_stress,
 		.rsdp_pa = boot_find_rsdp(),
 	};
 	_Static_assert(sizeof(bi->skip_check) == OPT_CHECK_NAME_MAX, "skip_check sizes differ");

@@ -29,9 +29,12 @@
 #define SELFTEST_EXPECT "one of none, fault, iommu"
 #define IOMMU_EXPECT "one of auto, required, off"
 #define EARLY_EXPECT "one of -1 (auto), 0 (off), 1 (on), auto, off, on"
+#define OPT_STRESS_MAX 1000000
+#define STRESS_EXPECT "a number from 0 (off) to " STR(OPT_STRESS_MAX)
 #define SKIP_EXPECT "a check name from docs/entry-checks.md (letters, digits, '.', '_', '-')"
 #define KNOWN_KEYS \
-	"serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu"
+	"serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, " \
+	"nested_state_stress"
 
 /* A piece of the input text. */
 struct span {
@@ -322,6 +325,19 @@ static bool set_skip_check(struct parser *ps, struct span val)
 	return true;
 }
 
+static bool set_nstate_stress(struct parser *ps, struct span val)
+{
+	uint64_t n;
+
+	if (!val.len)
+		return empty_value(ps, "nested_state_stress", STRESS_EXPECT);
+	if (!take_number(ps, "nested_state_stress", val, false, 0, OPT_STRESS_MAX,
+			 STRESS_EXPECT, STR(OPT_STRESS_MAX), &n))
+		return false;
+	ps->o->nstate_stress = (uint32_t)n;
+	return true;
+}
+
 static bool set_iommu(struct parser *ps, struct span val)
 {
 	if (!val.len)
@@ -348,6 +364,7 @@ static const struct {
 	{ "selftest", set_selftest },
 	{ "early_consistency_checks", set_early_checks },
 	{ "nested_skip_check", set_skip_check },
+	{ "nested_state_stress", set_nstate_stress },
 	{ "iommu", set_iommu },
 };
 
@@ -406,6 +423,7 @@ void options_default(struct options *o)
 	o->selftest = SELFTEST_NONE;
 	o->early_checks = -1;
 	o->skip_check[0] = '\0';
+	o->nstate_stress = 0;
 	o->iommu = IOMMU_AUTO;
 }
 

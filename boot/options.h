@@ -38,6 +38,8 @@ struct options {
 	/* A software VM-entry check to skip (debug); "" = none. */
 	char skip_check[OPT_CHECK_NAME_MAX];
 	enum iommu_mode iommu;
+	/* Save, wipe and restore the nested state every Nth nested event (0 = off). */
+	uint32_t nstate_stress;
 };
 
 void options_default(struct options *o);

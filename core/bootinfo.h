@@ -53,6 +53,7 @@ struct boot_info {
 	int8_t early_checks;   /* early_consistency_checks: -1 auto, 0 off, 1 on */
 	char skip_check[48];   /* nested_skip_check (OPT_CHECK_NAME_MAX), "" = none */
 	uint8_t iommu;         /* enum iommu_mode (boot/options.h) */
+	uint32_t nstate_stress; /* nested_state_stress: every Nth nested event, 0 = off */
 	uint64_t rsdp_pa;      /* ACPI RSDP from the EFI configuration table, 0 = none */
 	uint32_t nram;         /* entries of ram[], sorted and merged */
 	uint32_t ram_dropped;  /* RAM ranges that did not fit in ram[] */

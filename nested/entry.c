@@ -171,6 +171,7 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		vmx_flush_guest_tlb(n->vpid02);
 	n->last_vpid12 = vpid12;
 	n->guest_mode = true;
+	n->run_pending = true;
 	n->launching = launch;
 	if (launch)
 		vmcs12_set_launched(c, true);

@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "nested/checks.h"
 #include "nested/internal.h"
+#include "nested/nstate_vcpu.h"
 #include "nested/reserve.h"
 #include "nested/vcaps12.h"
 #include "vmx/config.h"
@@ -48,6 +49,7 @@ void nested_global_init(void)
 			 "skipped (debug)",
 			 nested_skip_check);
 	}
+	nested_state_stress_init(bootinfo.nstate_stress);
 }
 
 bool nested_vmx_msr(uint32_t msr, uint64_t *value)

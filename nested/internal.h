@@ -92,6 +92,8 @@ struct nested_exit_info {
 	uint64_t guest_linear, guest_physical;
 };
 void nested_vmexit(struct vcpu *v, const struct nested_exit_info *e);
+/* vmcs02's guest state into vmcs12 as a VM exit saves it (SDM 28.3). */
+void nvmx_save_guest(struct vmcs12 *c);
 /* The same with vmcs02's own exit information (a reflected exit). */
 void nested_reflect(struct vcpu *v);
 /*

@@ -21,6 +21,7 @@ struct nested {
 	bool vmcs02_launched;  /* the next entry of vmcs02 is VMRESUME */
 	bool vmcs02_ready;     /* vmcs02 was VMCLEARed once */
 	bool launching;	       /* the entry under way is L1's VMLAUNCH */
+	bool run_pending;      /* L2's entry is emulated, the CPU's not done */
 	bool entry_was_launch; /* vmx_entry.asm's last entry was VMLAUNCH of
 				  vmcs02 */
 	uint32_t

@@ -38,7 +38,7 @@ static const struct vmcs12_field_slot saved[] = {
 };
 #define NSAVED (sizeof(saved) / sizeof(saved[0]))
 
-static void save_guest(struct vmcs12 *c)
+void nvmx_save_guest(struct vmcs12 *c)
 {
 	uint32_t exit12 = (uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS);
 	uint32_t entry12 = (uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS);
@@ -227,7 +227,7 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 
 	exit_info(c, e);
 	if (from_l2) {
-		save_guest(c);
+		nvmx_save_guest(c);
 		if (msrlist_store(
 			vmcs12_get(c, VM_EXIT_MSR_STORE_ADDR),
 			(uint32_t)vmcs12_get(c, VM_EXIT_MSR_STORE_COUNT)))

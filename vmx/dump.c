@@ -2,6 +2,7 @@
 /* What a person needs to see when a vCPU stops. */
 #include "arch/x86/cpu.h"
 #include "lib/log.h"
+#include "nested/nstate_vcpu.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
@@ -41,6 +42,7 @@ void vcpu_stop(struct vcpu *v, const char *why)
 		v->regs.rbx, v->regs.rcx, v->regs.rdx);
 	log_err("  guest rsi 0x%lx rdi 0x%lx rbp 0x%lx", v->regs.rsi,
 		v->regs.rdi, v->regs.rbp);
+	nested_state_dump(v);
 	v->active = false;
 	cpu_halt_forever();
 	__builtin_unreachable();

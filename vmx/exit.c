@@ -9,6 +9,7 @@
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "nested/nested.h"
+#include "nested/nstate_vcpu.h"
 #include "vmx/vmx.h"
 
 int vmx_handle_exit(struct vcpu *v);
@@ -107,6 +108,7 @@ int vmx_handle_exit(struct vcpu *v)
 	v->exits_total++;
 	if (basic < EXIT_REASON_COUNT)
 		v->exits[basic]++;
+	v->nested.run_pending = false;
 	if (v->nested.guest_mode) {
 		if (reason & EXIT_REASON_ENTRY_FAILURE) {
 			/* a failed VMLAUNCH leaves vmcs02 clear (SDM 31.3 VMLAUNCH) */
@@ -117,6 +119,7 @@ int vmx_handle_exit(struct vcpu *v)
 		else if (nested_l2_exit(v, basic) == EXIT_STOP)
 			vcpu_stop(v, exit_reason_name(basic));
 		prepare_entry(v);
+		nested_state_event(v);
 		return entry_kind(v);
 	}
 	if (reason & EXIT_REASON_ENTRY_FAILURE)
@@ -129,6 +132,8 @@ int vmx_handle_exit(struct vcpu *v)
 	if (h(v) == EXIT_STOP)
 		vcpu_stop(v, exit_reason_name(basic));
 	prepare_entry(v);
+	if (h == nested_vmx_instruction)
+		nested_state_event(v);
 	return entry_kind(v);
 }
 
@@ -137,6 +142,7 @@ int vmx_entry_failed(struct vcpu *v, uint64_t rflags)
 {
 	uint64_t err = 0;
 
+	v->nested.run_pending = false;
 	if (v->nested.guest_mode) {
 		if (v->nested.entry_was_launch)
 			v->nested.vmcs02_launched = false;
@@ -200,4 +206,5 @@ void exit_print_counters(void)
 		fmt_snprintf(who, sizeof(who), "cpu%u", cpu);
 		print_events(who, &v->gev);
 	}
+	nested_state_print_counters();
 }

@@ -4,7 +4,8 @@
 # build-image.sh OUT.img [FIRST_STAGE.efi]
 # environment: KERNEL_ARGS_EXTRA="..." is appended to the kernel command line
 # (e.g. "kvm_intel.enable_apicv=0 kvm_intel.pml=0": init.sh hands every
-# kvm_intel.NAME=VALUE word to kvm-intel.ko)
+# kvm_intel.NAME=VALUE word to kvm-intel.ko); MK_CFG_EXTRA="key=value\n..." is
+# appended to matryoshka.cfg (e.g. nested_state_stress=1)
 #
 # Builds a GPT disk with a FAT EFI system partition that boots Debian's cloud
 # kernel (linux-image-cloud-amd64: LZ4, quick to decompress in Bochs) with a
@@ -223,6 +224,13 @@ gcc -static -Os -Wall -Wextra -Werror -o "$ird/sbin/bochs-poweroff" "$here/bochs
 strip "$ird/sbin/bochs-poweroff"
 gcc -static -O2 -Wall -Wextra -Werror -o "$ird/bin/kvmtest" "$here/kvmtest.c"
 strip "$ird/bin/kvmtest"
+# kvmnstate (run by init.sh with mk_nstate on the kernel command line): the
+# nested-state format against real KVM, with Matryoshka's pure format code.
+repo=$(cd "$here/../.." && pwd)
+(cd "$repo" && gcc -static -O2 -Wall -Wextra -Werror -I. -o "$ird/bin/kvmnstate" \
+	tests/linux/kvmnstate.c nested/nstate.c nested/checks.c nested/checks_guest.c \
+	nested/checks_seg.c nested/vmcs12.c nested/ept12.c lib/log.c lib/fmt.c lib/base64.c)
+strip "$ird/bin/kvmnstate"
 # The kernel opens /dev/console for /init before devtmpfs is mounted.
 if [ "$(id -u)" -eq 0 ]; then
 	mknod -m 0600 "$ird/dev/console" c 5 1
@@ -278,7 +286,7 @@ if [ -z "$first" ]; then
 	efi=$work/grubx64.efi cfg=""
 else
 	efi=$first cfg=$work/matryoshka.cfg
-	printf 'log=info\nnext=/EFI/BOOT/grubx64.efi\n' >"$cfg"
+	printf 'log=info\nnext=/EFI/BOOT/grubx64.efi\n%b' "${MK_CFG_EXTRA-}" >"$cfg"
 	extra+=("$work/grubx64.efi=/EFI/BOOT/grubx64.efi")
 fi
 mkdir -p "$(dirname "$out")"

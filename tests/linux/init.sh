@@ -70,6 +70,10 @@ if [ $kvm_loaded = yes ]; then
 	kvm_say "kvm-intel loaded with $kvm_opts"
 	/bin/kvmtest
 	rc=$?
+	# the nested-state format against this KVM (docs/nested-state.md)
+	if grep -qw mk_nstate /proc/cmdline; then
+		/bin/kvmnstate || echo "LINUX-KVM-NSTATE: exit status $?"
+	fi
 	# 1 is kvmtest's own FAIL, already said; more is a death, e.g. an oops
 	# in its ioctl (a VMX instruction faulting in kvm_intel) killing it.
 	[ $rc -gt 1 ] && kvm_say "FAIL kvmtest died (exit status $rc)"

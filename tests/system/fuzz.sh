@@ -87,6 +87,8 @@ done
 # Early checks off where the loader knows the option (it refuses unknown ones).
 early=""
 grep -aq early_consistency_checks "$l0efi" 2>/dev/null && early='early_consistency_checks=0\n'
+# MK_CFG_EXTRA="key=value\n...": more options for L0 (e.g. nested_state_stress=1)
+early="$early${MK_CFG_EXTRA-}"
 
 clean() { sed -e 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' -e 's/\r//g' "$@" | tr -d '\000'; }
 

@@ -80,6 +80,7 @@ static void assert_defaults(const struct options *o)
 	assert_int_equal(o->early_checks, -1);
 	assert_int_equal(o->iommu, IOMMU_AUTO);
 	assert_string_equal(o->skip_check, "");
+	assert_int_equal(o->nstate_stress, 0);
 }
 
 static void test_defaults(void **state)
@@ -272,11 +273,11 @@ static void test_syntax_errors(void **state)
 
 	(void)state;
 	bad("log=info\nserial=com1\nsreial=com2",
-	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu)");
+	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress)");
 	bad("Log=info",
-	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu)");
+	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress)");
 	bad("foo=",
-	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu)");
+	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress)");
 	bad("=5", CFG ":1: '=5' has no option name before '='");
 	bad("=", CFG ":1: '=' has no option name before '='");
 	bad("verbose", CFG ":1: 'verbose' is not key=value");
@@ -293,7 +294,7 @@ static void test_long_words_are_cut_in_errors(void **state)
 {
 	(void)state;
 	bad("abcdefghijklmnopqrstuvwxyz0123456789=1",
-	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu)");
+	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress)");
 	bad("log=abcdefghijklmnopqrstuvwxyz0123456789",
 	    CFG ":1: option 'log': 'abcdefghijklmnopqrstuvwxyz012...' is not one of error, warn, info, debug");
 	/* Exactly 32 bytes are quoted whole. */
@@ -530,6 +531,20 @@ static void test_skip_check(void **state)
 	    CFG ":1: option 'nested_skip_check': the name is 48 bytes long, at most 47 fit");
 }
 
+static void test_nstate_stress(void **state)
+{
+	(void)state;
+	assert_int_equal(good("nested_state_stress=1").nstate_stress, 1);
+	assert_int_equal(good("nested_state_stress=0").nstate_stress, 0);
+	assert_int_equal(good("nested_state_stress=1000000").nstate_stress, 1000000);
+	bad("nested_state_stress=1000001",
+	    CFG ":1: option 'nested_state_stress': '1000001' is not a number from 0 (off) to 1000000");
+	bad("nested_state_stress=0x10",
+	    CFG ":1: option 'nested_state_stress': '0x10' has trailing junk 'x10' after the number");
+	bad("nested_state_stress=",
+	    CFG ":1: option 'nested_state_stress': the value is empty; expected a number from 0 (off) to 1000000");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_early_checks),
 		cmocka_unit_test(test_iommu),
 		cmocka_unit_test(test_skip_check),
+		cmocka_unit_test(test_nstate_stress),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_empty_and_blank_text),
 		cmocka_unit_test(test_serial_good),
