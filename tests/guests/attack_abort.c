@@ -59,25 +59,6 @@ static VOID EFIAPI ap_watch(VOID *arg)
 }
 
 /* The first enabled AP's number, or false. */
-static bool find_ap(mp_services *s, UINTN *ap)
-{
-	UINTN total = 0, enabled = 0;
-
-	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &total, &enabled)))
-		return false;
-	for (UINTN cpu = 0; cpu < total; cpu++) {
-		processor_info info;
-
-		if (!EFI_ERROR(s->GetProcessorInfo(s, cpu, &info)) &&
-		    !(info.StatusFlag & PROCESSOR_AS_BSP_BIT) &&
-		    (info.StatusFlag & PROCESSOR_ENABLED_BIT)) {
-			*ap = cpu;
-			return true;
-		}
-	}
-	return false;
-}
-
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
@@ -96,7 +77,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		guest_finish();
 	}
 	s = mp_locate();
-	if (!find_ap(s, &ap) ||
+	if (!(ap = mp_first_ap(s)) ||
 	    EFI_ERROR(BS->CreateEvent(0, 0, NULL, NULL, &ev)) ||
 	    EFI_ERROR(s->StartupThisAP(s, ap_watch, ap, ev, 0, NULL, NULL))) {
 		check("ap-started", false, "no AP to watch from");

@@ -100,14 +100,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	region = a;
 	*(uint32_t *)region = (uint32_t)rdmsr(MSR_VMX_BASIC);
-	for (UINTN cpu = 0; cpu < count && !ap; cpu++) {
-		processor_info info;
-
-		if (!EFI_ERROR(s->GetProcessorInfo(s, cpu, &info)) &&
-		    !(info.StatusFlag & PROCESSOR_AS_BSP_BIT) &&
-		    (info.StatusFlag & PROCESSOR_ENABLED_BIT))
-			ap = cpu;
-	}
+	ap = mp_first_ap(s);
 	EFI_EVENT ev = NULL;
 	EFI_STATUS st = BS->CreateEvent(0, 0, NULL, NULL, &ev);
 

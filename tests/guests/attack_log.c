@@ -143,24 +143,6 @@ static bool alloc_side(struct side *s)
 	return true;
 }
 
-/* An enabled AP's number, or 0 if there is none. */
-static UINTN pick_ap(mp_services *mp)
-{
-	UINTN total = 0, enabled = 0;
-
-	if (!mp || EFI_ERROR(mp->GetNumberOfProcessors(mp, &total, &enabled)))
-		return 0;
-	for (UINTN cpu = 0; cpu < total; cpu++) {
-		processor_info info;
-
-		if (!EFI_ERROR(mp->GetProcessorInfo(mp, cpu, &info)) &&
-		    !(info.StatusFlag & PROCESSOR_AS_BSP_BIT) &&
-		    (info.StatusFlag & PROCESSOR_ENABLED_BIT))
-			return cpu;
-	}
-	return 0;
-}
-
 /* The other scopes of HC_GUEST_EVENTS, and its refusals. */
 static void check_hypercall_scopes(void)
 {
@@ -316,7 +298,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		   "feature control 0x%lx", fc))
 		guest_finish();
 	mp = mp_locate();
-	ap = pick_ap(mp);
+	ap = mp_first_ap(mp);
 	if (!check("two-cpus",
 		   ap && alloc_side(&sides[0]) && alloc_side(&sides[1]),
 		   "an AP (number %lu) and memory for both sides",

@@ -318,14 +318,7 @@ static void check_x2apic(void)
 		guest_printf("attack_msr: SKIP x2apic-enable (no AP)\n");
 		return;
 	}
-	for (UINTN cpu = 0; cpu < count && !ap; cpu++) {
-		processor_info info;
-
-		if (!EFI_ERROR(s->GetProcessorInfo(s, cpu, &info)) &&
-		    !(info.StatusFlag & PROCESSOR_AS_BSP_BIT) &&
-		    (info.StatusFlag & PROCESSOR_ENABLED_BIT))
-			ap = cpu;
-	}
+	ap = mp_first_ap(s);
 	EFI_STATUS st =
 	    s->StartupThisAP(s, ap_x2apic, ap, NULL, 20000000, NULL, NULL);
 

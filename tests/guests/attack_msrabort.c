@@ -90,14 +90,7 @@ static bool start_watcher(void)
 	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &count, &enabled)) ||
 	    enabled < 2 || EFI_ERROR(BS->CreateEvent(0, 0, NULL, NULL, &ev)))
 		return false;
-	for (UINTN cpu = 0; cpu < count && !ap; cpu++) {
-		processor_info info;
-
-		if (!EFI_ERROR(s->GetProcessorInfo(s, cpu, &info)) &&
-		    !(info.StatusFlag & PROCESSOR_AS_BSP_BIT) &&
-		    (info.StatusFlag & PROCESSOR_ENABLED_BIT))
-			ap = cpu;
-	}
+	ap = mp_first_ap(s);
 	return ap &&
 	       !EFI_ERROR(s->StartupThisAP(s, ap_watch, ap, ev, 0, NULL, NULL));
 }

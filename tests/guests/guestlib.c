@@ -359,3 +359,20 @@ mp_services *mp_locate(void)
 		return NULL;
 	return s;
 }
+
+UINTN mp_first_ap(mp_services *s)
+{
+	UINTN total = 0, enabled = 0;
+
+	if (!s || EFI_ERROR(s->GetNumberOfProcessors(s, &total, &enabled)))
+		return 0;
+	for (UINTN cpu = 0; cpu < total; cpu++) {
+		processor_info info;
+
+		if (!EFI_ERROR(s->GetProcessorInfo(s, cpu, &info)) &&
+		    !(info.StatusFlag & PROCESSOR_AS_BSP_BIT) &&
+		    (info.StatusFlag & PROCESSOR_ENABLED_BIT))
+			return cpu;
+	}
+	return 0;
+}

@@ -116,6 +116,8 @@ int hypercall_fault(void);
 
 /* NULL if the firmware has no MP services. */
 mp_services *mp_locate(void);
+/* The processor number of the first enabled AP; 0 if there is none. */
+UINTN mp_first_ap(mp_services *s);
 
 /*
  * Every enabled CPU asks its L0 for its exit count (HC_VCPU_EXITS); prints
