@@ -40,11 +40,27 @@ static const struct {
 	{ 0x14, -1, R_EDX, ~0u },
 };
 
+#define ROWS (sizeof(hidden) / sizeof(hidden[0]))
+
+/* Bit n: some row hides a field of leaf n (n < 32); bit 0 also for higher leaves. */
+static uint32_t rows_for_leaves(void)
+{
+	static uint32_t mask;
+
+	if (!mask)
+		for (unsigned i = 0; i < ROWS; i++)
+			mask |= hidden[i].leaf < 32 ? 1u << hidden[i].leaf : 1u;
+	return mask;
+}
+
 static void hide_refused(uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
 	uint32_t *regs[] = { &r->eax, &r->ebx, &r->ecx, &r->edx };
 
-	for (unsigned i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++)
+	/* most leaves have no row: one test instead of the whole table */
+	if (leaf < 32 && !(rows_for_leaves() & (1u << leaf)))
+		return;
+	for (unsigned i = 0; i < ROWS; i++)
 		if (hidden[i].leaf == leaf &&
 		    (hidden[i].sub < 0 || hidden[i].sub == sub))
 			*regs[hidden[i].reg] &= ~hidden[i].bits;
