@@ -22,10 +22,7 @@ static struct ratelimit_cfg limit_cfg = {GEVENT_BURST, GEVENT_PER_SEC,
 
 static uint64_t tsc_now(void)
 {
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
+	return read_tsc();
 }
 
 static uint64_t (*clock_now)(void) = tsc_now;

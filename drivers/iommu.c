@@ -14,6 +14,7 @@
  */
 #include "drivers/iommu.h"
 
+#include "arch/x86/cpu.h"
 #include "boot/options.h"
 #include "core/bootinfo.h"
 #include "core/gevent.h"
@@ -46,7 +47,7 @@ static struct unit units[DMAR_UNITS_MAX];
 unsigned iommu_nunits; /* programmed units; 0 = DMA not protected */
 static struct dmar_info dmar;
 static struct spinlock fault_lock;
-static uint64_t nfaults, last_poll;
+static uint64_t last_poll;
 
 static volatile uint32_t *reg32(const struct unit *u, unsigned off)
 {
@@ -56,14 +57,6 @@ static volatile uint32_t *reg32(const struct unit *u, unsigned off)
 static volatile uint64_t *reg64(const struct unit *u, unsigned off)
 {
 	return (volatile uint64_t *)phys_to_virt(u->pa + off);
-}
-
-static uint64_t rdtsc_now(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
 }
 
 static const void *acpi_ptr(void *arg, uint64_t pa, uint64_t len)
@@ -297,7 +290,7 @@ static bool setup(char *err, size_t n)
 
 	if (!find_dmar(&dmar_pa, &len, err, n) || !prepare(&p, &h, err, n))
 		return false;
-	uint64_t free0 = page_alloc_free(), t0 = rdtsc_now();
+	uint64_t free0 = page_alloc_free(), t0 = read_tsc();
 	enum pt_err pe = PT_ENOMEM;
 
 	if (!(slpt = vtd_build_slpt(&pool_ctx, &p, &h, &pe)) ||
@@ -315,7 +308,7 @@ static bool setup(char *err, size_t n)
 		return false;
 	if (p.flush_cache) /* 6.1: a non-coherent unit reads the tables from
 			      memory */
-		__asm__ volatile("wbinvd" ::: "memory");
+		wbinvd();
 	for (unsigned i = 0; i < dmar.nunits; i++)
 		if (!program(&units[i], root)) {
 			iommu_nunits =
@@ -331,7 +324,7 @@ static bool setup(char *err, size_t n)
 	iommu_nunits = dmar.nunits;
 	log_info("iommu: tables took %lu KiB of the page pool; building and "
 		 "programming took %lu TSC cycles",
-		 (free0 - page_alloc_free()) / 1024, rdtsc_now() - t0);
+		 (free0 - page_alloc_free()) / 1024, read_tsc() - t0);
 	dmar_hide(phys_to_virt(dmar_pa)); /* L1 finds no DMAR table */
 	log_info(
 	    "iommu: DMA remapping on %u unit(s): %u-level tables%s, domain %u, "
@@ -374,11 +367,6 @@ unsigned iommu_units(void)
 	return iommu_nunits;
 }
 
-uint64_t iommu_faults(void)
-{
-	return nfaults;
-}
-
 static uint32_t mmio_rd32(void *arg, unsigned off)
 {
 	return *reg32(arg, off);
@@ -398,7 +386,6 @@ static void report(void *arg, const struct vtd_fault *f)
 {
 	const struct unit *u = arg;
 
-	nfaults++;
 	gevent(NULL, GEV_DMA_FAULT, LOG_WARN,
 	       "iommu: blocked DMA %s of 0x%lx by %02x:%02x.%x (unit 0x%lx, "
 	       "record %u, reason 0x%x)",
@@ -421,11 +408,11 @@ static void poll_unit(struct unit *u)
 
 void iommu_poll_faults_now(void)
 {
-	uint64_t now = rdtsc_now();
+	uint64_t now = read_tsc();
 
 	if (now - __atomic_load_n(&last_poll, __ATOMIC_RELAXED) <
 		IOMMU_POLL_CYCLES ||
-	    __atomic_exchange_n(&fault_lock.locked, 1, __ATOMIC_ACQUIRE))
+	    !spin_trylock(&fault_lock))
 		return;
 	last_poll = now;
 	for (unsigned i = 0; i < iommu_nunits; i++)

@@ -40,7 +40,4 @@ static inline void iommu_poll_faults(void)
 		iommu_poll_faults_now();
 }
 
-/* DMA faults seen so far. */
-uint64_t iommu_faults(void);
-
 #endif

@@ -278,13 +278,6 @@ bool ept01_lookup_size(uint64_t gpa, uint64_t *hpa, uint64_t *flags,
 	return pt_translate(&c, ept01.root, gpa, hpa, flags, size);
 }
 
-bool ept01_lookup(uint64_t gpa, uint64_t *hpa, uint64_t *flags)
-{
-	uint64_t size;
-
-	return ept01_lookup_size(gpa, hpa, flags, &size);
-}
-
 uint64_t ept01_table_bound(const struct ept01 *e)
 {
 	return e->table_pages + e->demand_left;

@@ -54,9 +54,10 @@ bool ept01_build(struct ept01 *e, uint64_t end, uint64_t hole_pa,
  */
 bool ept01_map_on_demand(struct ept01 *e, uint64_t gpa);
 
-/* L1-physical gpa through EPT01: host-physical address and leaf flags; false if unmapped. */
-bool ept01_lookup(uint64_t gpa, uint64_t *hpa, uint64_t *flags);
-/* The same, and the size of the leaf (4 KiB, 2 MiB or 1 GiB). */
+/*
+ * L1-physical gpa through EPT01: host-physical address, leaf flags and leaf
+ * size (4 KiB, 2 MiB or 1 GiB); false if unmapped.
+ */
 bool ept01_lookup_size(uint64_t gpa, uint64_t *hpa, uint64_t *flags,
 		       uint64_t *size);
 

@@ -257,7 +257,11 @@ static void tsc_jump(void)
 			     "IA32_TSC_ADJUST on this CPU\n");
 	else if (try_rdmsr(MSR_TSC_ADJUST, &adj1) == NO_FAULT)
 		check("tsc-adjust-follows",
-		      /* by the value written minus the TSC at the write */
+		      /*
+		       * by the value written (t0 + J) minus L1's TSC at the
+		       * WRMSR, which is later than t0 by the guarded write's
+		       * set-up (an IDT copy): far below 2^32
+		       */
 		      adj1 - adj0 <= TSC_JUMP && adj1 - adj0 > TSC_JUMP - (1ull << 32),
 		      "IA32_TSC_ADJUST moved by 0x%lx", adj1 - adj0);
 	else

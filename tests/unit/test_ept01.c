@@ -129,7 +129,7 @@ static void reserve_runs_out_into_the_sink(void **state)
 	assert_int_equal(flags & EPT_RWX, EPT_RWX);
 	assert_int_equal((flags >> EPT_MT_SHIFT) & 7, MTRR_WB);
 	/* a sink GiB is mapped everywhere inside: no further fault */
-	assert_true(ept01_lookup((1ull << BITS) - 1, &hpa, &flags));
+	assert_true(ept01_lookup_size((1ull << BITS) - 1, &hpa, &flags, &size));
 	assert_int_equal(hpa, ept01.scratch_pa + 0xfff);
 	/* an early GiB kept its real 2 MiB identity leaf */
 	assert_true(ept01_lookup_size(6 * GIB + 0x10, &hpa, &flags, &size));

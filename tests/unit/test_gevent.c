@@ -157,7 +157,7 @@ static void busy_sink(enum log_level level, const char *line, size_t len)
 	capture(level, line, len);
 	if (seen.count == 1) {
 		tick = 1000; /* each clock read: 1 ms of the fake TSC */
-		gevent(&v, GEV_BAD_OPERAND, LOG_INFO, "nested: bad operand");
+		gevent(&v, GEV_NO_MEMORY, LOG_INFO, "gmem: read outside RAM");
 		tick = 0;
 	}
 }
@@ -168,9 +168,9 @@ static void t_busy_console_gives_up(void **state)
 	log_setup(busy_sink, cpu3, LOG_INFO);
 	log_info("a long line of L0's own");
 	assert_int_equal(seen.count, 1); /* the guest's line was dropped */
-	assert_int_equal(v.gev.count[GEV_BAD_OPERAND], 1);
-	assert_int_equal(v.gev.printed[GEV_BAD_OPERAND], 0);
-	assert_int_equal(v.gev.not_printed[GEV_BAD_OPERAND], 1);
+	assert_int_equal(v.gev.count[GEV_NO_MEMORY], 1);
+	assert_int_equal(v.gev.printed[GEV_NO_MEMORY], 0);
+	assert_int_equal(v.gev.not_printed[GEV_NO_MEMORY], 1);
 	assert_int_equal(v.gev.console_busy, 1);
 	/* it waited about GEVENT_CONSOLE_WAIT_US, not more */
 	assert_true(now - 1000 <= (GEVENT_CONSOLE_WAIT_US + 2000));
