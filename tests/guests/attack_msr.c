@@ -35,11 +35,6 @@
 #define MSR_X2APIC_ICR	     0x830
 #define APIC_EXTD	     ((uint64_t)1 << 10)
 #define APIC_EN		     ((uint64_t)1 << 11)
-#define APIC_ICR_LO	     0x300
-#define APIC_ICR_HI	     0x310
-#define ICR_NMI_ASSERT	     ((4u << 8) | (1u << 14))
-#define ICR_BUSY	     (1u << 12)
-#define NMI_WAIT_SPINS	     10000000u
 
 struct l0_region l0;
 
@@ -222,27 +217,6 @@ static void check_mtrrs(void)
 }
 
 /* ---- IA32_APIC_BASE ---- */
-
-/* One NMI to this CPU through its xAPIC; true if L1's handler saw it. */
-bool self_nmi_xapic(uint64_t page)
-{
-	volatile uint32_t *apic = (volatile uint32_t *)page;
-	uint32_t self = cpuid(1, 0).ebx >> 24;
-	unsigned spins = 0;
-
-	trap_arm();
-	trap_nmis = 0;
-	while (apic[APIC_ICR_LO / 4] & ICR_BUSY)
-		cpu_relax();
-	apic[APIC_ICR_HI / 4] = self << 24;
-	apic[APIC_ICR_LO / 4] = ICR_NMI_ASSERT;
-	while (!trap_nmis && ++spins < NMI_WAIT_SPINS)
-		cpu_relax();
-	uint64_t got = trap_nmis;
-
-	trap_disarm();
-	return got == 1;
-}
 
 static void check_apic_base(void)
 {

@@ -11,7 +11,15 @@ struct l0_region {
 };
 extern struct l0_region l0 HIDDEN;
 
-/* One NMI to this CPU through the xAPIC at page; true if it arrived. */
+/* ICR values for the self-NMIs (SDM Vol. 3A 11.6.1). */
+#define APIC_ICR_LO    0x300
+#define APIC_ICR_HI    0x310
+#define ICR_NMI_ASSERT ((4u << 8) | (1u << 14))
+#define ICR_BUSY       (1u << 12)
+#define NMI_WAIT_SPINS 10000000u
+
+/* One NMI to this CPU through the xAPIC at page; true if it arrived
+ * (attack_apic.c). */
 bool self_nmi_xapic(uint64_t page) HIDDEN;
 /* L0 answers a hypercall on this CPU. */
 bool l0_answers(void) HIDDEN;

@@ -61,26 +61,6 @@ static VOID EFIAPI ap_watch(VOID *arg)
 	guest_finish();
 }
 
-bool self_nmi_xapic(uint64_t page)
-{
-	volatile uint32_t *apic = (volatile uint32_t *)page;
-	uint32_t self = cpuid(1, 0).ebx >> 24;
-	unsigned spins = 0;
-
-	trap_arm();
-	trap_nmis = 0;
-	while (apic[0x300 / 4] & (1u << 12))
-		cpu_relax();
-	apic[0x310 / 4] = self << 24;
-	apic[0x300 / 4] = (4u << 8) | (1u << 14);
-	while (!trap_nmis && ++spins < 10000000u)
-		cpu_relax();
-	uint64_t got = trap_nmis;
-
-	trap_disarm();
-	return got == 1;
-}
-
 static bool start_watcher(void)
 {
 	mp_services *s = mp_locate();
