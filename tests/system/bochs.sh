@@ -8,7 +8,10 @@ here=$(dirname "$0")
 . "$here/watch.sh"
 parse_args "$@"
 [ -n "$disk" ] || usage
-command -v bochs >/dev/null || { echo "bochs.sh: bochs is not installed" >&2; exit 1; }
+# The project's own Bochs (tools/bochs.sh builds it into build/bochs); BOCHS= overrides.
+root=$(cd "$here/../.." && pwd)
+bochs_bin=${BOCHS:-$root/build/bochs/bin/bochs}
+[ -x "$bochs_bin" ] || { echo "bochs.sh: no Bochs at $bochs_bin (run tools/deps.sh)" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -24,13 +27,13 @@ memory: guest=512, host=512
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-master: type=disk, path=$work/disk.img, mode=flat
 boot: disk
-display_library: rfb, options="timeout=0"
+display_library: nogui
 com1: enabled=1, mode=file, dev=$log
 speaker: enabled=0
 info: action=ignore
 log: $work/bochs.log
 EOT
-bochs -q -f "$work/bochsrc" -rc "$work/rc" >"$work/stdout" 2>&1 &
+"$bochs_bin" -q -f "$work/bochsrc" -rc "$work/rc" >"$work/stdout" 2>&1 &
 watch_emulator $!
 rc=$?
 # Bochs' own log says why a VM entry failed in its model: keep it beside.

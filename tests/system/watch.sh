@@ -7,7 +7,7 @@ usage() {
 	exit 2
 }
 
-disk="" pxe="" cpus=1 timeout=120 log="" until="" show=0 model=corei7_skylake_x
+disk="" pxe="" cpus=1 timeout=120 log="" until="" show=0 model=${MODEL:-corei7_skylake_x}
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
