@@ -42,7 +42,7 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	drivers/iommu_selftest.c \
 	lib/fmt.c lib/log.c lib/string.c lib/ratelimit.c lib/tscfreq.c \
 	mm/page_alloc.c mm/pagetable.c mm/memmap.c mm/mtrr.c mm/mtrr_hw.c \
-	vmx/caps.c vmx/msrs.c vmx/config.c vmx/ept.c vmx/segment.c vmx/vmcs.c \
+	vmx/caps.c vmx/msrs.c vmx/config.c vmx/config_choose.c vmx/ept.c vmx/segment.c vmx/vmcs.c \
 	vmx/vmcs01.c vmx/launch.c vmx/vcpu.c vmx/exit.c vmx/exit_names.c \
 	vmx/exit_cpuid.c vmx/exit_msr.c vmx/exit_cr.c vmx/exit_misc.c \
 	vmx/exit_init.c vmx/exit_ept.c vmx/hypercall.c vmx/dump.c \

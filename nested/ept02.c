@@ -90,6 +90,34 @@ static void empty(struct vcpu *v, bool evicted)
 	ept02_budget_reset(&n->ept02_budget, evicted);
 }
 
+/* Tables below the entries of t (a level-`level` table), counted. */
+static uint32_t count_below(const uint64_t *t, unsigned level)
+{
+	uint32_t n = 0;
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = t[i];
+
+		if (level == 1 || !(e & EPT_RWX) || (e & EPT_LEAF))
+			continue;
+		n += 1 + count_below(phys_to_virt(e & EPT_ADDR), level - 1);
+	}
+	return n;
+}
+
+bool ept02_accounting_ok(const struct vcpu *v)
+{
+	const struct nested *n = &v->nested;
+	uint32_t tree = 1 + count_below(phys_to_virt(n->ept02_root), 4);
+	uint32_t free = 0;
+
+	for (uint64_t pa = n->ept02_free; pa && free <= n->ept02_budget.cap;
+	     pa = *(const uint64_t *)phys_to_virt(pa))
+		free++;
+	return tree == n->ept02_budget.used &&
+	       tree + free == n->ept02_budget.cap;
+}
+
 void ept02_drop(struct vcpu *v)
 {
 	if (v->nested.ept02_budget.used > 1)
@@ -261,6 +289,8 @@ enum exit_action ept02_violation(struct vcpu *v)
 		return EXIT_STOP;
 	}
 	fill(v, gpa, hpa, perms, &r, flags, size01);
+	vcpu_retry_reblock_nmi(qual);
+	v->nested.ept02_filled = true;
 	v->nested.l0_handled++;
 	return EXIT_RESUME;
 }

@@ -78,6 +78,11 @@ void vmcs01_current(struct vcpu *v);
 void ept02_drop(struct vcpu *v);
 uint64_t ept02_root(struct vcpu *v); /* reserved at start-up, never changes */
 enum exit_action ept02_violation(struct vcpu *v);
+/*
+ * The vCPU's EPT02 pages all accounted for: the tree holds budget.used
+ * pages (the root included), the free list the rest of budget.cap.
+ */
+bool ept02_accounting_ok(const struct vcpu *v);
 
 /*
  * The exit from L2 to L1 (nested/vmexit.c): vmcs02's guest state and the

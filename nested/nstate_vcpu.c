@@ -29,6 +29,7 @@ static uint64_t events;
 /* round trips by state: VMX off, VMX on, current VMCS, L2 running, pending */
 enum kind { K_OFF, K_VMXON, K_CURRENT, K_GUEST, K_PENDING, K_COUNT };
 static uint64_t trips[K_COUNT];
+static uint64_t ept02_dropped; /* wipes that found EPT02 tables to drop */
 
 void nested_state_stress_init(uint32_t every)
 {
@@ -175,10 +176,11 @@ static void scrub(struct vcpu *v, uint64_t pa, bool shadow)
 }
 
 /*
- * Everything nested the vCPU holds, gone; vmcs01 current. keep_ept02: all
- * but EPT02 (see round_trip()).
+ * Everything nested the vCPU holds, gone; vmcs01 current. EPT02's tables
+ * go back to the vCPU's free list (its budget counts them back, with no
+ * eviction counted) and INVEPT drops what the CPU cached through its root.
  */
-static void wipe(struct vcpu *v, bool keep_ept02)
+static void wipe(struct vcpu *v)
 {
 	struct nested *n = &v->nested;
 
@@ -188,10 +190,10 @@ static void wipe(struct vcpu *v, bool keep_ept02)
 	if (n->vmcs02_ready)
 		scrub(v, n->vmcs02_pa, false);
 	n->vmcs02_ready = n->vmcs02_launched = false;
-	if (!keep_ept02) {
-		ept02_drop(v);
-		n->ept02_eptp12 = 0;
-	}
+	if (n->ept02_budget.used > 1)
+		ept02_dropped++;
+	ept02_drop(v);
+	n->ept02_eptp12 = 0;
 	if (n->shadow_pa)
 		scrub(v, n->shadow_pa, true);
 	nested_shadow_enable(v, false);
@@ -204,11 +206,11 @@ static void wipe(struct vcpu *v, bool keep_ept02)
 	vmx_flush_guest_tlb(n->vpid02);
 }
 
-static void apply(struct vcpu *v, const struct nstate *s, bool keep_ept02)
+static void apply(struct vcpu *v, const struct nstate *s)
 {
 	struct nested *n = &v->nested;
 
-	wipe(v, keep_ept02);
+	wipe(v);
 	if (s->vmxon_pa == NSTATE_NONE)
 		return;
 	n->vmxon = true;
@@ -234,14 +236,13 @@ static void apply(struct vcpu *v, const struct nstate *s, bool keep_ept02)
 	v->injected = false;
 }
 
-static struct nstate_result set(struct vcpu *v, const void *blob, size_t len,
-				bool keep_ept02)
+static struct nstate_result set(struct vcpu *v, const void *blob, size_t len)
 {
 	struct nstate s;
 	struct nstate_result r = validate(v, blob, len, &s);
 
 	if (!r.err)
-		apply(v, &s, keep_ept02);
+		apply(v, &s);
 	return r;
 }
 
@@ -251,7 +252,7 @@ struct nstate_result nested_state_set(struct vcpu *v, const void *blob,
 	struct nstate_result r;
 
 	spin_lock(&lock);
-	r = set(v, blob, len, false);
+	r = set(v, blob, len);
 	spin_unlock(&lock);
 	return r;
 }
@@ -333,11 +334,9 @@ static void count(enum kind k)
 }
 
 /*
- * The round trip keeps EPT02, a cache L0 rebuilds from EPT12 and EPT01 on
- * demand (nested_state_set() on its own drops it). Dropping it at every
- * event makes an instruction that touches two pages not in EPT02 fault
- * forever, and even where it does not (kept after a fill) it changed what
- * 9 of nvmx's event checks see: docs/nested-state.md, open.
+ * Get, wipe everything (EPT02 included), set. The ordinary vCPU state a
+ * migration carries in other ioctls is carried across; EPT02's pages must
+ * all be back in the vCPU's budget afterwards.
  */
 static void round_trip(struct vcpu *v)
 {
@@ -351,7 +350,7 @@ static void round_trip(struct vcpu *v)
 	if (n->guest_mode)
 		carry_save(v, &c, live);
 	len = get(v, blob_buf, sizeof(blob_buf), true);
-	r = set(v, blob_buf, len, true);
+	r = set(v, blob_buf, len);
 	if (r.err) {
 		log_err("nested: cpu%u: nested_state_stress: set refused the "
 			"blob get made (%s): %s",
@@ -360,12 +359,28 @@ static void round_trip(struct vcpu *v)
 	}
 	if (n->guest_mode)
 		carry_restore(v, &c, live);
+	if (!ept02_accounting_ok(v)) {
+		log_err("nested: cpu%u: nested_state_stress: EPT02 pages not "
+			"all accounted for after the round trip (%u of %u in "
+			"use)",
+			v->cpu, n->ept02_budget.used, n->ept02_budget.cap);
+		vcpu_stop(v, "nested state round trip lost EPT02 pages");
+	}
 	count(k);
 }
 
+/*
+ * A nested event is an exit of L2 or an L1 VMX instruction, but not an L2
+ * exit that only filled EPT02: that one is L0's own (L1 never sees it),
+ * and counting it would wipe the page just filled, so an instruction that
+ * touches two pages missing from EPT02 would fault forever.
+ */
 void nested_state_event(struct vcpu *v)
 {
-	if (!stress_every ||
+	bool filled = v->nested.ept02_filled;
+
+	v->nested.ept02_filled = false;
+	if (filled || !stress_every ||
 	    __atomic_add_fetch(&events, 1, __ATOMIC_RELAXED) % stress_every)
 		return;
 	spin_lock(&lock);
@@ -382,9 +397,10 @@ void nested_state_print_counters(void)
 	for (unsigned i = 0; i < K_COUNT; i++)
 		total += trips[i];
 	log_info("nested: state round trips: %lu (VMX off %lu, VMX on %lu, "
-		 "current VMCS %lu, L2 running %lu, entry pending %lu)",
+		 "current VMCS %lu, L2 running %lu, entry pending %lu), EPT02 "
+		 "dropped %lu times",
 		 total, trips[K_OFF], trips[K_VMXON], trips[K_CURRENT],
-		 trips[K_GUEST], trips[K_PENDING]);
+		 trips[K_GUEST], trips[K_PENDING], ept02_dropped);
 }
 
 /* --- the dump --- */

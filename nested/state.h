@@ -45,6 +45,9 @@ struct nested {
 	 * tree, linked through their first quadword, and the accounting */
 	uint64_t ept02_free;
 	struct ept02_budget ept02_budget;
+	/* the L2 exit being handled only filled EPT02: L0's own business, not
+	 * a nested event (nested_state_event() reads and clears it) */
+	bool ept02_filled;
 	/* counters (HC_PRINT_COUNTERS and make bench) */
 	uint64_t entries, reflected, l0_handled, dry_runs;
 };

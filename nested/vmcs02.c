@@ -13,6 +13,7 @@
 #include "mm/page_alloc.h"
 #include "nested/bitmap.h"
 #include "nested/internal.h"
+#include "nested/vmcs02_out.h"
 #include "vmx/config.h"
 #include "vmx/ept.h"
 #include "vmx/gmem.h"
@@ -79,12 +80,36 @@ static const struct vmcs12_field_slot guest_copy[] = {
 };
 #define NGUEST (sizeof(guest_copy) / sizeof(guest_copy[0]))
 
-/* L1's own values that L2 inherits when vmcs12 does not load them, and L0's
- * host state. */
-struct l1_vals {
-	uint64_t dr7, debugctl, pat, efer;
-	uint64_t host[NHOST];
-};
+_Static_assert(NHOST == VMCS02_NHOST, "vmcs02_out.h: VMCS02_NHOST");
+
+/*
+ * The seam (nested/vmcs02_out.h): the construction below writes through
+ * put(), which is VMWRITE to the current VMCS unless vmcs02_build_image()
+ * made a host image the target (tools/nstate; never in L0).
+ */
+static struct vmcs02_image *image;
+
+static void image_set(struct vmcs02_image *img, enum vmcs_field f,
+		      uint64_t v)
+{
+	for (unsigned i = 0; i < img->n; i++)
+		if (img->field[i] == (uint32_t)f) {
+			img->value[i] = v;
+			return;
+		}
+	if (img->n < VMCS02_IMAGE_MAX) {
+		img->field[img->n] = (uint32_t)f;
+		img->value[img->n++] = v;
+	}
+}
+
+static void put(enum vmcs_field f, uint64_t v)
+{
+	if (__builtin_expect(image != 0, 0))
+		image_set(image, f, v);
+	else
+		vmcs_write(f, v);
+}
 
 static bool pages(struct nested *n)
 {
@@ -140,8 +165,8 @@ static uint32_t bitmaps(struct nested *n, const struct vmcs12 *c,
 		uint64_t a = gmem_page_hpa(vmcs12_get(c, IO_BITMAP_A));
 		uint64_t b = gmem_page_hpa(vmcs12_get(c, IO_BITMAP_B));
 
-		vmcs_write(IO_BITMAP_A, a ? a : n->io_all_pa);
-		vmcs_write(IO_BITMAP_B, b ? b : n->io_all_pa);
+		put(IO_BITMAP_A, a ? a : n->io_all_pa);
+		put(IO_BITMAP_B, b ? b : n->io_all_pa);
 		return CPU_USE_IO_BITMAPS;
 	}
 	return proc12 & CPU_UNCOND_IO_EXITING;
@@ -185,31 +210,31 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 	    (proc12 & ~(CPU_USE_IO_BITMAPS | CPU_UNCOND_IO_EXITING)) |
 	    vmx_cfg.proc | io;
 
-	vmcs_write(PIN_BASED_VM_EXEC_CONTROL,
+	put(PIN_BASED_VM_EXEC_CONTROL,
 		   vmx_cfg.pin | (pin12 & PIN_FROM_12));
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, proc);
+	put(CPU_BASED_VM_EXEC_CONTROL, proc);
 	v->proc_ctls = proc;
 	/* L0 may switch NMI-window exiting off only if L1 did not ask for it */
 	v->proc_ctls_keep = proc12 & CPU_NMI_WINDOW_EXITING;
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_EPT | SEC_ENABLE_VPID |
+	put(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_EPT | SEC_ENABLE_VPID |
 						  (proc2_12 & PROC2_FROM_12));
-	vmcs_write(VM_EXIT_CONTROLS,
+	put(VM_EXIT_CONTROLS,
 		   vmx_cfg.exit | ((uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS) &
 				   EXIT_FROM_12));
-	vmcs_write(VM_ENTRY_CONTROLS,
+	put(VM_ENTRY_CONTROLS,
 		   vmx_cfg.entry | ((uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS) &
 				    ENTRY_IA32E_MODE));
-	vmcs_write(EXCEPTION_BITMAP,
+	put(EXCEPTION_BITMAP,
 		   (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP) | (1u << VEC_AC));
-	vmcs_write(MSR_BITMAP, n->msr_bitmap02_pa);
-	vmcs_write(TSC_OFFSET, tsc_offset02(v, c));
-	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
-	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
-	vmcs_write(VMCS_LINK_POINTER, ~0ull);
-	vmcs_write(VPID, n->vpid02);
+	put(MSR_BITMAP, n->msr_bitmap02_pa);
+	put(TSC_OFFSET, tsc_offset02(v, c));
+	put(VM_EXIT_MSR_STORE_COUNT, 0);
+	put(VM_EXIT_MSR_LOAD_COUNT, 0);
+	put(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	put(VMCS_LINK_POINTER, ~0ull);
+	put(VPID, n->vpid02);
 	if (pin12 & PIN_PREEMPTION_TIMER)
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
+		put(VMX_PREEMPTION_TIMER_VALUE,
 			   vmcs12_get(c, VMX_PREEMPTION_TIMER_VALUE));
 	if (proc2_12 & SEC_ENABLE_EPT) {
 		uint64_t eptp12 = vmcs12_get(c, EPT_POINTER);
@@ -217,9 +242,9 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 		if (n->ept02_eptp12 != eptp12)
 			ept02_drop(v);
 		n->ept02_eptp12 = eptp12;
-		vmcs_write(EPT_POINTER, ept02_root(v) | EPTP_WB_4LEVEL);
+		put(EPT_POINTER, ept02_root(v) | EPTP_WB_4LEVEL);
 	} else {
-		vmcs_write(EPT_POINTER, ept01.eptp);
+		put(EPT_POINTER, ept01.eptp);
 	}
 }
 
@@ -234,14 +259,14 @@ static void control_registers(const struct vmcs12 *c)
 	uint64_t m0 = vmcs12_get(c, CR0_GUEST_HOST_MASK),
 		 m4 = vmcs12_get(c, CR4_GUEST_HOST_MASK);
 
-	vmcs_write(CR0_GUEST_HOST_MASK, m0 | vmx_cfg.cr0_mask);
-	vmcs_write(CR4_GUEST_HOST_MASK, m4 | vmx_cfg.cr4_mask);
-	vmcs_write(CR0_READ_SHADOW,
+	put(CR0_GUEST_HOST_MASK, m0 | vmx_cfg.cr0_mask);
+	put(CR4_GUEST_HOST_MASK, m4 | vmx_cfg.cr4_mask);
+	put(CR0_READ_SHADOW,
 		   (vmcs12_get(c, CR0_READ_SHADOW) & m0) | (cr0 & ~m0));
-	vmcs_write(CR4_READ_SHADOW,
+	put(CR4_READ_SHADOW,
 		   (vmcs12_get(c, CR4_READ_SHADOW) & m4) | (cr4 & ~m4));
-	vmcs_write(GUEST_CR0, vmx_guest_cr0(cr0));
-	vmcs_write(GUEST_CR4, vmx_guest_cr4(cr4));
+	put(GUEST_CR0, vmx_guest_cr0(cr0));
+	put(GUEST_CR4, vmx_guest_cr4(cr4));
 }
 
 /*
@@ -262,10 +287,10 @@ static void pdptes(const struct vmcs12 *c, bool ept12)
 		gmem_read(vmcs12_get(c, GUEST_CR3) & ~0x1full, pdpte,
 			  sizeof(pdpte));
 	for (unsigned i = 0; i < 4; i++)
-		vmcs_write(GUEST_PDPTR0 + 2 * i, pdpte[i]);
+		put(GUEST_PDPTR0 + 2 * i, pdpte[i]);
 }
 
-static void guest_state(const struct vmcs12 *c, const struct l1_vals *l1)
+static void guest_state(const struct vmcs12 *c, const struct vmcs02_l1 *l1)
 {
 	uint32_t entry12 = (uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS);
 	bool ia32e = entry12 & ENTRY_IA32E_MODE;
@@ -273,17 +298,17 @@ static void guest_state(const struct vmcs12 *c, const struct l1_vals *l1)
 			(ia32e ? EFER_LMA | EFER_LME : 0);
 
 	for (unsigned i = 0; i < NGUEST; i++)
-		vmcs_write(guest_copy[i].field, c->field[guest_copy[i].slot]);
+		put(guest_copy[i].field, c->field[guest_copy[i].slot]);
 	control_registers(c);
 	bool dbg = entry12 & ENTRY_LOAD_DEBUG_CONTROLS;
 
-	vmcs_write(GUEST_DR7, dbg ? vmcs12_get(c, GUEST_DR7) : l1->dr7);
-	vmcs_write(GUEST_IA32_DEBUGCTL,
+	put(GUEST_DR7, dbg ? vmcs12_get(c, GUEST_DR7) : l1->dr7);
+	put(GUEST_IA32_DEBUGCTL,
 		   dbg ? vmcs12_get(c, GUEST_IA32_DEBUGCTL) : l1->debugctl);
-	vmcs_write(GUEST_IA32_PAT, (entry12 & ENTRY_LOAD_IA32_PAT)
+	put(GUEST_IA32_PAT, (entry12 & ENTRY_LOAD_IA32_PAT)
 				       ? vmcs12_get(c, GUEST_IA32_PAT)
 				       : l1->pat);
-	vmcs_write(GUEST_IA32_EFER, (entry12 & ENTRY_LOAD_IA32_EFER)
+	put(GUEST_IA32_EFER, (entry12 & ENTRY_LOAD_IA32_EFER)
 					? vmcs12_get(c, GUEST_IA32_EFER)
 					: efer);
 	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
@@ -294,11 +319,22 @@ static void guest_state(const struct vmcs12 *c, const struct l1_vals *l1)
 	pdptes(c, ept12);
 }
 
+/* Everything vmcs02 gets (host state only when fresh: it never changes). */
+static void build(struct vcpu *v, const struct vmcs12 *c,
+		  const struct vmcs02_l1 *l1, bool fresh)
+{
+	if (fresh)
+		for (unsigned i = 0; i < NHOST; i++)
+			put(host_fields[i], l1->host[i]);
+	controls(v, c);
+	guest_state(c, l1);
+}
+
 bool vmcs02_enter(struct vcpu *v)
 {
 	struct nested *n = &v->nested;
 	const struct vmcs12 *c = n->vmcs12;
-	struct l1_vals l1 = {
+	struct vmcs02_l1 l1 = {
 	    .dr7 = vmcs_read(GUEST_DR7),
 	    .debugctl = vmcs_read(GUEST_IA32_DEBUGCTL),
 	    .pat = vmcs_read(GUEST_IA32_PAT),
@@ -330,12 +366,25 @@ bool vmcs02_enter(struct vcpu *v)
 		log_err("nested: cpu%u: VMPTRLD of vmcs02 failed", v->cpu);
 		return false;
 	}
-	if (fresh)
-		for (unsigned i = 0; i < NHOST; i++)
-			vmcs_write(host_fields[i], l1.host[i]);
-	controls(v, c);
-	guest_state(c, &l1);
+	build(v, c, &l1, fresh);
 	return true;
+}
+
+bool vmcs02_build_image(struct vcpu *v, const struct vmcs12 *c,
+			const struct vmcs02_l1 *l1, struct vmcs02_image *img)
+{
+	if (!pages(&v->nested))
+		return false;
+	img->n = 0;
+	image = img;
+	build(v, c, l1, true);
+	image = 0;
+	return true;
+}
+
+enum vmcs_field vmcs02_host_field(unsigned i)
+{
+	return host_fields[i];
 }
 
 /* Back to L1's VMCS (an exit of L2 to L1, or an entry that did not happen). */

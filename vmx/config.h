@@ -24,6 +24,10 @@ extern struct vmx_config vmx_cfg;
 
 /* Done once, on the bootstrap CPU; false after logging why. */
 bool vmx_config_init(void);
+/* The pure part (vmx/config_choose.c): c from the capability MSRs m. */
+bool vmx_config_choose(struct vmx_config *c, const struct vmx_msrs *m);
+/* L0's MSR bitmap (vmx/msr_policy.def) into a zeroed 4 KiB page. */
+void vmx_msr_bitmap_fill(uint8_t *page);
 
 /* CR0/CR4 values L1 wants, made acceptable to VMX (SDM Vol. 3D A.7, A.8). */
 uint64_t vmx_guest_cr0(uint64_t wanted);

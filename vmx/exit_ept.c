@@ -15,8 +15,10 @@ enum exit_action exit_ept_violation(struct vcpu *v)
 	if ((gpa & ~0xfffull) == apic_page() && (qual & 2))
 		return apic_mmio_write(v, gpa);
 	/* MMIO above the start-up map (a 64-bit BAR): map it and retry */
-	if (ept01_map_on_demand(&ept01, gpa))
+	if (ept01_map_on_demand(&ept01, gpa)) {
+		vcpu_retry_reblock_nmi(qual);
 		return EXIT_RESUME;
+	}
 	log_err("vmx: EPT violation at guest-physical 0x%lx (qualification 0x%lx) that EPT01 cannot map",
 		gpa, qual);
 	return EXIT_STOP;

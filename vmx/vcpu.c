@@ -141,6 +141,18 @@ static void requeue_interrupted_event(struct vcpu *v)
 	v->injected = true;
 }
 
+#define QUAL_NMI_UNBLOCKED_BY_IRET (1ull << 12) /* EPT violation, SDM Table 28-7 */
+
+void vcpu_retry_reblock_nmi(uint64_t qualification)
+{
+	/* the bit means nothing for an exit during event delivery (28.2.3) */
+	if (!(qualification & QUAL_NMI_UNBLOCKED_BY_IRET) ||
+	    (vmcs_read(IDT_VECTORING_INFO) & INTR_INFO_VALID))
+		return;
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+		   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) | INTERRUPTIBILITY_NMI);
+}
+
 /*
  * NMIs are owed while v->nmis_pending > 0. One goes in when nothing else is
  * being injected and L1 does not block NMIs; otherwise NMI-window exiting

@@ -62,6 +62,13 @@ void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);
 void vcpu_prepare_entry(struct vcpu *v);
 /* An NMI arrived while this CPU ran L0 or L1: owe it to L1 (unless it was an INIT doorbell). */
 void vcpu_nmi_arrived(struct vcpu *v);
+/*
+ * An EPT violation L0 resolved itself and retries (EPT01 mapped on demand,
+ * an EPT02 fill): if the faulting instruction was an IRET that had already
+ * unblocked NMIs (exit qualification bit 12, SDM Vol. 3C 28.2.3), blocking
+ * by NMI goes back into the current VMCS before the IRET runs again.
+ */
+void vcpu_retry_reblock_nmi(uint64_t qualification);
 #define SIPI_NONE 0xffffffffu
 
 /* INIT: the vCPU's INIT state (vmx/exit_init.c). */
