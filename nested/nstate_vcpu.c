@@ -30,6 +30,8 @@ static uint64_t events;
 enum kind { K_OFF, K_VMXON, K_CURRENT, K_GUEST, K_PENDING, K_COUNT };
 static uint64_t trips[K_COUNT];
 static uint64_t ept02_dropped; /* wipes that found EPT02 tables to drop */
+static uint64_t fills;	       /* L2 exits that only filled EPT02 */
+static uint64_t fill_trips;    /* round trips at those, EPT02 kept */
 
 void nested_state_stress_init(uint32_t every)
 {
@@ -180,7 +182,7 @@ static void scrub(struct vcpu *v, uint64_t pa, bool shadow)
  * go back to the vCPU's free list (its budget counts them back, with no
  * eviction counted) and INVEPT drops what the CPU cached through its root.
  */
-static void wipe(struct vcpu *v)
+static void wipe(struct vcpu *v, bool keep_ept02)
 {
 	struct nested *n = &v->nested;
 
@@ -190,10 +192,12 @@ static void wipe(struct vcpu *v)
 	if (n->vmcs02_ready)
 		scrub(v, n->vmcs02_pa, false);
 	n->vmcs02_ready = n->vmcs02_launched = false;
-	if (n->ept02_budget.used > 1)
-		ept02_dropped++;
-	ept02_drop(v);
-	n->ept02_eptp12 = 0;
+	if (!keep_ept02) {
+		if (n->ept02_budget.used > 1)
+			ept02_dropped++;
+		ept02_drop(v);
+		n->ept02_eptp12 = 0;
+	}
 	if (n->shadow_pa)
 		scrub(v, n->shadow_pa, true);
 	nested_shadow_enable(v, false);
@@ -206,11 +210,11 @@ static void wipe(struct vcpu *v)
 	vmx_flush_guest_tlb(n->vpid02);
 }
 
-static void apply(struct vcpu *v, const struct nstate *s)
+static void apply(struct vcpu *v, const struct nstate *s, bool keep_ept02)
 {
 	struct nested *n = &v->nested;
 
-	wipe(v);
+	wipe(v, keep_ept02);
 	if (s->vmxon_pa == NSTATE_NONE)
 		return;
 	n->vmxon = true;
@@ -236,13 +240,14 @@ static void apply(struct vcpu *v, const struct nstate *s)
 	v->injected = false;
 }
 
-static struct nstate_result set(struct vcpu *v, const void *blob, size_t len)
+static struct nstate_result set(struct vcpu *v, const void *blob, size_t len,
+				bool keep_ept02)
 {
 	struct nstate s;
 	struct nstate_result r = validate(v, blob, len, &s);
 
 	if (!r.err)
-		apply(v, &s);
+		apply(v, &s, keep_ept02);
 	return r;
 }
 
@@ -252,7 +257,7 @@ struct nstate_result nested_state_set(struct vcpu *v, const void *blob,
 	struct nstate_result r;
 
 	spin_lock(&lock);
-	r = set(v, blob, len);
+	r = set(v, blob, len, false);
 	spin_unlock(&lock);
 	return r;
 }
@@ -338,7 +343,7 @@ static void count(enum kind k)
  * migration carries in other ioctls is carried across; EPT02's pages must
  * all be back in the vCPU's budget afterwards.
  */
-static void round_trip(struct vcpu *v)
+static void round_trip(struct vcpu *v, bool keep_ept02)
 {
 	struct nested *n = &v->nested;
 	enum kind k = kind_of(n);
@@ -350,7 +355,7 @@ static void round_trip(struct vcpu *v)
 	if (n->guest_mode)
 		carry_save(v, &c, live);
 	len = get(v, blob_buf, sizeof(blob_buf), true);
-	r = set(v, blob_buf, len);
+	r = set(v, blob_buf, len, keep_ept02);
 	if (r.err) {
 		log_err("nested: cpu%u: nested_state_stress: set refused the "
 			"blob get made (%s): %s",
@@ -366,6 +371,8 @@ static void round_trip(struct vcpu *v)
 			v->cpu, n->ept02_budget.used, n->ept02_budget.cap);
 		vcpu_stop(v, "nested state round trip lost EPT02 pages");
 	}
+	if (keep_ept02)
+		fill_trips++;
 	count(k);
 }
 
@@ -380,11 +387,16 @@ void nested_state_event(struct vcpu *v)
 	bool filled = v->nested.ept02_filled;
 
 	v->nested.ept02_filled = false;
-	if (filled || !stress_every ||
-	    __atomic_add_fetch(&events, 1, __ATOMIC_RELAXED) % stress_every)
+	if (!stress_every)
+		return;
+	if (filled) {
+		if (__atomic_add_fetch(&fills, 1, __ATOMIC_RELAXED) % stress_every)
+			return;
+	} else if (__atomic_add_fetch(&events, 1, __ATOMIC_RELAXED) %
+		   stress_every)
 		return;
 	spin_lock(&lock);
-	round_trip(v);
+	round_trip(v, filled);
 	spin_unlock(&lock);
 }
 
@@ -398,9 +410,9 @@ void nested_state_print_counters(void)
 		total += trips[i];
 	log_info("nested: state round trips: %lu (VMX off %lu, VMX on %lu, "
 		 "current VMCS %lu, L2 running %lu, entry pending %lu), EPT02 "
-		 "dropped %lu times",
+		 "dropped %lu times; %lu of them at EPT02 fills (EPT02 kept)",
 		 total, trips[K_OFF], trips[K_VMXON], trips[K_CURRENT],
-		 trips[K_GUEST], trips[K_PENDING], ept02_dropped);
+		 trips[K_GUEST], trips[K_PENDING], ept02_dropped, fill_trips);
 }
 
 /* --- the dump --- */

@@ -15,7 +15,9 @@ nstate-fuzz: $(B)/unit/test_nstate
 # samples test_nstate writes (tests/unit/test-nstate-tool.sh).
 NSTATE_TOOL_SRC := tools/nstate/nstate.c nested/nstate.c nested/checks.c \
 	nested/checks_guest.c nested/checks_seg.c nested/vmcs12.c nested/ept12.c \
-	nested/vcaps12.c lib/log.c lib/fmt.c lib/base64.c
+	nested/vcaps12.c lib/log.c lib/fmt.c lib/base64.c \
+	nested/vmcs02.c nested/bitmap.c vmx/config_choose.c vmx/msr_policy.c \
+	vmx/vmcs.c tools/nstate/l0_host.c
 $(B)/tools/nstate: $(NSTATE_TOOL_SRC) $(wildcard */*.h) nested/kvm_vmcs12.def nested/nstate_errors.def
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"

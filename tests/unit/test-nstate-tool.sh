@@ -12,6 +12,7 @@ check() { # NAME CMD... : the command's output must match every later grep
 	if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $*"; fi
 }
 has() { grep -qE -- "$2" "$D/$1.out" || { echo "  $1: no line /$2/"; return 1; }; }
+not_has() { ! grep -qE -- "$2" "$D/$1.out" || { echo "  $1: unexpected line /$2/"; return 1; }; }
 run() { # NAME WANT-STATUS ARGS...
 	local n=$1 want=$2 st
 	shift 2
@@ -37,6 +38,24 @@ check cmp -s <(sed 1d "$D/guest.out") <(sed 1d "$D/dump.out")
 
 check run replay 0 replay "$D/guest.bin"
 check has replay '^replay: VM-entry checks .*: pass$'
+# the vmcs02 L0 would build (nested/vmcs02.c through its host seam):
+# vmcs12's guest state copied,
+check has replay '^  GUEST_RIP +0x400000 = vmcs12$'
+check has replay '^  GUEST_CS_AR_BYTES +0xa09b = vmcs12$'
+check has replay '^  GUEST_CR3 +0x200000 = vmcs12$'
+# L0's host state, not vmcs12's,
+check has replay "^  HOST_RIP +L0's own \(vmcs01's\)$"
+check has replay "^  HOST_CR3 +L0's own \(vmcs01's\)$"
+# controls merged with L0's: Bochs' default-1 pin bits 0x16, L0's NMI
+# exiting 0x8 and virtual NMIs 0x20, vmcs12's external-interrupt exiting 0x1
+check has replay '^  PIN_BASED_VM_EXEC_CONTROL +0x3f \(vmcs12 0x17\)$'
+# #AC (vector 17) always in the exception bitmap, EPT02 with WB 4-level
+# walks, L0's VPID02, no link pointer (L0 shadows L1 itself)
+check has replay '^  EXCEPTION_BITMAP +0x20000 \(vmcs12 0x0\)$'
+check has replay '^  EPT_POINTER +0xe0201e \(vmcs12 0x601e\)$'
+check has replay '^  VPID +0x8000 \(vmcs12 0x1\)$'
+check has replay '^  VMCS_LINK_POINTER +0xffffffffffffffff \(vmcs12 0x12000\)$'
+check has replay "^  MSR_BITMAP +L0's page: L0's MSR bitmap OR vmcs12's$"
 
 check run current 0 decode "$D/current.bin" --all
 check has current '^  TPR_THRESHOLD +0x0$'
@@ -47,6 +66,7 @@ check has bad '^verdict: refused: VMCS12_ALIGN: vmcs12_pa not 4 KiB aligned: 0x1
 check run badentry 1 replay "$D/badentry.bin"
 check has badentry '^verdict: valid$'
 check has badentry 'replay: VM-entry checks .*: GUEST_MODE: vmcs12 fails a VM-entry check on controls or host state: check ctl.eptp \(VMfailValid 7\)$'
+check not_has badentry '^vmcs02:'
 
 check run usage 2 frobnicate x
 echo "test-nstate-tool: $pass passed, $fail failed"

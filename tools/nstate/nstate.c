@@ -8,7 +8,10 @@
  *                         nested_state_set() applies (nested/nstate.c)
  *   nstate replay FILE    the same, then the VM-entry checks L0 runs
  *                         (nested/checks*.c) on the blob's vmcs12, with the
- *                         capabilities L1 gets on Bochs corei7_skylake_x
+ *                         capabilities L1 gets on Bochs corei7_skylake_x,
+ *                         and the vmcs02 L0 would build from it there
+ *                         (nested/vmcs02.c through its host seam,
+ *                         nested/vmcs02_out.h; l0_host.c is the rest of L0)
  *
  * FILE is a raw blob (KVM_GET_NESTED_STATE's bytes) or a serial log with a
  * vCPU stop's dump ("nstate I/N BASE64" lines; the last complete one).
@@ -23,7 +26,9 @@
 #include "lib/log.h"
 #include "nested/nstate.h"
 #include "nested/vcaps12.h"
+#include "nested/vmcs02_out.h"
 #include "tests/unit/bochs_msrs.h"
+#include "tools/nstate/l0_host.h"
 #include "vmx/controls.h"
 
 static uint8_t blob[NSTATE_MAX_SIZE];
@@ -143,9 +148,77 @@ static void print_image(const char *what, size_t at)
 	}
 }
 
+#define PAT_POWER_ON 0x0007040600070406ull /* SDM Vol. 3A 13.12.4 */
+#define EFER_LME_LMA 0x500ull
+
+/*
+ * L1's own values where vmcs12 does not load them: not in the blob (they
+ * are vmcs01's, KVM's other ioctls). Taken as L1 would have them at the
+ * next VM exit: DR7 and DEBUGCTL at reset, PAT at power-on, EFER vmcs12's
+ * host EFER (or LME|LMA for a 64-bit host without it).
+ */
+static void l1_values(const struct vmcs12 *c, struct vmcs02_l1 *l1)
+{
+	uint32_t exit12 = (uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS);
+
+	memset(l1, 0, sizeof(*l1));
+	l1->dr7 = 0x400;
+	l1->pat = PAT_POWER_ON;
+	if (exit12 & EXIT_LOAD_IA32_EFER)
+		l1->efer = vmcs12_get(c, HOST_IA32_EFER);
+	else if (exit12 & EXIT_HOST_ADDR_SPACE_SIZE)
+		l1->efer = EFER_LME_LMA;
+}
+
+static bool is_host_field(uint32_t f)
+{
+	for (unsigned i = 0; i < VMCS02_NHOST; i++)
+		if (vmcs02_host_field(i) == (enum vmcs_field)f)
+			return true;
+	return false;
+}
+
+/* Each field as written, and where it differs from vmcs12's. */
+static void print_vmcs02(const struct vmcs12 *c, const struct vmcs02_image *img)
+{
+	printf("vmcs02: %u fields (L0's EPT02 root taken as 0x%llx, VPID02 as "
+	       "0x%x)\n",
+	       img->n, (unsigned long long)L0_HOST_EPT02_ROOT, L0_HOST_VPID02);
+	for (unsigned i = 0; i < img->n; i++) {
+		uint32_t f = img->field[i];
+		const char *name = vmcs_field_name(f);
+		uint64_t v = img->value[i], v12 = 0;
+		enum vmcs12_status st =
+		    vmcs12_vmread(c, f, &v12);
+
+		if (is_host_field(f)) {
+			printf("  %-30s L0's own (vmcs01's)\n", name);
+			continue;
+		}
+		if (f == MSR_BITMAP || f == IO_BITMAP_A || f == IO_BITMAP_B) {
+			/* a host address here: L0's page, or L1's by address */
+			printf("  %-30s %s\n", name,
+			       f == MSR_BITMAP
+				   ? "L0's page: L0's MSR bitmap OR vmcs12's"
+				   : "L0's all-ones page (vmcs12's is not RAM "
+				     "offline)");
+			continue;
+		}
+		printf("  %-30s 0x%llx", name, (unsigned long long)v);
+		if (st == VMCS12_OK && v == v12)
+			printf(" = vmcs12");
+		else if (st == VMCS12_OK)
+			printf(" (vmcs12 0x%llx)", (unsigned long long)v12);
+		printf("\n");
+	}
+}
+
 static int replay(const struct nstate *s)
 {
 	static struct vmx_msrs caps;
+	static struct vcpu vcpu;
+	static struct vmcs02_image img;
+	struct vmcs02_l1 l1;
 	struct check_env env = {.caps = &caps, .phys_bits = phys_bits};
 	struct nstate t = *s;
 	struct nstate_result r;
@@ -163,9 +236,21 @@ static int replay(const struct nstate *s)
 	printf("replay: VM-entry checks (Bochs corei7_skylake_x capabilities, "
 	       "%u-bit addresses, no L1 memory): %s\n",
 	       phys_bits, r.err ? r.detail : "pass");
-	printf("replay: vmcs02 construction is not replayed offline "
-	       "(docs/nested-state.md, open)\n");
-	return r.err ? 1 : 0;
+	if (r.err)
+		return 1;
+	l1_values(s->vmcs12, &l1);
+	if (!l0_host_setup(&bochs_skylake_x, &vcpu) ||
+	    !vmcs02_build_image(&vcpu, s->vmcs12, &l1, &img)) {
+		printf("replay: vmcs02 not built (L0's set-up failed)\n");
+		return 1;
+	}
+	printf("replay: vmcs02 as L0 on Bochs corei7_skylake_x builds it (L1's "
+	       "DR7 0x%llx DEBUGCTL 0 PAT 0x%llx EFER 0x%llx and TSC offset 0 "
+	       "assumed: not in the blob)\n",
+	       (unsigned long long)l1.dr7, (unsigned long long)l1.pat,
+	       (unsigned long long)l1.efer);
+	print_vmcs02(s->vmcs12, &img);
+	return 0;
 }
 
 static int usage(void)
