@@ -84,7 +84,7 @@ _Static_assert(NHOST == VMCS02_NHOST, "vmcs02_out.h: VMCS02_NHOST");
 
 /*
  * The seam (nested/vmcs02_out.h): the construction below writes through
- * put(), which is VMWRITE to the current VMCS unless vmcs02_build_image()
+ * vmcs02_put(), which is VMWRITE to the current VMCS unless vmcs02_build_image()
  * made a host image the target (tools/nstate; never in L0).
  */
 static struct vmcs02_image *image;
@@ -103,7 +103,7 @@ static void image_set(struct vmcs02_image *img, enum vmcs_field f,
 	}
 }
 
-static void put(enum vmcs_field f, uint64_t v)
+static inline void vmcs02_put(enum vmcs_field f, uint64_t v)
 {
 	if (__builtin_expect(image != 0, 0))
 		image_set(image, f, v);
@@ -165,8 +165,8 @@ static uint32_t bitmaps(struct nested *n, const struct vmcs12 *c,
 		uint64_t a = gmem_page_hpa(vmcs12_get(c, IO_BITMAP_A));
 		uint64_t b = gmem_page_hpa(vmcs12_get(c, IO_BITMAP_B));
 
-		put(IO_BITMAP_A, a ? a : n->io_all_pa);
-		put(IO_BITMAP_B, b ? b : n->io_all_pa);
+		vmcs02_put(IO_BITMAP_A, a ? a : n->io_all_pa);
+		vmcs02_put(IO_BITMAP_B, b ? b : n->io_all_pa);
 		return CPU_USE_IO_BITMAPS;
 	}
 	return proc12 & CPU_UNCOND_IO_EXITING;
@@ -210,31 +210,31 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 	    (proc12 & ~(CPU_USE_IO_BITMAPS | CPU_UNCOND_IO_EXITING)) |
 	    vmx_cfg.proc | io;
 
-	put(PIN_BASED_VM_EXEC_CONTROL,
+	vmcs02_put(PIN_BASED_VM_EXEC_CONTROL,
 		   vmx_cfg.pin | (pin12 & PIN_FROM_12));
-	put(CPU_BASED_VM_EXEC_CONTROL, proc);
+	vmcs02_put(CPU_BASED_VM_EXEC_CONTROL, proc);
 	v->proc_ctls = proc;
 	/* L0 may switch NMI-window exiting off only if L1 did not ask for it */
 	v->proc_ctls_keep = proc12 & CPU_NMI_WINDOW_EXITING;
-	put(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_EPT | SEC_ENABLE_VPID |
+	vmcs02_put(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_EPT | SEC_ENABLE_VPID |
 						  (proc2_12 & PROC2_FROM_12));
-	put(VM_EXIT_CONTROLS,
+	vmcs02_put(VM_EXIT_CONTROLS,
 		   vmx_cfg.exit | ((uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS) &
 				   EXIT_FROM_12));
-	put(VM_ENTRY_CONTROLS,
+	vmcs02_put(VM_ENTRY_CONTROLS,
 		   vmx_cfg.entry | ((uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS) &
 				    ENTRY_IA32E_MODE));
-	put(EXCEPTION_BITMAP,
+	vmcs02_put(EXCEPTION_BITMAP,
 		   (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP) | (1u << VEC_AC));
-	put(MSR_BITMAP, n->msr_bitmap02_pa);
-	put(TSC_OFFSET, tsc_offset02(v, c));
-	put(VM_EXIT_MSR_STORE_COUNT, 0);
-	put(VM_EXIT_MSR_LOAD_COUNT, 0);
-	put(VM_ENTRY_MSR_LOAD_COUNT, 0);
-	put(VMCS_LINK_POINTER, ~0ull);
-	put(VPID, n->vpid02);
+	vmcs02_put(MSR_BITMAP, n->msr_bitmap02_pa);
+	vmcs02_put(TSC_OFFSET, tsc_offset02(v, c));
+	vmcs02_put(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs02_put(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs02_put(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs02_put(VMCS_LINK_POINTER, ~0ull);
+	vmcs02_put(VPID, n->vpid02);
 	if (pin12 & PIN_PREEMPTION_TIMER)
-		put(VMX_PREEMPTION_TIMER_VALUE,
+		vmcs02_put(VMX_PREEMPTION_TIMER_VALUE,
 			   vmcs12_get(c, VMX_PREEMPTION_TIMER_VALUE));
 	if (proc2_12 & SEC_ENABLE_EPT) {
 		uint64_t eptp12 = vmcs12_get(c, EPT_POINTER);
@@ -242,9 +242,9 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 		if (n->ept02_eptp12 != eptp12)
 			ept02_drop(v);
 		n->ept02_eptp12 = eptp12;
-		put(EPT_POINTER, ept02_root(v) | EPTP_WB_4LEVEL);
+		vmcs02_put(EPT_POINTER, ept02_root(v) | EPTP_WB_4LEVEL);
 	} else {
-		put(EPT_POINTER, ept01.eptp);
+		vmcs02_put(EPT_POINTER, ept01.eptp);
 	}
 }
 
@@ -259,14 +259,14 @@ static void control_registers(const struct vmcs12 *c)
 	uint64_t m0 = vmcs12_get(c, CR0_GUEST_HOST_MASK),
 		 m4 = vmcs12_get(c, CR4_GUEST_HOST_MASK);
 
-	put(CR0_GUEST_HOST_MASK, m0 | vmx_cfg.cr0_mask);
-	put(CR4_GUEST_HOST_MASK, m4 | vmx_cfg.cr4_mask);
-	put(CR0_READ_SHADOW,
+	vmcs02_put(CR0_GUEST_HOST_MASK, m0 | vmx_cfg.cr0_mask);
+	vmcs02_put(CR4_GUEST_HOST_MASK, m4 | vmx_cfg.cr4_mask);
+	vmcs02_put(CR0_READ_SHADOW,
 		   (vmcs12_get(c, CR0_READ_SHADOW) & m0) | (cr0 & ~m0));
-	put(CR4_READ_SHADOW,
+	vmcs02_put(CR4_READ_SHADOW,
 		   (vmcs12_get(c, CR4_READ_SHADOW) & m4) | (cr4 & ~m4));
-	put(GUEST_CR0, vmx_guest_cr0(cr0));
-	put(GUEST_CR4, vmx_guest_cr4(cr4));
+	vmcs02_put(GUEST_CR0, vmx_guest_cr0(cr0));
+	vmcs02_put(GUEST_CR4, vmx_guest_cr4(cr4));
 }
 
 /*
@@ -287,7 +287,7 @@ static void pdptes(const struct vmcs12 *c, bool ept12)
 		gmem_read(vmcs12_get(c, GUEST_CR3) & ~0x1full, pdpte,
 			  sizeof(pdpte));
 	for (unsigned i = 0; i < 4; i++)
-		put(GUEST_PDPTR0 + 2 * i, pdpte[i]);
+		vmcs02_put(GUEST_PDPTR0 + 2 * i, pdpte[i]);
 }
 
 static void guest_state(const struct vmcs12 *c, const struct vmcs02_l1 *l1)
@@ -298,17 +298,17 @@ static void guest_state(const struct vmcs12 *c, const struct vmcs02_l1 *l1)
 			(ia32e ? EFER_LMA | EFER_LME : 0);
 
 	for (unsigned i = 0; i < NGUEST; i++)
-		put(guest_copy[i].field, c->field[guest_copy[i].slot]);
+		vmcs02_put(guest_copy[i].field, c->field[guest_copy[i].slot]);
 	control_registers(c);
 	bool dbg = entry12 & ENTRY_LOAD_DEBUG_CONTROLS;
 
-	put(GUEST_DR7, dbg ? vmcs12_get(c, GUEST_DR7) : l1->dr7);
-	put(GUEST_IA32_DEBUGCTL,
+	vmcs02_put(GUEST_DR7, dbg ? vmcs12_get(c, GUEST_DR7) : l1->dr7);
+	vmcs02_put(GUEST_IA32_DEBUGCTL,
 		   dbg ? vmcs12_get(c, GUEST_IA32_DEBUGCTL) : l1->debugctl);
-	put(GUEST_IA32_PAT, (entry12 & ENTRY_LOAD_IA32_PAT)
+	vmcs02_put(GUEST_IA32_PAT, (entry12 & ENTRY_LOAD_IA32_PAT)
 				       ? vmcs12_get(c, GUEST_IA32_PAT)
 				       : l1->pat);
-	put(GUEST_IA32_EFER, (entry12 & ENTRY_LOAD_IA32_EFER)
+	vmcs02_put(GUEST_IA32_EFER, (entry12 & ENTRY_LOAD_IA32_EFER)
 					? vmcs12_get(c, GUEST_IA32_EFER)
 					: efer);
 	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
@@ -325,7 +325,7 @@ static void build(struct vcpu *v, const struct vmcs12 *c,
 {
 	if (fresh)
 		for (unsigned i = 0; i < NHOST; i++)
-			put(host_fields[i], l1->host[i]);
+			vmcs02_put(host_fields[i], l1->host[i]);
 	controls(v, c);
 	guest_state(c, l1);
 }
