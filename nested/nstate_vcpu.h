@@ -37,7 +37,10 @@ size_t nested_state_get(struct vcpu *v, void *buf, size_t len);
 struct nstate_result nested_state_set(struct vcpu *v, const void *blob,
 				      size_t len);
 
-/* After every nested event (L2 exit, L1 VMX instruction): the stress mode. */
+/*
+ * After every L2 exit and L1 VMX instruction, just before the VM entry: the
+ * stress mode (docs/nested-state.md: which of them are nested events).
+ */
 void nested_state_event(struct vcpu *v);
 
 /* On a vCPU stop: the nested state as base64 lines (tools/nstate reads it). */
