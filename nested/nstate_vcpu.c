@@ -32,6 +32,7 @@ static uint64_t trips[K_COUNT];
 static uint64_t ept02_dropped; /* wipes that found EPT02 tables to drop */
 static uint64_t fills;	       /* L2 exits that only filled EPT02 */
 static uint64_t fill_trips;    /* round trips at those, EPT02 kept */
+static bool guest_blob_printed;
 
 void nested_state_stress_init(uint32_t every)
 {
@@ -264,6 +265,9 @@ struct nstate_result nested_state_set(struct vcpu *v, const void *blob,
 
 /* --- the stress mode --- */
 
+static void print_blob(struct vcpu *v, enum log_level level, size_t len,
+		       const char *what);
+
 /*
  * vmcs02 state that is not nested state: what KVM carries in its other
  * vCPU ioctls (events, debug registers, MSRs, the PDPTEs, L0's NMI
@@ -357,6 +361,11 @@ static void round_trip(struct vcpu *v, bool keep_ept02)
 	if (n->guest_mode)
 		carry_save(v, &c, live);
 	len = get(v, blob_buf, sizeof(blob_buf), true);
+	if (live && !guest_blob_printed) {
+		/* one guest-mode blob from a running L0, for tools/nstate */
+		guest_blob_printed = true;
+		print_blob(v, LOG_INFO, len, " (first L2-running round trip)");
+	}
 	r = set(v, blob_buf, len, keep_ept02);
 	if (r.err) {
 		log_err("nested: cpu%u: nested_state_stress: set refused the "
@@ -424,11 +433,29 @@ void nested_state_print_counters(void)
 
 #define DUMP_BYTES 144 /* per line (a multiple of 3): 192 characters */
 
-void nested_state_dump(struct vcpu *v)
+/* blob_buf's first len bytes as base64 lines (tools/nstate reads them). */
+static void print_blob(struct vcpu *v, enum log_level level, size_t len,
+		       const char *what)
 {
 	char line[DUMP_BYTES / 3 * 4 + 1];
+	unsigned lines = (unsigned)((len + DUMP_BYTES - 1) / DUMP_BYTES);
+
+	log_printf(level,
+		   "nested: cpu%u: nested state%s, %lu bytes in %u lines "
+		   "(tools/nstate decode):",
+		   v->cpu, what, (unsigned long)len, lines);
+	for (unsigned i = 0; i < lines; i++) {
+		size_t off = (size_t)i * DUMP_BYTES;
+		size_t n = len - off < DUMP_BYTES ? len - off : DUMP_BYTES;
+
+		base64_encode(blob_buf + off, n, line);
+		log_printf(level, "nstate %u/%u %s", i + 1, lines, line);
+	}
+}
+
+void nested_state_dump(struct vcpu *v)
+{
 	size_t len;
-	unsigned lines;
 
 	if (__atomic_exchange_n(&lock.locked, 1, __ATOMIC_ACQUIRE)) {
 		log_err("nested: cpu%u: nested state: not dumped (busy)",
@@ -437,16 +464,6 @@ void nested_state_dump(struct vcpu *v)
 	}
 	/* the cache as it is: L2's live state is in the VMCS dump above */
 	len = get(v, blob_buf, sizeof(blob_buf), false);
-	lines = (unsigned)((len + DUMP_BYTES - 1) / DUMP_BYTES);
-	log_err("nested: cpu%u: nested state, %lu bytes in %u lines "
-		"(tools/nstate decode):",
-		v->cpu, (unsigned long)len, lines);
-	for (unsigned i = 0; i < lines; i++) {
-		size_t off = (size_t)i * DUMP_BYTES;
-		size_t n = len - off < DUMP_BYTES ? len - off : DUMP_BYTES;
-
-		base64_encode(blob_buf + off, n, line);
-		log_err("nstate %u/%u %s", i + 1, lines, line);
-	}
+	print_blob(v, LOG_ERROR, len, "");
 	spin_unlock(&lock);
 }

@@ -14,6 +14,25 @@ stress_counted() {
 	expect_not $n 'stopping cpu|PANIC|refused vmcs02|set refused the blob' "no vCPU stopped, no refused round trip"
 }
 
+# The first guest-mode blob the stress mode round-tripped, as the running
+# L0 printed it: tools/nstate decodes it (GUEST_MODE, valid) and replays
+# it (the VM-entry checks pass offline, the vmcs02 L0 would build printed).
+stress_blob_replayed() {
+	local n=$1 r="$OUT/$1.replay"
+	build/tools/nstate replay "$OUT/$n.log" >"$r" 2>&1
+	local st=$?
+	if grep -aqE '^flags 0x1 GUEST_MODE format 0 size (4224|8320)$' "$r" && grep -aq '^verdict: valid$' "$r"; then
+		ok $n "tools/nstate: L0's guest-mode blob: $(grep -a '^blob:' "$r"), $(grep -a '^verdict' "$r")"
+	else
+		bad $n "tools/nstate decode of L0's guest-mode blob: $(grep -a -m1 -E '^(flags|verdict)' "$r")"
+	fi
+	if [ "$st" = 0 ] && grep -aqE '^vmcs02: [0-9]+ fields' "$r"; then
+		ok $n "tools/nstate replay: checks pass, $(grep -a '^vmcs02:' "$r" | cut -d'(' -f1)"
+	else
+		bad $n "tools/nstate replay (status $st): $(grep -a '^replay' "$r" | head -n 1)"
+	fi
+}
+
 # nvmx (the L1 test hypervisor) with the stress mode: its whole log equals
 # bare Bochs' (nvmx_diff's reference run), Bochs deviations apart.
 t_nstate_nvmx() {
@@ -29,6 +48,7 @@ t_nstate_nvmx() {
 		grep -aE '^(DIFF|MISSING)' "$OUT/$n.compare" | head -n 20
 	fi
 	stress_counted $n
+	stress_blob_replayed $n
 }
 
 # The fuzz corpus (every disagreement ever found) with the stress mode
@@ -68,6 +88,7 @@ t_nstate_linux_l1() {
 	expect $n '\[info cpu0\] exits: cpu0 nested: [1-9][0-9]* entries of L2, [1-9][0-9]* exits reflected to L1' "L0 counted L2's entries and reflected exits"
 	expect_not $n 'LINUX-KVM: (FAIL|dmesg)' "no KVM failure, no KVM complaint in dmesg"
 	stress_counted $n
+	stress_blob_replayed $n
 }
 
 ALL="$ALL nstate_nvmx nstate_fuzz_corpus nstate_linux_l1"
