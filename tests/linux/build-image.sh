@@ -231,6 +231,11 @@ repo=$(cd "$here/../.." && pwd)
 	tests/linux/kvmnstate.c nested/nstate.c nested/checks.c nested/checks_guest.c \
 	nested/checks_seg.c nested/vmcs12.c nested/ept12.c lib/log.c lib/fmt.c lib/base64.c)
 strip "$ird/bin/kvmnstate"
+# NSTATE_L0_BLOB=FILE: a raw guest-mode blob a running Matryoshka printed
+# (tools/nstate raw), which kvmnstate hands to KVM_SET_NESTED_STATE.
+if [ -n "${NSTATE_L0_BLOB-}" ]; then
+	cp "$NSTATE_L0_BLOB" "$ird/nstate-l0.bin"
+fi
 # The kernel opens /dev/console for /init before devtmpfs is mounted.
 if [ "$(id -u)" -eq 0 ]; then
 	mknod -m 0600 "$ird/dev/console" c 5 1

@@ -16,6 +16,11 @@
  *  3. The guest then VMLAUNCHes an L2 of its own, whose OUT KVM gives to
  *     us (L1 did not ask for I/O exits): KVM_GET_NESTED_STATE in guest
  *     mode, validated and dumped as in 1; L2's VMCALL then reaches L1.
+ *  4. If the image holds /nstate-l0.bin (a guest-mode blob that a running
+ *     Matryoshka printed, tests/system/t-nstate.sh): KVM_SET_NESTED_STATE
+ *     with it, and KVM_GET_NESTED_STATE must give back guest mode and
+ *     its vmcs12's fields. The vCPU is not run after that: its memory is
+ *     this program's, not the L1 the blob came from.
  *
  * Output: "LINUX-KVM-NSTATE: " lines, then PASS or FAIL <why>. Built
  * static with nested/nstate.c and the pure files it needs
@@ -456,6 +461,67 @@ static void guest_mode(size_t max)
 	free(st);
 }
 
+/* The vmcs12 fields step 4 compares, Matryoshka's blob against KVM's. */
+static const enum vmcs_field compared[] = {
+    GUEST_RIP,	  GUEST_RSP,	     GUEST_CR3,	       GUEST_CR0,
+    HOST_RIP,	  HOST_CR3,	     EPT_POINTER,      PIN_BASED_VM_EXEC_CONTROL,
+    VPID,	  EXCEPTION_BITMAP,  VMCS_LINK_POINTER, GUEST_CS_AR_BYTES,
+};
+
+/* 4: a guest-mode blob from a running Matryoshka into KVM. */
+static void from_running_l0(size_t max)
+{
+	static uint8_t blob[16384];
+	static struct vmcs12 a, b, sa, sb;
+	struct nstate s = {.vmcs12 = &a, .shadow = &sa};
+	struct nstate t = {.vmcs12 = &b, .shadow = &sb};
+	struct kvm_nested_state *st = calloc(1, max);
+	FILE *f = fopen("/nstate-l0.bin", "rb");
+	size_t len;
+	unsigned same = 0;
+	struct nstate_result r;
+
+	if (!f) {
+		say("SKIP no /nstate-l0.bin: no blob from a running Matryoshka");
+		free(st);
+		return;
+	}
+	len = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	r = nstate_decode(blob, len, 39, &s);
+	say("the blob a running Matryoshka printed: %zu bytes, flags 0x%x, "
+	    "Matryoshka's validation: %s",
+	    len, ((const struct kvm_nested_state *)blob)->flags,
+	    r.err ? r.detail : "valid");
+	if (r.err || ioctl(vcpu, KVM_SET_NESTED_STATE, blob) < 0) {
+		CHECK(0, "KVM_SET_NESTED_STATE refused Matryoshka's running-L0 "
+			 "blob: %s",
+		      r.err ? r.detail : strerror(errno));
+		free(st);
+		return;
+	}
+	say("KVM_SET_NESTED_STATE accepted the guest-mode blob of a running "
+	    "Matryoshka");
+	st->size = (uint32_t)max;
+	must(ioctl(vcpu, KVM_GET_NESTED_STATE, st), "KVM_GET_NESTED_STATE");
+	r = nstate_decode(st, st->size, 39, &t);
+	for (unsigned i = 0; !r.err && i < sizeof(compared) / sizeof(*compared);
+	     i++)
+		same += vmcs12_get(&a, compared[i]) == vmcs12_get(&b, compared[i]);
+	say("KVM_GET_NESTED_STATE after it: flags 0x%x size %u vmxon_pa 0x%llx "
+	    "vmcs12_pa 0x%llx, GUEST_RIP 0x%llx, %u of %zu compared fields as "
+	    "set",
+	    st->flags, st->size, (unsigned long long)st->hdr.vmx.vmxon_pa,
+	    (unsigned long long)st->hdr.vmx.vmcs12_pa,
+	    (unsigned long long)vmcs12_get(&b, GUEST_RIP), same,
+	    sizeof(compared) / sizeof(*compared));
+	CHECK(!r.err && (st->flags & KVM_STATE_NESTED_GUEST_MODE) &&
+		  same == sizeof(compared) / sizeof(*compared),
+	      "KVM's state after the set is not the blob's (%s)",
+	      r.err ? r.detail : "fields differ");
+	free(st);
+}
+
 int main(void)
 {
 	int max;
@@ -497,6 +563,7 @@ int main(void)
 	kvm_to_matryoshka((size_t)max);
 	matryoshka_to_kvm();
 	guest_mode((size_t)max);
+	from_running_l0((size_t)max);
 	say(fails ? "FAIL %d check(s)" : "PASS", fails);
 	return fails ? 1 : 0;
 }

@@ -98,10 +98,16 @@ ALL="$ALL nstate_nvmx nstate_fuzz_corpus nstate_linux_l1"
 # VMCS; KVM_GET_NESTED_STATE's blob passes Matryoshka's validation and
 # tools/nstate decodes it from the serial log to the values the guest
 # wrote; a blob from Matryoshka's encoder is accepted by
-# KVM_SET_NESTED_STATE and the guest's VMREADs return its values.
+# KVM_SET_NESTED_STATE and the guest's VMREADs return its values; the
+# guest-mode blob nstate_nvmx's running L0 printed is accepted by
+# KVM_SET_NESTED_STATE and read back (not run: the VM's memory is not
+# that L1's).
 t_nstate_kvm() {
 	local n=nstate-kvm
-	if ! KERNEL_ARGS_EXTRA="mk_nstate" tests/linux/build-image.sh "$OUT/$n.img" >"$OUT/$n.build" 2>&1; then
+	# the guest-mode blob a running Matryoshka printed (nstate_nvmx's)
+	[ -s "$OUT/nstate-nvmx.log" ] || t_nstate_nvmx
+	build/tools/nstate raw "$OUT/nstate-nvmx.log" "$OUT/$n.l0blob" >/dev/null 2>&1 || rm -f "$OUT/$n.l0blob"
+	if ! KERNEL_ARGS_EXTRA="mk_nstate" NSTATE_L0_BLOB="$OUT/$n.l0blob" tests/linux/build-image.sh "$OUT/$n.img" >"$OUT/$n.build" 2>&1; then
 		bad $n "image build failed: $(tail -n 3 "$OUT/$n.build" | tr '\n' ' ')"
 		return
 	fi
@@ -112,6 +118,9 @@ t_nstate_kvm() {
 	expect $n "LINUX-KVM-NSTATE: the guest's VMREADs after set: GUEST_RIP 0xfeedf00d VPID 0x7 EXCEPTION_BITMAP 0x4000" "the guest read Matryoshka's values back through KVM"
 	expect $n 'LINUX-KVM-NSTATE: KVM_GET_NESTED_STATE in guest mode: flags 0x1 size 4224' "KVM's blob with the guest's L2 running: GUEST_MODE"
 	expect $n "LINUX-KVM-NSTATE: Matryoshka's validation of KVM's guest-mode blob: valid" "KVM's guest-mode blob passes Matryoshka's validation"
+	expect $n "LINUX-KVM-NSTATE: the blob a running Matryoshka printed: [0-9]+ bytes, flags 0x1, Matryoshka's validation: valid" "nstate_nvmx's guest-mode blob from the running L0 is in the image"
+	expect $n 'LINUX-KVM-NSTATE: KVM_SET_NESTED_STATE accepted the guest-mode blob of a running Matryoshka' "KVM accepts a guest-mode blob from a running Matryoshka"
+	expect $n 'LINUX-KVM-NSTATE: KVM_GET_NESTED_STATE after it: flags 0x1 .* 12 of 12 compared fields as set' "KVM then reports guest mode and the blob's vmcs12 fields"
 	expect $n 'LINUX-KVM-NSTATE: PASS' "every kvmnstate check passed"
 	# the first dump (VMX on, a current VMCS) and the last (guest mode)
 	sed -n '1,/KVM_SET_NESTED_STATE accepted/p' "$OUT/$n.log" >"$OUT/$n.first.log"

@@ -13,6 +13,9 @@
  *                         (nested/vmcs02.c through its host seam,
  *                         nested/vmcs02_out.h; l0_host.c is the rest of L0)
  *
+ *   nstate raw FILE OUT   the blob's bytes into OUT (e.g. from a log, for
+ *                         KVM_SET_NESTED_STATE)
+ *
  * FILE is a raw blob (KVM_GET_NESTED_STATE's bytes) or a serial log with a
  * vCPU stop's dump ("nstate I/N BASE64" lines; the last complete one).
  * Options: --all (zero fields too), --phys-bits N (L1's width, default 40).
@@ -253,10 +256,25 @@ static int replay(const struct nstate *s)
 	return 0;
 }
 
+static int raw(const char *in, const char *out)
+{
+	FILE *f;
+
+	if (!load(in))
+		return 2;
+	f = fopen(out, "wb");
+	if (!f || fwrite(blob, 1, blob_len, f) != blob_len || fclose(f)) {
+		perror(out);
+		return 2;
+	}
+	printf("%zu bytes\n", blob_len);
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: nstate decode|replay FILE [--all] "
-			"[--phys-bits N]\n");
+			"[--phys-bits N] | nstate raw FILE OUT\n");
 	return 2;
 }
 
@@ -267,6 +285,8 @@ int main(int argc, char **argv)
 	struct nstate_result r;
 	bool do_replay;
 
+	if (argc == 4 && !strcmp(argv[1], "raw"))
+		return raw(argv[2], argv[3]);
 	if (argc < 3)
 		return usage();
 	do_replay = !strcmp(argv[1], "replay");
