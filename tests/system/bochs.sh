@@ -19,6 +19,8 @@ trap 'rm -rf "$work"' EXIT
 cp "$disk" "$work/disk.img"
 echo c >"$work/rc"
 # Memory: OVMF in Bochs wants a few hundred MiB; megs above 2048 need guest/host.
+# IPS= emulated instructions per emulated second (timers, the TSC's rate;
+# the TSC still counts instructions): bench-kvm.sh raises it.
 cat >"$work/bochsrc" <<EOT
 romimage: file=/usr/share/ovmf/OVMF.fd, address=0xffe00000
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
