@@ -60,6 +60,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -159,6 +160,7 @@ static int fail(const char *fmt, ...)
 	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
+	tcdrain(STDOUT_FILENO);
 	exit(1);
 }
 
@@ -371,5 +373,9 @@ int main(int argc, char **argv)
 		bench(&loops[i], flush);
 	alarm(0);
 	printf("LINUX-KVMBENCH: set=%s done\n", set);
+	fflush(stdout);
+	/* out of the UART before the kernel's next message (init.sh's write
+	 * of vmentry_l1d_flush prints one) can land inside a line */
+	tcdrain(STDOUT_FILENO);
 	return 0;
 }

@@ -70,5 +70,14 @@ for set in default never; do
 		fi
 		ratio=$(awk -v a="$l0" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')
 		echo "bench: kvm-l1 $loop: bare $bare, matryoshka $l0 instructions per iteration, ratio $ratio, L0 exits $exits$suffix"
+		# how many of the windows had the least count (kvmbench.c): a few
+		# only means L1's ticks reached most windows, a thin margin
+		for count in exits_n:"8-iteration windows" exits_0:"empty windows"; do
+			hits=$(clean kvm-l0 | grep -a "^LINUX-KVMBENCH: set=$set .*loop=$loop " |
+				sed -n "s/.* ${count%%:*}=[^ ]* (\([0-9]*\) of.*/\1/p" | head -n 1)
+			if [ "${hits:-0}" -lt 4 ]; then
+				echo "bench: kvm-l1 $loop: note: only ${hits:-0} of the ${count#*:} had the least exit count$suffix (L1 timer ticks in the others: raise IPS)"
+			fi
+		done
 	done
 done
