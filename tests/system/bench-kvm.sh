@@ -12,7 +12,7 @@
 #
 # B and M: the least instructions one iteration took, from RDTSC around each
 # single iteration inside KVM's guest (Bochs' RDTSC counts instructions;
-# 136 samples per loop, the least is one no L1 timer tick fell into).
+# 128 samples per loop, the least is one no L1 timer tick fell into).
 # X: Matryoshka's exits on that vCPU per iteration (kvmbench.c: the least
 # count over 16 windows of 8 iterations, less the least over 16 windows
 # without any). First with kvm_intel's default L1D-flush mode (its name on
