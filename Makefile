@@ -8,7 +8,8 @@
 # make run-usb    the USB image alone in Bochs (firmware as L1, ends in its shell)
 # make run-qemu   the USB image in QEMU (+KVM where /dev/kvm offers VMX, else TCG)
 # make check      host unit tests + system tests (boots in Bochs and QEMU)
-# make bench      L1 CPUID exit path length through L0, in Bochs instructions
+# make bench      L1 CPUID exit path length through L0, in Bochs instructions;
+#                 Linux KVM's guest loops on bare Bochs and on Matryoshka
 # make fuzz       the differential VM-entry fuzzer (SEED=, CASES=)
 # make unit       host unit tests only
 

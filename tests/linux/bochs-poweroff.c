@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <termios.h>
 #include <sys/io.h>
 #include <sys/reboot.h>
 
@@ -32,6 +33,13 @@ static void bochs_shutdown(void)
 
 int main(void)
 {
+	/*
+	 * The serial console's last lines may still sit in the UART driver's
+	 * buffer: Bochs would end before sending them (more likely the higher
+	 * bochs.sh's IPS is, since each character then takes more instructions).
+	 * Not a terminal (no console): nothing to wait for.
+	 */
+	tcdrain(STDOUT_FILENO);
 	sync();
 	bochs_shutdown();
 	/* Still here: not Bochs, or Bochs ignored the port. */

@@ -24,7 +24,8 @@
 # and it asks the hypervisor below (if any) to print its exit counters.
 # Then init.sh loads irqbypass.ko, kvm.ko and kvm-intel.ko (from the kernel
 # package) and runs /bin/kvmtest (kvmtest.c, built static with the host
-# gcc), which runs a tiny real-mode guest through /dev/kvm.
+# gcc), which runs a tiny real-mode guest through /dev/kvm; with mk_bench
+# on the kernel command line also /bin/kvmbench (kvmbench.c, make bench).
 #
 # The Debian packages (the kernel package that linux-image-cloud-amd64
 # depends on, grub-efi-amd64-bin, busybox-static, and that kernel's
@@ -174,7 +175,8 @@ abi_ok() {
 	local pair
 	{
 		echo "#include \"$top/core/hypercall.h\""
-		for pair in HC_PRINT_COUNTERS:MKHC_PRINT_COUNTERS HV_CPUID_LEAF:MKHC_CPUID_LEAF; do
+		for pair in HC_PRINT_COUNTERS:MKHC_PRINT_COUNTERS HC_VCPU_EXITS:MKHC_VCPU_EXITS \
+			HC_OK:MKHC_OK HV_CPUID_LEAF:MKHC_CPUID_LEAF; do
 			echo "_Static_assert(${pair%%:*} == $(mkhc_value "${pair#*:}" "$here/mkhc.c"), \"${pair#*:}\");"
 		done
 	} | gcc -fsyntax-only -x c - &&
@@ -224,6 +226,10 @@ gcc -static -Os -Wall -Wextra -Werror -o "$ird/sbin/bochs-poweroff" "$here/bochs
 strip "$ird/sbin/bochs-poweroff"
 gcc -static -O2 -Wall -Wextra -Werror -o "$ird/bin/kvmtest" "$here/kvmtest.c"
 strip "$ird/bin/kvmtest"
+# kvmbench (run by init.sh with mk_bench on the kernel command line): the
+# per-exit cost of a KVM guest for make bench (tests/system/bench-kvm.sh).
+gcc -static -O2 -Wall -Wextra -Werror -o "$ird/bin/kvmbench" "$here/kvmbench.c"
+strip "$ird/bin/kvmbench"
 # kvmnstate (run by init.sh with mk_nstate on the kernel command line): the
 # nested-state format against real KVM, with Matryoshka's pure format code.
 repo=$(cd "$here/../.." && pwd)

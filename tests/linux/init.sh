@@ -12,6 +12,11 @@
 # kvm_intel.NAME=VALUE from the kernel command line) and runs /bin/kvmtest
 # (tests/linux/kvmtest.c): a real KVM guest, L2 when Matryoshka is below.
 # Its lines start with "LINUX-KVM: "; "LINUX-L1: done" stays the last line.
+# With mk_bench on the kernel command line (make bench, bench-kvm.sh) it
+# then runs /bin/kvmbench (tests/linux/kvmbench.c) twice, with mkhc.ko
+# loaded (print=0) for its exit counter: with kvm_intel's default L1D-flush
+# mode, then with vmentry_l1d_flush=never; its lines start with
+# "LINUX-KVMBENCH: ".
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 
 mkdir -p /proc /sys /dev /tmp
@@ -55,6 +60,21 @@ for w in $(cat /proc/cmdline); do
 	kvm_intel.*=* | kvm-intel.*=*) kvm_opts="$kvm_opts ${w#kvm?intel.}" ;;
 	esac
 done
+# kvm_bench: kvmbench (make bench) in the default L1D-flush mode, then never
+kvm_bench() {
+	local flush=/sys/module/kvm_intel/parameters/vmentry_l1d_flush
+	if ! insmod /lib/modules/mkhc.ko print=0; then
+		echo "LINUX-KVMBENCH: FAIL insmod mkhc print=0"
+		return
+	fi
+	/bin/kvmbench default || echo "LINUX-KVMBENCH: FAIL kvmbench default (exit status $?)"
+	if echo never >$flush; then
+		/bin/kvmbench never || echo "LINUX-KVMBENCH: FAIL kvmbench never (exit status $?)"
+	else
+		echo "LINUX-KVMBENCH: FAIL cannot set $flush to never"
+	fi
+	rmmod mkhc || say "rmmod mkhc failed"
+}
 kvm_loaded=yes
 for mod in irqbypass kvm kvm-intel; do
 	opts=""
@@ -77,6 +97,7 @@ if [ $kvm_loaded = yes ]; then
 	# 1 is kvmtest's own FAIL, already said; more is a death, e.g. an oops
 	# in its ioctl (a VMX instruction faulting in kvm_intel) killing it.
 	[ $rc -gt 1 ] && kvm_say "FAIL kvmtest died (exit status $rc)"
+	grep -qw mk_bench /proc/cmdline && kvm_bench
 	# the counters again, now with L2's entries and exits (bare: no-op)
 	if insmod /lib/modules/mkhc.ko; then
 		rmmod mkhc || say "rmmod mkhc failed"

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # make bench: path lengths in instructions (Bochs' RDTSC counts them): one L1
-# CPUID exit through L0, and nested round trips L2 -> L1 -> L2. Runs each
-# payload on bare Bochs and as L1 on Matryoshka and prints both and their
-# difference.
+# CPUID exit through L0, nested round trips L2 -> L1 -> L2, and Linux KVM's
+# guest as L2 (bench-kvm.sh). Runs each payload on bare Bochs and as L1 on
+# Matryoshka and prints both and their difference.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 S=tests/system
@@ -65,6 +65,10 @@ if [ -z "$early" ]; then
 	exit 1
 fi
 echo "bench: nested early_consistency_checks: VMRESUME leg $off instructions with software checks alone, $early with the hardware dry run too: the dry run costs $((early - off))"
+
+# The real client: Linux's KVM as L1, its guest's CPUID/VMCALL/OUT-to-
+# userspace/no-exit loops on bare Bochs and on Matryoshka ("bench: kvm-l1").
+$S/bench-kvm.sh
 
 # EPT02 as a bounded cache (tests/guests/ept02churn.c): on each CPU at once
 # an L2 touches one quadword per 2 MiB over 8 GiB through a 3-page EPT12;
