@@ -6,6 +6,7 @@
 ; ESP, PUSH raises #AC, and delivering it through a gate to CPL-3 code pushes
 ; on the same misaligned stack: #AC again, without end. If the push ever
 ; completed, or the #AC handler (the VMCALL) ever ran, L2 exits with VMCALL.
+; And the #DB loop of CVE-2015-8104 in 64-bit mode (see bm_l2_icebp).
 ;
 ; Position-independent: L2 runs this code where the firmware loaded the image.
 
@@ -24,6 +25,26 @@ bm_l2_loop:
 .done:
 	vmcall
 	jmp .done
+
+; 64-bit: ICEBP raises #DB; its gate (IST 1) leads to bm_l2_db_handler.
+; With a data breakpoint on the IST stack's top slot, delivering #DB
+; writes there and raises the next #DB trap before the handler's first
+; instruction, without end (CVE-2015-8104-like).
+; L2 loads DR7 itself (RDI holds the value): Bochs 3.0 does not flush its
+; TLB when VM entry loads DR7, so a breakpoint enabled only that way misses
+; pages that were in its TLB (MOV DR7 flushes it).
+global bm_l2_icebp:function hidden
+bm_l2_icebp:
+	mov dr7, rdi
+	db 0xf1
+.done:
+	vmcall
+	jmp .done
+
+global bm_l2_db_handler:function hidden
+bm_l2_db_handler:
+	vmcall
+	jmp bm_l2_db_handler
 
 ; 32-bit protected mode, CPL 3: the PUSH faults; the #AC gate points at
 ; bm_l2_ac_handler.

@@ -85,26 +85,66 @@ static void ac_loop_guest(struct vm *vm, bool notify, uint32_t window,
 		vmw(F_EXC_BITMAP, 1u << VEC_AC);
 }
 
+/* The 64-bit L2's IDT and TSS for the #DB loop, and its IST stack. */
+static uint64_t idt64[2 * 32] __attribute__((aligned(64)));
+static uint8_t tss64[0x68] __attribute__((aligned(64)));
+static uint8_t ist64[4096] __attribute__((aligned(4096)));
+#define IDT_DB (INTR_VALID | INTR_HW_EXC | 1u)
+
+/*
+ * CVE-2015-8104-like: #DB through IST 1; DR0 watches (writes, 8 bytes) the
+ * IST stack's top slot, where every #DB delivery pushes SS. DR0-DR3 are not
+ * part of the VMCS: L1's DR0 is L2's; L2 sets DR7 itself.
+ */
+static void db_loop_guest(struct vm *vm, uint32_t window)
+{
+	uint64_t h = (uint64_t)bm_l2_db_handler, top = (uint64_t)ist64 + 4096;
+
+	memset(idt64, 0, sizeof(idt64));
+	memset(tss64, 0, sizeof(tss64));
+	idt64[2] = (h & 0xffff) | (uint64_t)env.cs << 16 | 1ull << 32 |
+		   0x8eull << 40 | (h & 0xffff0000ull) << 32;
+	idt64[3] = h >> 32;
+	*(uint64_t *)(tss64 + 0x24) = top; /* IST1 */
+	*(uint16_t *)(tss64 + 0x66) = 0x68;
+	__asm__ volatile("mov %0, %%dr0" : : "r"(top - 8));
+	vm_init(vm, L2_LONG, bm_l2_icebp);
+	vmw(F_GUEST_IDTR_BASE, (uint64_t)idt64);
+	vmw(F_GUEST_IDTR_LIM, sizeof(idt64) - 1);
+	vmw(F_GUEST_ES_BASE + 2 * SEG_TR, (uint64_t)tss64);
+	/* L0 enabled, R/W0 = 01 (writes), LEN0 = 10 (8 bytes): L2 loads it
+	 * with MOV DR7 (bmodels_l2.asm says why). */
+	vm->r.rdi = 0x400 | 1 | 1u << 16 | 2u << 18;
+	vmw_or(F_PROC2, PROC2_NOTIFY);
+	vmw(F_NOTIFY_WINDOW, window);
+}
+
 static void notify_on(uint32_t window)
 {
 	vmw_or(F_PROC2, PROC2_NOTIFY);
 	vmw(F_NOTIFY_WINDOW, window);
 }
 
-/* Exit 75 in the #AC loop, context valid, the #AC being delivered. */
+/*
+ * Exit 75 in the #AC loop, context valid, the #AC being delivered: a #AC
+ * raised while delivering #AC, so its error code has EXT (bit 0) set (SDM
+ * Vol. 3A 6.13: an exception during the delivery of a hardware event).
+ */
 static bool notify_ac_exit(const char *name, const struct vm *vm)
 {
 	const struct exit_info *x = &vm->x;
+	bool rsp = vmr(F_GUEST_RSP) == (uint64_t)stack32 + 0x801;
 
 	return check(name,
 		     x->entry == VM_OK && x->reason == EXIT_NOTIFY &&
-			 x->qual == 0 && x->idt == IDT_AC && x->idt_err == 0 &&
-			 x->rip == (uint64_t)bm_l2_push32,
+			 x->qual == 0 && x->idt == IDT_AC && x->idt_err == 1 &&
+			 x->rip == (uint64_t)bm_l2_push32 && rsp,
 		     "%s, qualification 0x%lx, IDT-vectoring 0x%x error %u, "
-		     "RIP %s",
+		     "RIP %s, RSP %s",
 		     vm_exit_str(vm), x->qual, x->idt, x->idt_err,
 		     x->rip == (uint64_t)bm_l2_push32 ? "at the PUSH"
-						       : "elsewhere");
+						       : "elsewhere",
+		     rsp ? "as before the PUSH" : "moved");
 }
 
 static void notify_present(void)
@@ -165,6 +205,19 @@ static void notify_present(void)
 	vm_run(&vm);
 	notify_ac_exit("notify-ac-loop-window-100", &vm);
 
+	/* The #DB loop runs through Bochs' instruction loop: no cap. */
+	db_loop_guest(&vm, 0);
+	vm_run(&vm);
+	check("notify-db-loop-window-0",
+	      vm.x.entry == VM_OK && vm.x.reason == EXIT_NOTIFY &&
+		  vm.x.qual == 0 && vm.x.idt == IDT_DB &&
+		  vm.x.rip == (uint64_t)bm_l2_db_handler,
+	      "%s, qualification 0x%lx, IDT-vectoring 0x%x, RIP %s",
+	      vm_exit_str(&vm), vm.x.qual, vm.x.idt,
+	      vm.x.rip == (uint64_t)bm_l2_db_handler ? "at the #DB handler"
+						      : "elsewhere");
+	__asm__ volatile("mov %0, %%dr0" : : "r"(0ull));
+
 	/* Bochs recurses on a nested fault: the model caps the nesting. */
 	ac_loop_guest(&vm, true, 0xffffffffu, false);
 	vm_run(&vm);
@@ -192,7 +245,8 @@ static void notify_absent(void)
 	    "notify-window-vmwrite-vmread", "notify-no-exit-long-loop",
 	    "notify-no-exit-one-fault",	    "notify-ac-intercept-first",
 	    "notify-ac-loop-window-0",	    "notify-context-resumes",
-	    "notify-ac-loop-window-100",    "notify-ac-loop-window-max"};
+	    "notify-ac-loop-window-100",    "notify-db-loop-window-0",
+	    "notify-ac-loop-window-max"};
 	for (unsigned i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
 		bm_skip(skipped[i], "no notify VM exiting");
 }

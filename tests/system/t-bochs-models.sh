@@ -13,6 +13,7 @@ sld-lock-inc64-split sld-lock-add16-split sld-disable sld-off-lock-add-split
 sld-off-xchg-split feature-control vmxon notify-window-vmwrite-vmread
 notify-no-exit-long-loop notify-no-exit-one-fault notify-ac-intercept-first
 notify-ac-loop-window-0 notify-context-resumes notify-ac-loop-window-100
+notify-db-loop-window-0
 notify-ac-loop-window-max"
 BMODELS_SKX="core-cap-absent test-ctrl-absent no-sld-lock-add-split-completes
 no-sld-xchg-split-completes feature-control vmxon notify-window-field-absent
@@ -32,7 +33,14 @@ bmodels_run() {
 	done
 	expect $n "^bmodels: info notify-ctls2-allowed1 $allowed1\$" "$model: CTLS2 allowed-1 of bit 31 is $allowed1"
 	expect $n "^bmodels: summary $k passed, 0 failed" "$model: exactly $k checks, all passed"
-	expect_not $n 'PANIC' "$model: Bochs did not panic"
+	# The payload powers off through ACPI, which Bochs logs as a PANIC.
+	local p
+	p=$(grep -a 'PANIC' "$OUT/$n.log.bochs" 2>/dev/null | grep -av 'ACPI control: soft power off' | head -n 1)
+	if [ -n "$p" ]; then
+		bad $n "$model: Bochs panicked: $p"
+	else
+		ok $n "$model: no PANIC in Bochs' log but the power-off"
+	fi
 }
 
 t_bochs_models() {
