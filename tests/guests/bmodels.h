@@ -39,6 +39,7 @@ void check_notify(void);
 extern const char bm_l2_loop[] HIDDEN;
 extern const char bm_l2_push32[] HIDDEN;
 extern const char bm_l2_ac_handler[] HIDDEN;
+extern const char bm_l2_iret32[] HIDDEN;
 extern const char bm_l2_icebp[] HIDDEN;
 extern const char bm_l2_db_handler[] HIDDEN;
 

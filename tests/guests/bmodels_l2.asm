@@ -52,6 +52,11 @@ bits 32
 global bm_l2_push32:function hidden
 bm_l2_push32:
 	push eax
+; The same with IRET first: with (virtual-)NMI blocking on, the IRET
+; unblocks NMIs and then faults (#AC popping from the misaligned stack).
+global bm_l2_iret32:function hidden
+bm_l2_iret32:
+	iretd
 global bm_l2_ac_handler:function hidden
 bm_l2_ac_handler:
 	vmcall

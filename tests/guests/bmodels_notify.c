@@ -205,6 +205,32 @@ static void notify_present(void)
 	vm_run(&vm);
 	notify_ac_exit("notify-ac-loop-window-100", &vm);
 
+	/* The loop begins with a fault of an IRET that unblocked virtual NMIs:
+	 * qualification bit 12, and the saved state shows NMIs unblocked
+	 * (the VMM is to block them again, SDM 28.2.1). */
+	if (ctl_can(env.cap.pin, PIN_NMI | PIN_VIRT_NMI)) {
+		ac_loop_guest(&vm, true, 0, false);
+		vmw(F_PIN, ctl_fix(env.cap.pin, PIN_NMI | PIN_VIRT_NMI));
+		vmw(F_GUEST_INTR_STATE, 1u << 3); /* blocking by NMI */
+		vmw(F_GUEST_RIP, (uint64_t)bm_l2_iret32);
+		vm_run(&vm);
+		uint64_t st = vmr(F_GUEST_INTR_STATE);
+
+		check("notify-ac-loop-iret-nmi-unblock",
+		      vm.x.entry == VM_OK && vm.x.reason == EXIT_NOTIFY &&
+			  vm.x.qual == NOTIFY_NMI_UNBLOCK &&
+			  vm.x.idt == IDT_AC &&
+			  vm.x.rip == (uint64_t)bm_l2_iret32 && !(st & 8),
+		      "%s, qualification 0x%lx, IDT-vectoring 0x%x, RIP %s, "
+		      "NMI blocking saved %lu",
+		      vm_exit_str(&vm), vm.x.qual, vm.x.idt,
+		      vm.x.rip == (uint64_t)bm_l2_iret32 ? "at the IRET"
+							  : "elsewhere",
+		      (st >> 3) & 1);
+	} else {
+		bm_skip("notify-ac-loop-iret-nmi-unblock", "no virtual NMIs");
+	}
+
 	/* The #DB loop runs through Bochs' instruction loop: no cap. */
 	db_loop_guest(&vm, 0);
 	vm_run(&vm);
@@ -245,7 +271,8 @@ static void notify_absent(void)
 	    "notify-window-vmwrite-vmread", "notify-no-exit-long-loop",
 	    "notify-no-exit-one-fault",	    "notify-ac-intercept-first",
 	    "notify-ac-loop-window-0",	    "notify-context-resumes",
-	    "notify-ac-loop-window-100",    "notify-db-loop-window-0",
+	    "notify-ac-loop-window-100",    "notify-ac-loop-iret-nmi-unblock",
+	    "notify-db-loop-window-0",
 	    "notify-ac-loop-window-max"};
 	for (unsigned i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
 		bm_skip(skipped[i], "no notify VM exiting");

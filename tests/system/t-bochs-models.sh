@@ -13,7 +13,7 @@ sld-lock-inc64-split sld-lock-add16-split sld-disable sld-off-lock-add-split
 sld-off-xchg-split feature-control vmxon notify-window-vmwrite-vmread
 notify-no-exit-long-loop notify-no-exit-one-fault notify-ac-intercept-first
 notify-ac-loop-window-0 notify-context-resumes notify-ac-loop-window-100
-notify-db-loop-window-0
+notify-ac-loop-iret-nmi-unblock notify-db-loop-window-0
 notify-ac-loop-window-max"
 BMODELS_SKX="core-cap-absent test-ctrl-absent no-sld-lock-add-split-completes
 no-sld-xchg-split-completes feature-control vmxon notify-window-field-absent
@@ -47,6 +47,17 @@ t_bochs_models() {
 	local c
 	bmodels_run bmodels-spr sapphire_rapids "$BMODELS_SPR" 1
 	expect_not bmodels-spr '^bmodels: SKIP' "sapphire_rapids: nothing skipped"
+	# The model's test hook (not architectural): every notify exit reports
+	# "VM context invalid"; the payload, which expects 0, prints FAIL for
+	# those checks, and the qualification it saw is what is asserted here.
+	local n=bmodels-spr-ctxinv
+	$S/mkimage.sh "$OUT/$n.img" build/guests/bmodels.efi "" >/dev/null
+	BX_NOTIFY_CONTEXT_INVALID=1 boot $n bochs 'bmodels: summary' --disk "$OUT/$n.img" --cpus 1 --timeout 300 --model sapphire_rapids
+	for c in notify-ac-loop-window-0 notify-db-loop-window-0; do
+		expect $n "^bmodels: [A-Z]+ $c exit 75, qualification 0x1," "BX_NOTIFY_CONTEXT_INVALID=1: $c reports bit 0"
+	done
+	expect $n "^bmodels: [A-Z]+ notify-ac-loop-iret-nmi-unblock exit 75, qualification 0x1001," "BX_NOTIFY_CONTEXT_INVALID=1: bits 0 and 12 together"
+	expect $n "^bmodels: PASS notify-no-exit-long-loop " "BX_NOTIFY_CONTEXT_INVALID=1: no notify exit without a loop"
 	bmodels_run bmodels-skx corei7_skylake_x "$BMODELS_SKX" 0
 	for c in $BMODELS_SKX_SKIPS; do
 		expect bmodels-skx "^bmodels: SKIP $c " "corei7_skylake_x: $c skipped"
