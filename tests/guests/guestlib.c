@@ -150,9 +150,11 @@ bool hv_signature(char sig[13], uint32_t *max_leaf)
 void trap_ud(void) HIDDEN;
 void trap_gp(void) HIDDEN;
 void trap_pf(void) HIDDEN;
+void trap_ac(void) HIDDEN;
 void trap_nmi(void) HIDDEN;
 void trap_dead(void) HIDDEN;
-extern uint64_t trap_prev_ud HIDDEN, trap_prev_gp HIDDEN, trap_prev_pf HIDDEN;
+extern uint64_t trap_prev_ud HIDDEN, trap_prev_gp HIDDEN, trap_prev_pf HIDDEN,
+    trap_prev_ac HIDDEN;
 
 volatile uint64_t trap_skip;
 volatile int64_t trap_vector = NO_FAULT;
@@ -213,13 +215,15 @@ void trap_arm(void)
 	trap_prev_ud = gate_offset(&idt_copy[VEC_UD]);
 	trap_prev_gp = gate_offset(&idt_copy[VEC_GP]);
 	trap_prev_pf = gate_offset(&idt_copy[VEC_PF]);
+	trap_prev_ac = gate_offset(&idt_copy[VEC_AC]);
 	set_gate(&idt_copy[VEC_UD], trap_ud, cs);
 	set_gate(&idt_copy[VEC_GP], trap_gp, cs);
 	set_gate(&idt_copy[VEC_PF], trap_pf, cs);
+	set_gate(&idt_copy[VEC_AC], trap_ac, cs);
 	set_gate(&idt_copy[VEC_NMI], trap_nmi, cs);
-	/* A firmware IDT shorter than ours still covers our three vectors. */
-	if (n < (VEC_PF + 1) * sizeof(struct gate))
-		n = (VEC_PF + 1) * sizeof(struct gate);
+	/* A firmware IDT shorter than ours still covers our vectors. */
+	if (n < (VEC_AC + 1) * sizeof(struct gate))
+		n = (VEC_AC + 1) * sizeof(struct gate);
 	d.limit = (uint16_t)(n - 1);
 	d.base = (uint64_t)idt_copy;
 	trap_skip = 0;
@@ -258,6 +262,8 @@ const char *vector_name(int vector)
 		return "#GP";
 	case VEC_PF:
 		return "#PF";
+	case VEC_AC:
+		return "#AC";
 	default:
 		return "an unexpected exception";
 	}

@@ -62,11 +62,12 @@ static inline void cpu_relax(void)
 #define VEC_UD	 6
 #define VEC_GP	 13
 #define VEC_PF	 14
+#define VEC_AC	 17
 #define VEC_NMI	 2
 #define NO_FAULT (-1)
 
 /*
- * While armed, the IDT is a copy of the firmware's with vectors 6, 13 and 14
+ * While armed, the IDT is a copy of the firmware's with vectors 6, 13, 14, 17
  * pointing to trap.asm, and interrupts are off (a timer interrupt must not
  * find our handlers half-installed, nor run firmware code on our IDT). A
  * handler that finds trap_skip nonzero records the vector and error code and
@@ -91,7 +92,7 @@ void trap_arm(void);
 void trap_disarm(void);
 /* The vector the last guarded instruction raised, or NO_FAULT; clears it. */
 int trap_take(uint64_t *error);
-/* "#UD", "#GP", "#PF" or "no fault", for detail texts. */
+/* "#UD", "#GP", "#PF", "#AC" or "no fault", for detail texts. */
 const char *vector_name(int vector);
 
 /* Single guarded instructions; each returns NO_FAULT or the vector. */

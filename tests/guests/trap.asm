@@ -1,6 +1,6 @@
 ; SPDX-License-Identifier: Apache-2.0
 ;
-; The temporary NMI, #UD, #GP and #PF gates of guestlib.c's trap_arm(). A fault
+; The temporary NMI, #UD, #GP, #PF and #AC gates of guestlib.c's trap_arm(). A fault
 ; that a guarded instruction was expected to raise (trap_skip = its length,
 ; set by the GUARD() asm just before it) is recorded in trap_vector and
 ; trap_error and resumed after the instruction. Any other fault goes on to
@@ -22,9 +22,11 @@ align 8
 global trap_prev_ud:data hidden
 global trap_prev_gp:data hidden
 global trap_prev_pf:data hidden
+global trap_prev_ac:data hidden
 trap_prev_ud: dq 0
 trap_prev_gp: dq 0
 trap_prev_pf: dq 0
+trap_prev_ac: dq 0
 
 section .text
 
@@ -58,6 +60,7 @@ global %1:function hidden
 TRAP trap_ud, 6, 0, trap_prev_ud
 TRAP trap_gp, 13, 1, trap_prev_gp
 TRAP trap_pf, 14, 1, trap_prev_pf
+TRAP trap_ac, 17, 1, trap_prev_ac
 
 ; NMI gate: counts NMIs that reach L1 (the nmi-delivered check). Interrupt
 ; gates do not block NMIs; the IRET ends the NMI's own blocking.
