@@ -27,6 +27,7 @@ bochs_header() {
 	fi
 }
 bochs_header >"$log.hdr"
+[ "$show" = 1 ] && cat "$log.hdr"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
