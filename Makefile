@@ -7,7 +7,9 @@
 #                 (serial console on the terminal)
 # make run-usb    the USB image alone in Bochs (firmware as L1, ends in its shell)
 # make run-qemu   the USB image in QEMU (+KVM where /dev/kvm offers VMX, else TCG)
-# make check      host unit tests + system tests (boots in Bochs and QEMU)
+# make check      host unit tests + system tests (boots in Bochs and QEMU), on
+#                 both Bochs CPU models (MODELS=)
+# MODEL=sapphire_rapids picks the Bochs CPU model of run, run-usb, bench, fuzz
 # make bench      L1 CPUID exit path length through L0, in Bochs instructions;
 #                 Linux KVM's guest loops on bare Bochs and on Matryoshka
 # make fuzz       the differential VM-entry fuzzer (SEED=, CASES=)
@@ -23,6 +25,11 @@ OBJCOPY := objcopy
 
 CPUS ?= 1
 TIMEOUT ?= 120
+# The Bochs CPU model of make run, run-usb, bench and fuzz (tests/system/bochs.sh
+# reads it); make check runs every model of MODELS (tests/system/check-models.sh).
+MODEL ?= corei7_skylake_x
+MODELS ?= corei7_skylake_x sapphire_rapids
+export MODEL
 CFG ?= boot/matryoshka.cfg
 
 VERSION := 0.1.0
@@ -178,7 +185,7 @@ $(B)/unit/test_%: tests/unit/test_%.c $$(UT_SRC_$$*) $$(wildcard */*.h)
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(UT_SRC_$*) -lcmocka -o $@
 
 check: all usb pxe guests unit
-	tests/system/run-all.sh
+	MODELS="$(MODELS)" tests/system/check-models.sh
 
 # Path lengths in Bochs (not a test): see tests/system/bench.sh
 bench: all guests
@@ -189,7 +196,7 @@ bench: all guests
 SEED ?= 1
 CASES ?= 10000
 fuzz: all guests
-	tests/system/fuzz.sh --seed $(SEED) --cases $(CASES)
+	tests/system/fuzz.sh --seed $(SEED) --cases $(CASES) --out $(B)/fuzz/$(MODEL)
 
 clean:
 	rm -rf $(B)

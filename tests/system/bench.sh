@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 S=tests/system
-OUT=build/bench
+OUT=build/bench/${MODEL:-corei7_skylake_x}
+echo "bench: Bochs model ${MODEL:-corei7_skylake_x}"
 mkdir -p "$OUT"
 # pair BARE L0 PAYLOAD [OPTIONS]: the payload on bare Bochs (log BARE, none
 # if BARE is -) and as L1 on Matryoshka with OPTIONS in its matryoshka.cfg

@@ -13,6 +13,22 @@ root=$(cd "$here/../.." && pwd)
 bochs_bin=${BOCHS:-$root/build/bochs/bin/bochs}
 [ -x "$bochs_bin" ] || { echo "bochs.sh: no Bochs at $bochs_bin (run tools/deps.sh)" >&2; exit 1; }
 
+# The log's header ($log.hdr; Bochs itself writes $log): which Bochs, which
+# patches (the STAMP tools/bochs.sh leaves beside the build), which model.
+bochs_header() {
+	local stamp ver patches
+	stamp=$(dirname "$bochs_bin")/../STAMP
+	if [ -f "$stamp" ]; then
+		ver=$(sed -n 's/^version //p' "$stamp")
+		patches=$(sed -n 's/^patch [0-9a-f]* \([0-9]*\).*/\1/p' "$stamp" | tr '\n' ' ')
+		echo "bochs: Bochs $ver + $(grep -c '^patch ' "$stamp") patches (${patches% }), model $model, $cpus CPU(s), $bochs_bin"
+	else
+		echo "bochs: Bochs of unknown version and patches (no STAMP from tools/bochs.sh), model $model, $cpus CPU(s), $bochs_bin"
+	fi
+}
+bochs_header >"$log.hdr"
+[ "$show" = 1 ] && cat "$log.hdr"
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # A private copy: Bochs may write to the disk, and a stale .lock stops it.

@@ -6,16 +6,49 @@
 # FAIL line; the last line is "N passed, N failed". A missing emulator, a
 # timeout or a missing line is a failure. Run from the repository root after
 # `make all usb pxe`; `tests/system/run-all.sh NAME...` runs only those tests.
+#
+# MODEL= names the Bochs CPU model (default corei7_skylake_x; make check runs
+# corei7_skylake_x and sapphire_rapids, tests/system/check-models.sh); the
+# logs go to build/systest/$MODEL/. The QEMU tests do not depend on the Bochs
+# model: QEMU_TESTS=skip leaves them to the run of another model (each prints
+# SKIP). Every Bochs run's log has a header ($OUT/NAME.log.hdr, written by
+# bochs.sh) that must name Bochs 3.0, the patches of tests/bochs/patches and
+# $MODEL.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 S=tests/system
-OUT=build/systest
+MODEL=${MODEL:-corei7_skylake_x}
+export MODEL
+QEMU_TESTS=${QEMU_TESTS:-run}
+OUT=build/systest/$MODEL
 EFI=build/matryoshka.efi
 mkdir -p "$OUT"
 pass=0 fail=0
 
 ok() { echo "PASS $1: $2"; pass=$((pass + 1)); }
 bad() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+
+# The Bochs every log must name: tools/bochs.sh's version and the patch
+# numbers of tests/bochs/patches (a build from other patches is not it).
+BOCHS_VERSION=3.0
+PATCHES=$(ls tests/bochs/patches/*.patch 2>/dev/null | LC_ALL=C sort | sed -E 's|.*/([0-9]+)[^/]*$|\1|' | tr '\n' ' ')
+PATCHES=${PATCHES% }
+NPATCHES=$(echo "$PATCHES" | wc -w)
+# check_headers TEST MARK: every Bochs log header written since MARK (by any
+# bochs.sh the test ran, bare or under Matryoshka, fuzz runs too).
+check_headers() {
+	local t=$1 mark=$2 h n=0 wrong=0 first=""
+	local want="^bochs: Bochs ${BOCHS_VERSION//./\\.} \\+ $NPATCHES patches \\($PATCHES\\), model $MODEL, "
+	while IFS= read -r h; do
+		n=$((n + 1))
+		[ -n "$first" ] || first=$(cat "$h")
+		if ! grep -qE -- "$want" "$h"; then
+			bad "$t" "log header ${h#"$OUT"/} is not Bochs $BOCHS_VERSION + $NPATCHES patches ($PATCHES), model $MODEL: $(cat "$h")"
+			wrong=$((wrong + 1))
+		fi
+	done < <(find "$OUT" -name '*.hdr' -newer "$mark" | sort)
+	[ "$n" -gt 0 ] && [ "$wrong" -eq 0 ] && ok "$t" "$n Bochs log header(s) like: $first"
+}
 
 # The firmware's text carries ANSI escapes and CRs; tests read plain lines.
 clean() { sed -e 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' -e 's/\r//g' "$1" | tr -d '\000'; }
@@ -32,6 +65,10 @@ expect_not() {
 boot() {
 	local name=$1 emu=$2 until=$3 start=$SECONDS
 	shift 3
+	if [ "$emu" = qemu ] && [ "$QEMU_TESTS" != run ]; then
+		bad "$name" "a QEMU boot in a run with QEMU_TESTS=$QEMU_TESTS: list its test in QEMU_ONLY"
+		return
+	fi
 	if "$S/$emu.sh" --log "$OUT/$name.log" --until "$until" "$@" 2>"$OUT/$name.err"; then
 		ok "$name" "reached /$until/ in $((SECONDS - start))s"
 	else
@@ -100,17 +137,62 @@ t_load_options() { # the shell passes load options; they override matryoshka.cfg
 	expect $n 'boot: options: serial=0x3f8 log=debug next=\(none\) cpus=1' "load options win over the config"
 }
 
+# caps_rows: L0's capability-table rows (regular expressions) that the Bochs
+# 3.0 model $MODEL gives, one a line, measured on each model. On 3.0 both
+# models offer MTF and posted interrupts (2.7's corei7_skylake_x did not).
+caps_rows() {
+	case $MODEL in
+	corei7_skylake_x) cat <<'EOT'
+VMCS +revision 0x2b, 4096 bytes, WB
+true controls +yes
+EPT +yes \(4-level walk, WB\+UC, 2M\+1G pages, A/D, INVEPT single\+all\)
+VPID +yes
+unrestricted guest +yes
+monitor trap flag +yes
+VMCS shadowing +yes
+preemption timer +yes
+PML +yes
+posted interrupts +yes
+notify VM exit +no
+VM functions +yes \(EPTP switching\)
+VMCS max index +0x28
+EOT
+		;;
+	# the same table with Sapphire Rapids' VMCS revision (its 5-level EPT,
+	# SPP, MBEC, APIC virtualization are not rows of L0's table)
+	sapphire_rapids) cat <<'EOT'
+VMCS +revision 0x4, 4096 bytes, WB
+true controls +yes
+EPT +yes \(4-level walk, WB\+UC, 2M\+1G pages, A/D, INVEPT single\+all\)
+VPID +yes
+unrestricted guest +yes
+monitor trap flag +yes
+VMCS shadowing +yes
+preemption timer +yes
+PML +yes
+posted interrupts +yes
+notify VM exit +no
+VM functions +yes \(EPTP switching\)
+VMCS max index +0x28
+EOT
+		;;
+	*) return 1 ;;
+	esac
+}
+
 bochs_core() { # NAME CPUS CONFIG ENTERING: every chosen CPU becomes a vCPU of L1 in place
 	local n=$1 cpus=$2 entering=$4
 	image $n "$3"
 	boot $n bochs 'UEFI Interactive Shell' --disk "$OUT/$n.img" --cpus "$cpus" --timeout 240
 	expect $n "$BANNER" "banner"
 	expect $n 'vmx: capabilities of cpu0' "capability table"
-	for row in 'VMCS +revision 0x2b, 4096 bytes, WB' 'EPT +yes \(4-level walk' 'VPID +yes' \
-		'unrestricted guest +yes' 'VMCS shadowing +yes' 'preemption timer +yes' 'PML +yes' \
-		'posted interrupts +no' 'notify VM exit +no' 'true controls +yes'; do
-		expect $n "\\[info cpu0\\] vmx:   $row" "table row /$row/"
-	done
+	local row rows
+	if ! rows=$(caps_rows); then
+		bad $n "no capability-table expectations for model $MODEL (caps_rows)"
+	fi
+	while IFS= read -r row; do
+		[ -n "$row" ] && expect $n "\\[info cpu0\\] vmx:   $row" "$MODEL table row /$row/"
+	done <<<"$rows"
 	expect_not $n 'VMX not usable|differs from the BSP' "VMX usable and alike on every CPU"
 	expect $n "boot: entering the core on $entering of $cpus CPUs" "core entered on $entering CPUs"
 	expect $n 'vmx: EPT01 maps guest-physical memory below 0x[0-9a-f]+ .*, L0.s 0x[0-9a-f]+\.\.0x[0-9a-f]+ shows a scratch page' "EPT01 built, L0 hidden"
@@ -351,6 +433,8 @@ t_fuzz_corpus() {
 	fi
 }
 
+# Tests that boot QEMU only (no Bochs): the Bochs model does not change them.
+QEMU_ONLY="qemu_novmx qemu_pxe bad_key bad_value load_options"
 ALL="qemu_novmx qemu_pxe bad_key bad_value load_options bochs_1cpu bochs_4cpu bochs_cpus2 bochs_fault l1check_1cpu l1check_4cpu apstart_1cpu apstart_4cpu shell_counters linux_l1 nvmx_diff late_vmfail early_dryrun late_exit33 bad_skip_check fuzz fuzz_corpus"
 
 # Further tests live in their own files (tests/system/t-*.sh, e.g. the attack
@@ -366,11 +450,24 @@ for t in ${*:-$ALL}; do
 		exit 2
 	fi
 done
+echo "run-all: Bochs model $MODEL, logs in $OUT; QEMU tests: $QEMU_TESTS"
+skipped=0
 for t in ${*:-$ALL}; do
+	t=${t//-/_}
+	if [[ " $QEMU_ONLY " == *" $t "* ]]; then
+		if [ "$QEMU_TESTS" != run ]; then
+			echo "SKIP $t: QEMU only (no Bochs model): run once, in the first model's run"
+			skipped=$((skipped + 1))
+			continue
+		fi
+		echo "run-all: $t boots QEMU only: independent of MODEL, run once"
+	fi
 	start=$SECONDS
-	"t_${t//-/_}"
+	touch "$OUT/.mark"
+	"t_$t"
+	check_headers "$t" "$OUT/.mark"
 	echo "time $t: $((SECONDS - start))s"
 done
-echo "system tests: $pass passed, $fail failed"
+echo "system tests ($MODEL): $pass passed, $fail failed, $skipped tests skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -88,3 +88,4 @@ t_iommu_required_bochs() { # no unit (Bochs): iommu=required refuses before anyt
 }
 
 ALL="$ALL iommu_selftest iommu_selftest_off iommu_auto_bochs iommu_required_bochs"
+QEMU_ONLY="$QEMU_ONLY iommu_selftest iommu_selftest_off"
