@@ -129,6 +129,8 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		nvmx_fail(v, launch ? 4 : 5);
 		return EXIT_RESUME;
 	}
+	prof_leg(&n->prof, launch ? PROF_LEG_LAUNCH : PROF_LEG_ENTRY);
+	prof_mark(&n->prof, PROF_E_PRE);
 	struct check_env env = {
 	    .caps = &nested_caps,
 	    .phys_bits = nested_phys_bits,
@@ -150,10 +152,12 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, qual);
 		return EXIT_RESUME;
 	}
+	prof_mark(&n->prof, PROF_E_CHECKS);
 	if (!vmcs02_enter(v))
 		return EXIT_STOP;
 	if (nested_early_checks && !dry_run(v, launch))
 		return EXIT_RESUME;
+	prof_mark(&n->prof, PROF_E_DRY);
 	uint32_t bad = msrlist_load(
 	    vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
 	    (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT), n->msr_undo);
@@ -170,6 +174,7 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	if (!l2_uses_vpid(c) || vpid12 != n->last_vpid12)
 		vmx_flush_guest_tlb(n->vpid02);
 	n->last_vpid12 = vpid12;
+	prof_mark(&n->prof, PROF_E_LOAD);
 	n->guest_mode = true;
 	n->run_pending = true;
 	n->launching = launch;

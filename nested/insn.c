@@ -271,7 +271,9 @@ enum exit_action nested_vmx_instruction(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	/* the shadow VMCS has the newest values of its fields */
+	prof_skip(&v->nested.prof);
 	nested_shadow_pull(v);
+	prof_mark(&v->nested.prof, PROF_E_PULL);
 	enum exit_action a = dispatch(v, reason);
 
 	if (!v->nested.guest_mode)

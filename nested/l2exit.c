@@ -104,7 +104,10 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 		v->nested.l0_handled++;
 		return EXIT_RESUME;
 	}
-	if (decide(v, reason) == REFLECT_L1) {
+	enum reflect_verdict verdict = decide(v, reason);
+
+	prof_mark(&v->nested.prof, PROF_X_DECIDE);
+	if (verdict == REFLECT_L1) {
 		nested_reflect(v);
 		return EXIT_RESUME;
 	}

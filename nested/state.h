@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "nested/ept02_policy.h"
+#include "nested/prof.h"
 
 #define VMCS12_NONE (~0ull) /* current-VMCS pointer when there is none */
 
@@ -47,6 +48,9 @@ struct nested {
 	struct ept02_budget ept02_budget;
 	/* counters (HC_PRINT_COUNTERS and make bench) */
 	uint64_t entries, reflected, l0_handled, dry_runs;
+#ifdef MK_PROFILE
+	struct nested_prof prof; /* make PROFILE=1 (nested/prof.h) */
+#endif
 };
 
 #endif

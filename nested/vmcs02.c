@@ -333,8 +333,11 @@ bool vmcs02_enter(struct vcpu *v)
 	if (fresh)
 		for (unsigned i = 0; i < NHOST; i++)
 			vmcs_write(host_fields[i], l1.host[i]);
+	prof_mark(&n->prof, PROF_E_VMCS02);
 	controls(v, c);
+	prof_mark(&n->prof, PROF_E_CONTROLS);
 	guest_state(c, &l1);
+	prof_mark(&n->prof, PROF_E_GUEST);
 	return true;
 }
 

@@ -225,9 +225,12 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 	bool nmi = (e->reason & 0xffff) == EXIT_EXCEPTION_NMI &&
 		   (e->intr_info & INTR_TYPE_MASK) == INTR_TYPE_NMI;
 
+	prof_leg(&n->prof, PROF_LEG_EXIT);
 	exit_info(c, e);
+	prof_mark(&n->prof, PROF_X_INFO);
 	if (from_l2) {
 		nvmx_save_guest(c);
+		prof_mark(&n->prof, PROF_X_GUEST);
 		if (msrlist_store(
 			vmcs12_get(c, VM_EXIT_MSR_STORE_ADDR),
 			(uint32_t)vmcs12_get(c, VM_EXIT_MSR_STORE_COUNT)))
@@ -238,17 +241,22 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 		    !(vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) &
 		      SEC_ENABLE_VPID))
 			vmx_flush_guest_tlb(n->vpid02);
+		prof_mark(&n->prof, PROF_X_STORE);
 		vmcs01_current(v);
+		prof_mark(&n->prof, PROF_X_VMCS01);
 	}
 	n->guest_mode = false;
 	n->reflected++;
 	load_host(v, c, nmi);
+	prof_mark(&n->prof, PROF_X_HOST);
 	if (msrlist_load(vmcs12_get(c, VM_EXIT_MSR_LOAD_ADDR),
 			 (uint32_t)vmcs12_get(c, VM_EXIT_MSR_LOAD_COUNT), 0))
 		vmx_abort(v, ABORT_LOAD_HOST_MSRS);
+	prof_mark(&n->prof, PROF_X_LOAD);
 	/* the event L0 queued for L1 before L2 ran is not L1's business now */
 	v->injected = true;
 	nested_shadow_push(v);
+	prof_mark(&n->prof, PROF_X_PUSH);
 }
 
 void nested_vmexit(struct vcpu *v, const struct nested_exit_info *e)
