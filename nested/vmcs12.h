@@ -213,15 +213,16 @@ void vmcs12_sanitize(struct vmcs12 *v);
  * writes of any class truncated like VMWRITE, a write to an unsupported
  * field dropped. The page must be sanitized (vmcs12_sanitize).
  */
-static inline uint64_t vmcs12_get(const struct vmcs12 *v, enum vmcs_field f)
+static inline __attribute__((always_inline)) uint64_t
+vmcs12_get(const struct vmcs12 *v, enum vmcs_field f)
 {
 	int s = vmcs12_slot_of(f);
 
 	return s < 0 ? 0 : v->field[s];
 }
 
-static inline void vmcs12_set(struct vmcs12 *v, enum vmcs_field f,
-			      uint64_t value)
+static inline __attribute__((always_inline)) void
+vmcs12_set(struct vmcs12 *v, enum vmcs_field f, uint64_t value)
 {
 	int s = vmcs12_slot_of(f);
 
