@@ -53,7 +53,7 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	vmx/apic.c vmx/gmem.c vmx/gmem_ram.c vmx/gwalk.c vmx/decode.c \
 	nested/global.c nested/vcaps12.c nested/vmcs12.c nested/insn.c \
 	nested/l1mem.c nested/operand.c nested/vmrw.c nested/invalidate.c \
-	nested/checks.c nested/checks_guest.c nested/checks_seg.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
+	nested/checks.c nested/checks_guest.c nested/checks_seg.c nested/check_parts.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
 	nested/vmexit.c nested/l2exit.c nested/ept02.c nested/ept12.c \
 	nested/reflect.c nested/bitmap.c nested/shadow.c \
 	nested/shadow12.c nested/nstate.c nested/nstate_vcpu.c lib/base64.c
@@ -63,6 +63,8 @@ CORE_C += vmx/msr_policy.c vmx/msr_access.c
 CORE_C += nested/ept02_policy.c nested/reserve.c
 # The nested round trip's instruction profile (make PROFILE=1, nested/prof.h).
 CORE_C += nested/prof.c
+# The fast path's sets of changed vmcs12 fields.
+CORE_C += nested/dirty12.c
 CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
 	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)

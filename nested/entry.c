@@ -103,6 +103,7 @@ static bool dry_run(struct vcpu *v, bool launch)
 		 err, vmx_instruction_error_name((unsigned)err),
 		 launch ? "VMLAUNCH" : "VMRESUME");
 	vmcs01_current(v);
+	nested_forget(n);
 	if (!(failed & RFLAGS_ZF))
 		vcpu_stop(v, "VMfailInvalid on vmcs02: L0 lost its VMCS");
 	nvmx_fail(v, (unsigned)err);
@@ -141,10 +142,15 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	    .ctx = v,
 	    .skip = nested_skip_check,
 	    .report = check_report,
+	    /* VMLAUNCH: every check; VMRESUME: the parts whose inputs
+	     * changed since they last passed (all after VMPTRLD, a nested-state
+	     * set or a failed entry: nested_forget) */
+	    .changed = launch ? NULL : &n->unchecked,
 	};
 	unsigned err = nested_check_controls_host(c, &env, NULL);
 
 	if (err) {
+		nested_forget(n);
 		nvmx_fail(v, err);
 		return EXIT_RESUME;
 	}
@@ -174,6 +180,8 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	if (!l2_uses_vpid(c) || vpid12 != n->last_vpid12)
 		vmx_flush_guest_tlb(n->vpid02);
 	n->last_vpid12 = vpid12;
+	/* every check passed on what vmcs12 holds now */
+	dirty12_clear(&n->unchecked);
 	prof_mark(&n->prof, PROF_E_LOAD);
 	n->guest_mode = true;
 	n->run_pending = true;
@@ -194,6 +202,8 @@ static void unwind(struct vcpu *v)
 
 	vmcs01_current(v);
 	n->guest_mode = false;
+	/* what the CPU refused is in vmcs02: nothing there is trusted now */
+	nested_forget(n);
 	if (n->launching)
 		vmcs12_set_launched(n->vmcs12, false);
 	/* the CPU would have loaded no MSR before either failure */

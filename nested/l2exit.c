@@ -46,6 +46,9 @@ static void load_ctls(const struct vmcs12 *c, struct reflect_ctls *r)
 
 static enum reflect_verdict decide(struct vcpu *v, unsigned reason)
 {
+	/* CPUID, VMCALL, the VMX instructions...: no control to read */
+	if (reflect_always_l1(reason))
+		return REFLECT_L1;
 	struct reflect_ctls ctls;
 	struct reflect_exit e = {
 	    .reason = reason,

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nested/dirty12.h"
 #include "nested/ept02_policy.h"
 #include "nested/prof.h"
 
@@ -46,6 +47,10 @@ struct nested {
 	 * tree, linked through their first quadword, and the accounting */
 	uint64_t ept02_free;
 	struct ept02_budget ept02_budget;
+	/* the fast path (nested/internal.h: nested_forget) */
+	struct dirty12 dirty02, unchecked;
+	uint32_t proc02;      /* vmcs02's primary controls from vmcs12 */
+	bool msr02_all_ones;  /* vmcs02's MSR bitmap page is all ones */
 	/* counters (HC_PRINT_COUNTERS and make bench) */
 	uint64_t entries, reflected, l0_handled, dry_runs;
 #ifdef MK_PROFILE
