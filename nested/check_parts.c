@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The inputs of each part of the VM-entry checks (NC_PART_LIST in
- * nested/checks.h) as sets of vmcs12 slots, made at compile time, and the
- * rule that skips a part: its inputs did not change since every check last
- * passed on this vmcs12 (docs/nested.md, "Round trip").
+ * nested/checks.h) as sets of vmcs12 slots, made at compile time; the rule
+ * that skips a part (its inputs did not change since every check last
+ * passed on this vmcs12, docs/nested.md "Round trip") is nc_part_runs().
  */
 #define NESTED_CHECKS_IMPL
 #include "nested/checks.h"
@@ -22,9 +22,6 @@ _Static_assert(DIRTY12_WORDS == 3, "nc_part_inputs spells out 3 words");
 const struct dirty12 nc_part_inputs[NC_PART_COUNT] = {
     NC_PART_LIST(NC_MASK)};
 
-#define NC_ALWAYS(part, always, inputs) [NC_PART_##part] = (always),
-static const bool part_always[NC_PART_COUNT] = {NC_PART_LIST(NC_ALWAYS)};
-
 #ifdef UNIT_TEST
 int nc_part_now = -1;
 /* test_checks.c records the reads; other unit tests need not */
@@ -33,11 +30,3 @@ __attribute__((weak)) void nc_note_read(unsigned slot)
 	(void)slot;
 }
 #endif
-
-bool nc_part_runs(const struct nc_run *r, enum nc_part p)
-{
-	const struct dirty12 *changed = r->e->changed;
-
-	return !changed || part_always[p] ||
-	       dirty12_any(changed, &nc_part_inputs[p]);
-}

@@ -44,7 +44,8 @@ struct check_env {
 	 * all checks last passed on this vmcs12: a part of the checks
 	 * (NC_PART_LIST) runs only if one of its inputs is in the set, since
 	 * a check whose inputs did not change cannot start failing. Parts
-	 * that read L1's memory or L1's mode always run.
+	 * that read L1's memory always run; the rest of check_env must be
+	 * what it was when the checks last passed.
 	 */
 	const struct dirty12 *changed;
 };
@@ -445,9 +446,10 @@ int nested_check_lookup(const char *name);
 /*
  * The parts of the checks and the vmcs12 fields each reads (besides
  * check_env's constants: capabilities, MAXPHYADDR, CPUID, the current
- * pointer). X(part, always, inputs) with inputs a list of F(field);
- * always = 1 for the parts that read L1's memory or L1's mode, which the
- * set of changed fields cannot tell about.
+ * pointer, L1's mode: a caller passing check_env.changed keeps these the
+ * same, or passes NULL). X(part, always, inputs) with inputs a list of
+ * F(field); always = 1 for the parts that read L1's memory, which the set
+ * of changed fields cannot tell about.
  */
 #define NC_MODE_INPUTS(F)                                                      	F(CPU_BASED_VM_EXEC_CONTROL)                                           	F(SECONDARY_VM_EXEC_CONTROL) F(VM_ENTRY_CONTROLS) F(GUEST_CR0)        	    F(GUEST_CR4)
 #define NC_SEG_INPUTS(F, R)                                                    	F(GUEST_##R##_SELECTOR)                                                	F(GUEST_##R##_BASE) F(GUEST_##R##_LIMIT) F(GUEST_##R##_AR_BYTES)
@@ -465,7 +467,7 @@ int nested_check_lookup(const char *name);
 #define NC_IN_LINK_POINTER(F) NC_MODE_INPUTS(F) F(VMCS_LINK_POINTER)
 #define NC_IN_PDPTES(F)                                                        	NC_MODE_INPUTS(F)                                                      	F(GUEST_CR3) F(GUEST_PDPTR0) F(GUEST_PDPTR1) F(GUEST_PDPTR2)          	    F(GUEST_PDPTR3)
 
-#define NC_PART_LIST(X)                                                        	X(exec_controls, 0, NC_IN_EXEC)                                        	X(exit_controls, 0, NC_IN_EXIT)                                        	X(entry_controls, 0, NC_IN_ENTRY)                                      	X(host_regs, 0, NC_IN_HOST_REGS)                                       	X(host_segments, 0, NC_IN_HOST_SEGS)                                   	X(address_space, 1, NC_IN_ADDRESS_SPACE)                               	X(control_regs, 0, NC_IN_CONTROL_REGS)                                 	X(segments, 0, NC_IN_SEGMENTS)                                         	X(descriptor_tables, 0, NC_IN_DESCRIPTOR_TABLES)                       	X(rip_rflags, 0, NC_IN_RIP_RFLAGS)                                     	X(non_register, 0, NC_IN_NON_REGISTER)                                 	X(link_pointer, 1, NC_IN_LINK_POINTER)                                 	X(pdptes, 1, NC_IN_PDPTES)
+#define NC_PART_LIST(X)                                                        	X(exec_controls, 0, NC_IN_EXEC)                                        	X(exit_controls, 0, NC_IN_EXIT)                                        	X(entry_controls, 0, NC_IN_ENTRY)                                      	X(host_regs, 0, NC_IN_HOST_REGS)                                       	X(host_segments, 0, NC_IN_HOST_SEGS)                                   	X(address_space, 0, NC_IN_ADDRESS_SPACE)                               	X(control_regs, 0, NC_IN_CONTROL_REGS)                                 	X(segments, 0, NC_IN_SEGMENTS)                                         	X(descriptor_tables, 0, NC_IN_DESCRIPTOR_TABLES)                       	X(rip_rflags, 0, NC_IN_RIP_RFLAGS)                                     	X(non_register, 0, NC_IN_NON_REGISTER)                                 	X(link_pointer, 1, NC_IN_LINK_POINTER)                                 	X(pdptes, 1, NC_IN_PDPTES)
 
 enum nc_part {
 #define NC_PART_ENUM(part, always, inputs) NC_PART_##part,
@@ -476,6 +478,10 @@ enum nc_part {
 
 /* The part's inputs as a set (nested/check_parts.c). */
 extern const struct dirty12 nc_part_inputs[NC_PART_COUNT];
+/* The parts that run whatever changed (they read L1's memory). */
+#define NC_ALWAYS(part, always, inputs) [NC_PART_##part] = (always),
+static const bool nc_part_always[NC_PART_COUNT] = {NC_PART_LIST(NC_ALWAYS)};
+#undef NC_ALWAYS
 #ifdef UNIT_TEST
 /* The part running now (-1: none) and the hook that sees each field read. */
 extern int nc_part_now;
@@ -542,8 +548,15 @@ static const bool nc_unemulated[VMCS12_SLOT_COUNT] = {
 #endif
 #define G(f)                                                                   	(NC_NOTE(f) nc_unemulated[VMCS12_SLOT_##f] ? 0                        						   : r->c->field[VMCS12_SLOT_##f])
 
-/* Whether part p runs (check_env.changed). */
-bool nc_part_runs(const struct nc_run *r, enum nc_part p);
+/* Whether part p runs (check_env.changed). Inline: 13 of these per
+ * VMRESUME. */
+static inline bool nc_part_runs(const struct nc_run *r, enum nc_part p)
+{
+	const struct dirty12 *changed = r->e->changed;
+
+	return !changed || nc_part_always[p] ||
+	       dirty12_any(changed, &nc_part_inputs[p]);
+}
 #ifdef UNIT_TEST
 #define NC_PART_BEGIN(p) (nc_part_now = (p))
 #else

@@ -147,6 +147,9 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	     * set or a failed entry: nested_forget) */
 	    .changed = launch ? NULL : &n->unchecked,
 	};
+	/* L1's mode is an input too (host address-space size, 27.2.4) */
+	if (env.l1_long_mode != n->checked_l1_long_mode)
+		env.changed = NULL;
 	unsigned err = nested_check_controls_host(c, &env, NULL);
 
 	if (err) {
@@ -182,6 +185,7 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	n->last_vpid12 = vpid12;
 	/* every check passed on what vmcs12 holds now */
 	dirty12_clear(&n->unchecked);
+	n->checked_l1_long_mode = env.l1_long_mode;
 	prof_mark(&n->prof, PROF_E_LOAD);
 	n->guest_mode = true;
 	n->run_pending = true;

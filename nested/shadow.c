@@ -48,7 +48,7 @@ static bool ro_too;
  * the shadow's fields by vmcs12 slot. */
 static struct {
 	unsigned n_push, n_pull;
-	struct vmcs12_field_slot push[NFIELDS], pull[NFIELDS];
+	struct vmcs12_foff push[NFIELDS], pull[NFIELDS];
 	struct dirty12 in_shadow;
 	enum vmcs_field field_of[VMCS12_SLOT_COUNT];
 } lists;
@@ -59,13 +59,16 @@ static void make_lists(void)
 
 	dirty12_clear(&lists.in_shadow);
 	for (unsigned i = 0; i < NFIELDS; i++) {
-		struct vmcs12_field_slot fs = {fields[i].f, fields[i].slot};
+		struct vmcs12_foff fs = {
+		    fields[i].f,
+		    (uint32_t)(__builtin_offsetof(struct vmcs12, field) +
+			       8u * fields[i].slot)};
 
 		if (fields[i].ro && !ro_too)
 			continue;
 		lists.push[lists.n_push++] = fs;
-		dirty12_mark(&lists.in_shadow, fs.slot);
-		lists.field_of[fs.slot] = fs.field;
+		dirty12_mark(&lists.in_shadow, fields[i].slot);
+		lists.field_of[fields[i].slot] = fields[i].f;
 		if (!fields[i].ro || l1_writes_ro)
 			lists.pull[lists.n_pull++] = fs;
 	}
@@ -138,14 +141,22 @@ static void sync(struct vcpu *v, bool pull)
 	struct vmcs12 *c = v->nested.vmcs12;
 
 	shadow_current(v);
-	if (pull)
-		for (unsigned i = 0; i < lists.n_pull; i++)
-			nested_pulled(&v->nested, lists.pull[i].slot,
-				      vmcs_read(lists.pull[i].field));
-	else
+	if (pull) {
+		const struct vmcs12_foff *f = lists.pull,
+					 *end = lists.pull + lists.n_pull;
+
+		for (; f < end; f++) {
+			uint64_t value = vmcs_read(f->field);
+
+			if (__builtin_expect(*vmcs12_at(c, f->off) != value, 0))
+				nested_pulled(&v->nested,
+					      vmcs12_off_slot(f->off), value);
+		}
+	} else {
 		for (unsigned i = 0; i < lists.n_push; i++)
 			vmcs_write(lists.push[i].field,
-				   c->field[lists.push[i].slot]);
+				   *vmcs12_at(c, lists.push[i].off));
+	}
 	vmcs01_again(v);
 }
 

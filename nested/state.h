@@ -51,6 +51,7 @@ struct nested {
 	struct dirty12 dirty02, unchecked;
 	uint32_t proc02;      /* vmcs02's primary controls from vmcs12 */
 	bool msr02_all_ones;  /* vmcs02's MSR bitmap page is all ones */
+	bool checked_l1_long_mode; /* L1's mode when the checks last passed */
 	/* counters (HC_PRINT_COUNTERS and make bench) */
 	uint64_t entries, reflected, l0_handled, dry_runs;
 #ifdef MK_PROFILE

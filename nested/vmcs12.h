@@ -202,6 +202,27 @@ struct vmcs12_field_slot {
 	}
 
 /*
+ * The same with the slot's byte offset in the page, for the loops that run
+ * at every exit and entry (one memory operand per field):
+ * VMCS12_FOFF(GUEST_RIP).
+ */
+struct vmcs12_foff {
+	uint32_t field; /* enum vmcs_field */
+	uint32_t off;	/* byte offset of the slot in struct vmcs12 */
+};
+#define VMCS12_FOFF(name)                                                      	{                                                                      		name, (uint32_t)(__builtin_offsetof(struct vmcs12, field) +    				 8 * VMCS12_SLOT_##name)                       	}
+
+static inline uint64_t *vmcs12_at(struct vmcs12 *v, uint32_t off)
+{
+	return (uint64_t *)((char *)v + off);
+}
+
+static inline unsigned vmcs12_off_slot(uint32_t off)
+{
+	return (off - (uint32_t)__builtin_offsetof(struct vmcs12, field)) / 8;
+}
+
+/*
  * Makes a page loaded from L1's memory hold only what VMWRITE could have
  * put there: narrow fields truncated, unsupported ones 0. L0 calls it once
  * per VMPTRLD, so that vmcs12_get() can be a plain load.

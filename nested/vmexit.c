@@ -28,13 +28,13 @@
 #define AR_TSS_BUSY (AR_P | 0xbu)
 
 /* Guest-state fields saved as they are (28.3.1, 28.3.2). */
-static const struct vmcs12_field_slot saved[] = {
-#define GUEST_FIELD(name) VMCS12_FIELD(name),
+static const struct vmcs12_foff saved[] = {
+#define GUEST_FIELD(name) VMCS12_FOFF(name),
 #include "nested/guest_fields.def"
 #undef GUEST_FIELD
     /* the real registers: L0 changes only VMX's fixed bits, which vmcs12 had */
-    VMCS12_FIELD(GUEST_CR0),
-    VMCS12_FIELD(GUEST_CR4),
+    VMCS12_FOFF(GUEST_CR0),
+    VMCS12_FOFF(GUEST_CR4),
 };
 #define NSAVED (sizeof(saved) / sizeof(saved[0]))
 
@@ -93,8 +93,13 @@ static void save_guest(struct vmcs12 *c, struct dirty12 *u,
 	uint32_t exit12 = (uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS);
 	uint32_t entry12 = (uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS);
 
-	for (unsigned i = 0; i < NSAVED; i++)
-		store(c, u, s, saved[i].slot, vmcs_read(saved[i].field));
+	for (const struct vmcs12_foff *f = saved; f < saved + NSAVED; f++) {
+		uint64_t value = vmcs_read(f->field);
+
+		/* most fields keep their value: one compare for them */
+		if (__builtin_expect(*vmcs12_at(c, f->off) != value, 0))
+			store(c, u, s, vmcs12_off_slot(f->off), value);
+	}
 	if (exit12 & EXIT_SAVE_DEBUG_CONTROLS) {
 		store(c, u, s, VMCS12_SLOT_GUEST_DR7, vmcs_read(GUEST_DR7));
 		store(c, u, s, VMCS12_SLOT_GUEST_IA32_DEBUGCTL,

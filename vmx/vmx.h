@@ -136,7 +136,7 @@ vmcs_read_at(enum vmcs_field f, const char *file, int line)
 	uint64_t v;
 
 	__asm__ goto("vmread %1, %0; jbe %l[failed]"
-		     : "=r"(v)
+		     : "=&r"(v)
 		     : "r"((uint64_t)f)
 		     : "cc"
 		     : failed);
