@@ -52,6 +52,8 @@ struct nested {
 	uint32_t proc02;      /* vmcs02's primary controls from vmcs12 */
 	bool msr02_all_ones;  /* vmcs02's MSR bitmap page is all ones */
 	bool checked_l1_long_mode; /* L1's mode when the checks last passed */
+	bool msr12_known;	   /* msr12_hpa is gmem_page_hpa(msr12_gpa) */
+	uint64_t msr12_gpa, msr12_hpa;
 	/* counters (HC_PRINT_COUNTERS and make bench) */
 	uint64_t entries, reflected, l0_handled, dry_runs;
 #ifdef MK_PROFILE

@@ -143,9 +143,18 @@ static const struct bitmap_sparse *l0_msr_sparse(void)
  */
 static void msr_bitmap(struct nested *n, const struct vmcs12 *c, uint32_t proc12)
 {
-	uint64_t msr12 = (proc12 & CPU_USE_MSR_BITMAPS)
-			     ? gmem_page_hpa(vmcs12_get(c, MSR_BITMAP))
-			     : 0;
+	uint64_t gpa = vmcs12_get(c, MSR_BITMAP), msr12 = 0;
+
+	if (proc12 & CPU_USE_MSR_BITMAPS) {
+		/* whether an address is RAM never changes after start-up: the
+		 * last answer is kept (the RAM map search costs hundreds) */
+		if (!n->msr12_known || n->msr12_gpa != gpa) {
+			n->msr12_gpa = gpa;
+			n->msr12_hpa = gmem_page_hpa(gpa);
+			n->msr12_known = true;
+		}
+		msr12 = n->msr12_hpa;
+	}
 	const struct bitmap_sparse *l0 = l0_msr_sparse();
 	uint8_t *out = phys_to_virt(n->msr_bitmap02_pa);
 
