@@ -50,7 +50,7 @@ struct nested {
 	/* the fast path (nested/internal.h: nested_forget) */
 	struct dirty12 dirty02, unchecked;
 	uint32_t proc02;      /* vmcs02's primary controls from vmcs12 */
-	bool msr02_all_ones;  /* vmcs02's MSR bitmap page is all ones */
+	bool msr02_filled;    /* vmcs02's MSR bitmap is all ones but holes */
 	bool checked_l1_long_mode; /* L1's mode when the checks last passed */
 	bool msr12_known;	   /* msr12_hpa is gmem_page_hpa(msr12_gpa) */
 	uint64_t msr12_gpa, msr12_hpa;

@@ -111,39 +111,26 @@ static bool pages(struct nested *n)
 	return true;
 }
 
-/* L0's MSR bitmap never changes after start-up: its few set words, once. */
-static const struct bitmap_sparse *l0_msr_sparse(void)
-{
-	static struct bitmap_sparse l0;
-	static volatile int
-	    l0_state; /* 0 not yet, 1 being made, 2 ready, 3 dense */
-	int expected = 0;
-
-	if (__atomic_compare_exchange_n(&l0_state, &expected, 1, false,
-					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		__atomic_store_n(
-		    &l0_state,
-		    bitmap_sparse_from(&l0, phys_to_virt(vmx_cfg.msr_bitmap_pa))
-			? 2
-			: 3,
-		    __ATOMIC_RELEASE);
-	while (__atomic_load_n(&l0_state, __ATOMIC_ACQUIRE) == 1)
-		__asm__ volatile("pause");
-	return l0_state == 2 ? &l0 : 0;
-}
-
 /*
- * vmcs02's MSR bitmap is L0's OR L1's, merged into L0's page at every entry
- * (L1 changing its bitmap while L2 runs is seen at the next entry, as the
- * CPU reads it live). Without L1's bitmap the page is all ones, which
- * depends on nothing: it is filled once and kept while that lasts
- * (n->msr02_all_ones). Only RAM is read (gmem_page_hpa): an MSR bitmap in
- * no memory reads as all ones on a CPU, so L1's bitmap is taken as absent
- * (all exits).
+ * vmcs02's MSR bitmap: L0's page is all ones except the bits of the MSRs
+ * of nested/msr_holes.def that L0 does not intercept, which follow L1's
+ * bitmap (read at every entry: L1 may change it between an exit and its
+ * next VMRESUME, and the CPU would see that). Every other MSR access of L2
+ * exits to L0, where reflect_decide() reads L1's bitmap at that moment and
+ * L0 does the access for L2 when L1 does not want it (nested/l2exit.c); so
+ * vmcs02 need not copy L1's 4 KiB page at each entry. Without holes (never
+ * with the list as it is) L0's OR L1's page is merged whole, as before.
+ * Only RAM is read (gmem_page_hpa): an MSR bitmap in no memory reads as
+ * all ones on a CPU, so L1's bitmap is taken as absent (all exits).
  */
+static struct bitmap_holes holes;
+static bool holes_ok;
+
 static void msr_bitmap(struct nested *n, const struct vmcs12 *c, uint32_t proc12)
 {
 	uint64_t gpa = vmcs12_get(c, MSR_BITMAP), msr12 = 0;
+	uint8_t *out = phys_to_virt(n->msr_bitmap02_pa);
+	const uint8_t *l1;
 
 	if (proc12 & CPU_USE_MSR_BITMAPS) {
 		/* whether an address is RAM never changes after start-up: the
@@ -155,17 +142,16 @@ static void msr_bitmap(struct nested *n, const struct vmcs12 *c, uint32_t proc12
 		}
 		msr12 = n->msr12_hpa;
 	}
-	const struct bitmap_sparse *l0 = l0_msr_sparse();
-	uint8_t *out = phys_to_virt(n->msr_bitmap02_pa);
-
-	if (!msr12 && n->msr02_all_ones)
+	l1 = msr12 ? phys_to_virt(msr12) : 0;
+	if (!holes_ok) {
+		bitmap_merge_msr(out, phys_to_virt(vmx_cfg.msr_bitmap_pa), l1);
 		return;
-	n->msr02_all_ones = !msr12;
-	if (l0)
-		bitmap_merge_msr_sparse(out, l0, msr12 ? phys_to_virt(msr12) : 0);
-	else
-		bitmap_merge_msr(out, phys_to_virt(vmx_cfg.msr_bitmap_pa),
-				 msr12 ? phys_to_virt(msr12) : 0);
+	}
+	if (!n->msr02_filled) {
+		bitmap_msr_fill(out);
+		n->msr02_filled = true;
+	}
+	bitmap_merge_msr_holes(out, &holes, l1);
 }
 
 /*
@@ -408,6 +394,17 @@ static struct groups g;
 /* Once, on the bootstrap CPU (nested_global_init). */
 void vmcs02_global_init(void)
 {
+	static const uint32_t hole_msrs[] = {
+#define MSR_HOLE(msr) msr,
+#include "nested/msr_holes.def"
+#undef MSR_HOLE
+	};
+
+	holes_ok = bitmap_holes_from(&holes, hole_msrs, N(hole_msrs),
+				     phys_to_virt(vmx_cfg.msr_bitmap_pa));
+	if (!holes_ok)
+		log_err("nested: too many MSR holes: vmcs02's MSR bitmap is "
+			"merged whole at every entry");
 	dirty12_of(&g.ctl, ctl_slots, N(ctl_slots));
 	dirty12_of(&g.cr, cr_slots, N(cr_slots));
 	dirty12_of(&g.pdpte, pdpte_slots, N(pdpte_slots));
@@ -480,7 +477,7 @@ bool vmcs02_enter(struct vcpu *v)
 		/* a new vmcs02 holds nothing: every field, and the checks of
 		 * every field at the next entry L1 makes */
 		nested_forget(n);
-		n->msr02_all_ones = false;
+		n->msr02_filled = false;
 	}
 	if (vmptrld(n->vmcs02_pa) != VMX_OK) {
 		log_err("nested: cpu%u: VMPTRLD of vmcs02 failed", v->cpu);
