@@ -229,7 +229,8 @@ strip "$ird/bin/kvmtest"
 repo=$(cd "$here/../.." && pwd)
 (cd "$repo" && gcc -static -O2 -Wall -Wextra -Werror -I. -o "$ird/bin/kvmnstate" \
 	tests/linux/kvmnstate.c nested/nstate.c nested/checks.c nested/checks_guest.c \
-	nested/checks_seg.c nested/vmcs12.c nested/ept12.c lib/log.c lib/fmt.c lib/base64.c)
+	nested/checks_seg.c nested/check_parts.c nested/vmcs12.c nested/ept12.c lib/log.c lib/fmt.c \
+	lib/base64.c)
 strip "$ird/bin/kvmnstate"
 # The kernel opens /dev/console for /init before devtmpfs is mounted.
 if [ "$(id -u)" -eq 0 ]; then
