@@ -33,8 +33,9 @@
 # nvmxfuzz.c); --no-warmup leaves it out.
 # --resume: each case mutates a vmcs12 that entered with VMLAUNCH and
 # VMRESUME, and ends in VMRESUME (L0's fast path checks only what changed;
-# nvmxfuzz.c, resume=1). Seed mode only; its cases are neither saved nor
-# adjudicated (corpus replays and the part-by-part replays run without it).
+# nvmxfuzz.c, resume=1; the part-by-part replays of the check-order
+# adjudication run in it too). Seed mode only; its cases are not saved
+# (corpus replays run without it).
 # A side whose run stops (a hang, an emulator panic, a stopped vCPU) is
 # restarted after the case that stopped it, whose outcome is "stopped".
 # Every DISAGREE, DEVIATION and GAP case is saved (unless --no-save) in
@@ -75,7 +76,7 @@ while [ $# -gt 0 ]; do
 	--no-adjudicate) adjudicate=0 ;;
 	--no-warmup) warmup='warmup=0' ;;
 	--recompare) recompare=1 ;;
-	--resume) resume='resume=1' save=0 adjudicate=0 ;;
+	--resume) resume='resume=1' save=0 ;;
 	*) usage ;;
 	esac
 	shift
@@ -101,7 +102,7 @@ clean() { sed -e 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' -e 's/\r//g' "$@" | tr -d '\000'
 # seed mode (REPLAYS empty) or the replay list REPLAYS.
 cfg_for() {
 	if [ -n "$REPLAYS" ]; then
-		{ echo "$warmup"; tail -n "+$(($2 + 1))" "$REPLAYS"; } >"$1"
+		{ echo "$warmup $resume"; tail -n "+$(($2 + 1))" "$REPLAYS"; } >"$1"
 	else
 		printf 'seed=%s cases=%s first=%s %s %s\n' "$seed" "$((TOTAL - $2))" "$((first + $2))" "$warmup" "$resume" >"$1"
 	fi
