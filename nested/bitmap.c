@@ -35,48 +35,6 @@ void bitmap_merge_msr(uint8_t out[BITMAP_PAGE_SIZE],
 		    ((const word *)l0)[i] | ((const word *)l1)[i];
 }
 
-bool bitmap_sparse_from(struct bitmap_sparse *s,
-			const uint8_t l0[BITMAP_PAGE_SIZE])
-{
-	s->n = 0;
-	for (size_t i = 0; i < WORDS; i++) {
-		word w = ((const word *)l0)[i];
-
-		if (!w)
-			continue;
-		if (s->n == BITMAP_SPARSE_MAX)
-			return false;
-		s->word[s->n] = (uint16_t)i;
-		s->bits[s->n++] = w;
-	}
-	return true;
-}
-
-void bitmap_merge_msr_sparse(uint8_t out[BITMAP_PAGE_SIZE],
-			     const struct bitmap_sparse *l0, const uint8_t *l1)
-{
-	word *o = (word *)out;
-
-	if (!l1) {
-		fill(out, 0xff);
-		return;
-	}
-	if (out != l1) {
-		size_t n = WORDS;
-		const word *src = (const word *)l1;
-
-		/* one string instruction: this page is copied at every entry of
-		 * L2 */
-		__asm__ volatile("rep movsq"
-				 : "+D"(o), "+S"(src), "+c"(n)
-				 :
-				 : "memory");
-		o = (word *)out;
-	}
-	for (unsigned i = 0; i < l0->n; i++)
-		o[l0->word[i]] |= l0->bits[i];
-}
-
 /* SDM Vol. 3C 25.6.9: read low, read high, write low, write high. */
 static bool add_hole_byte(struct bitmap_holes *h, unsigned off, uint8_t bit,
 			  const uint8_t *l0)

@@ -31,24 +31,6 @@ void bitmap_merge_msr(uint8_t out[BITMAP_PAGE_SIZE],
  * pointer is NULL. Outputs may alias their inputs.
  */
 /*
- * L0's MSR bitmap as the few words it sets (it intercepts a handful of
- * MSRs): bitmap_merge_msr_sparse() copies L1's page and ORs only those,
- * where bitmap_merge_msr() ORs all 512 words. Same result (unit-tested).
- */
-#define BITMAP_SPARSE_MAX 64
-struct bitmap_sparse {
-	unsigned n;
-	uint16_t word[BITMAP_SPARSE_MAX];
-	uint64_t bits[BITMAP_SPARSE_MAX];
-};
-/* false if l0 sets more than BITMAP_SPARSE_MAX words (then use
- * bitmap_merge_msr). */
-bool bitmap_sparse_from(struct bitmap_sparse *s,
-			const uint8_t l0[BITMAP_PAGE_SIZE]);
-void bitmap_merge_msr_sparse(uint8_t out[BITMAP_PAGE_SIZE],
-			     const struct bitmap_sparse *l0, const uint8_t *l1);
-
-/*
  * vmcs02's MSR bitmap by holes (nested/msr_holes.def): all ones except the
  * read and write bits of the hole MSRs, which are L0's OR L1's. The bytes
  * of the page that hold hole bits L0 leaves clear, and those bits.

@@ -178,41 +178,6 @@ static void io_aliasing(void **state)
 	assert_all(l1b, 0xff);
 }
 
-/* The sparse merge equals the dense one for pseudo-random pages, and L1 NULL means all ones. */
-static void sparse_equals_dense(void **state)
-{
-	static uint8_t p0[4096], p1[4096], dense[4096], sparse[4096];
-	struct bitmap_sparse s;
-	uint32_t x = 12345;
-
-	(void)state;
-	for (unsigned round = 0; round < 20; round++) {
-		memset(p0, 0, sizeof(p0));
-		for (unsigned k = 0; k < 1 + round; k++) {
-			x = x * 1103515245u + 12345u;
-			p0[(x >> 8) % 4096] |= (uint8_t)(1u << (x % 8));
-		}
-		for (unsigned i = 0; i < 4096; i++) {
-			x = x * 1103515245u + 12345u;
-			p1[i] = (uint8_t)(x >> 16);
-		}
-		assert_true(bitmap_sparse_from(&s, p0));
-		bitmap_merge_msr(dense, p0, p1);
-		bitmap_merge_msr_sparse(sparse, &s, p1);
-		assert_memory_equal(dense, sparse, 4096);
-		/* in place: out is L1's page itself */
-		memcpy(sparse, p1, 4096);
-		bitmap_merge_msr_sparse(sparse, &s, sparse);
-		assert_memory_equal(dense, sparse, 4096);
-	}
-	bitmap_merge_msr_sparse(sparse, &s, NULL);
-	for (unsigned i = 0; i < 4096; i++)
-		assert_int_equal(sparse[i], 0xff);
-	/* too many words set: refused */
-	memset(p0, 0xff, sizeof(p0));
-	assert_false(bitmap_sparse_from(&s, p0));
-}
-
 /* The hole MSRs as nested/msr_holes.def lists them. */
 static const uint32_t holes_list[] = {
 #define MSR_HOLE(msr) msr,
@@ -277,7 +242,6 @@ static void msr_holes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sparse_equals_dense),
 		cmocka_unit_test(msr_holes),
 		cmocka_unit_test(msr_l0_wins),
 		cmocka_unit_test(msr_or_every_byte),
