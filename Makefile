@@ -43,7 +43,11 @@ COMMON := -std=gnu11 -O2 -g -I. -ffreestanding -fno-stack-protector \
 	-DMK_VERSION='"$(VERSION)"' -DMK_GITREV='"$(GITREV)"' $(WARN)
 
 # --- core: everything outside boot/, freestanding, linked by linker.ld ---
-CORE_CFLAGS := $(COMMON) -fno-pic -fno-pie -mcmodel=kernel -fno-common
+# PROFILE=1: L0 counts its instructions per phase of a nested round trip
+# (nested/prof.def) and prints them with its counters (make PROFILE=1 bench).
+PROFILE ?= 0
+CORE_CFLAGS := $(COMMON) -fno-pic -fno-pie -mcmodel=kernel -fno-common \
+	$(if $(filter 1,$(PROFILE)),-DMK_PROFILE)
 CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	arch/x86/exception.c drivers/serial.c drivers/acpi.c drivers/dmar.c \
 	drivers/vtd_plan.c drivers/vtd_tables.c drivers/vtd_faults.c drivers/iommu.c \
@@ -57,7 +61,7 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	vmx/apic.c vmx/gmem.c vmx/gmem_ram.c vmx/gwalk.c vmx/decode.c \
 	nested/global.c nested/vcaps12.c nested/vmcs12.c nested/insn.c \
 	nested/l1mem.c nested/operand.c nested/vmrw.c nested/invalidate.c \
-	nested/checks.c nested/checks_guest.c nested/checks_seg.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
+	nested/checks.c nested/checks_guest.c nested/checks_seg.c nested/check_parts.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
 	nested/vmexit.c nested/l2exit.c nested/ept02.c nested/ept12.c \
 	nested/reflect.c nested/bitmap.c nested/shadow.c \
 	nested/shadow12.c nested/nstate.c nested/nstate_vcpu.c lib/base64.c
@@ -65,6 +69,10 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 CORE_C += vmx/msr_policy.c vmx/msr_access.c
 # Memory bounds: EPT02's policy and the per-vCPU reserve.
 CORE_C += nested/ept02_policy.c nested/reserve.c
+# The nested round trip's instruction profile (make PROFILE=1, nested/prof.h).
+CORE_C += nested/prof.c
+# The fast path's sets of changed vmcs12 fields.
+CORE_C += nested/dirty12.c
 CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
 	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)
@@ -99,7 +107,14 @@ include $(wildcard tests/unit/*.mk)
 .PHONY: all usb pxe run run-usb run-qemu check unit systest clean bench fuzz
 all: $(B)/matryoshka.efi
 
-$(B)/core/%.o: %.c
+# Objects are rebuilt when PROFILE changes: the stamp holds its last value.
+$(B)/profile.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(PROFILE)' | cmp -s - $@ || echo '$(PROFILE)' >$@
+.PHONY: FORCE
+FORCE:
+
+$(B)/core/%.o: %.c $(B)/profile.stamp
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CORE_CFLAGS) -MMD -c $< -o $@
@@ -110,7 +125,7 @@ $(B)/core/%.o: %.asm $(B)/asm-offsets.inc
 	$(Q)$(NASM) -f elf64 -g -I$(B)/ -I. $< -o $@
 
 # Struct offsets for nasm come from C (never written by hand).
-$(B)/asm-offsets.inc: arch/x86/asm-offsets.c $(wildcard core/*.h arch/x86/*.h vmx/*.h nested/*.h) \
+$(B)/asm-offsets.inc: arch/x86/asm-offsets.c $(B)/profile.stamp $(wildcard core/*.h arch/x86/*.h vmx/*.h nested/*.h) \
 		vmx/vmcs_fields.def
 	@mkdir -p $(dir $@)
 	@echo "  GEN     $@"

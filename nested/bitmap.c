@@ -35,46 +35,55 @@ void bitmap_merge_msr(uint8_t out[BITMAP_PAGE_SIZE],
 		    ((const word *)l0)[i] | ((const word *)l1)[i];
 }
 
-bool bitmap_sparse_from(struct bitmap_sparse *s,
-			const uint8_t l0[BITMAP_PAGE_SIZE])
+/* SDM Vol. 3C 25.6.9: read low, read high, write low, write high. */
+static bool add_hole_byte(struct bitmap_holes *h, unsigned off, uint8_t bit,
+			  const uint8_t *l0)
 {
-	s->n = 0;
-	for (size_t i = 0; i < WORDS; i++) {
-		word w = ((const word *)l0)[i];
+	unsigned i;
 
-		if (!w)
-			continue;
-		if (s->n == BITMAP_SPARSE_MAX)
+	if (l0[off] & bit) /* L0 intercepts it: stays one */
+		return true;
+	for (i = 0; i < h->n && h->off[i] != off; i++)
+		;
+	if (i == h->n) {
+		if (h->n == BITMAP_HOLES_MAX)
 			return false;
-		s->word[s->n] = (uint16_t)i;
-		s->bits[s->n++] = w;
+		h->off[h->n] = (uint16_t)off;
+		h->mask[h->n++] = 0;
+	}
+	h->mask[i] |= bit;
+	return true;
+}
+
+bool bitmap_holes_from(struct bitmap_holes *h, const uint32_t *msrs,
+		       unsigned n, const uint8_t l0[BITMAP_PAGE_SIZE])
+{
+	h->n = 0;
+	for (unsigned i = 0; i < n; i++) {
+		uint32_t idx = msrs[i] & 0x1fff;
+		unsigned high = msrs[i] >= 0xc0000000u ? 1024 : 0;
+		uint8_t bit = (uint8_t)(1u << (idx % 8));
+
+		if (!add_hole_byte(h, high + idx / 8, bit, l0) ||
+		    !add_hole_byte(h, 2048 + high + idx / 8, bit, l0))
+			return false;
 	}
 	return true;
 }
 
-void bitmap_merge_msr_sparse(uint8_t out[BITMAP_PAGE_SIZE],
-			     const struct bitmap_sparse *l0, const uint8_t *l1)
+void bitmap_msr_fill(uint8_t out[BITMAP_PAGE_SIZE])
 {
-	word *o = (word *)out;
+	fill(out, 0xff);
+}
 
-	if (!l1) {
-		fill(out, 0xff);
-		return;
-	}
-	if (out != l1) {
-		size_t n = WORDS;
-		const word *src = (const word *)l1;
+void bitmap_merge_msr_holes(uint8_t out[BITMAP_PAGE_SIZE],
+			    const struct bitmap_holes *h, const uint8_t *l1)
+{
+	for (unsigned i = 0; i < h->n; i++) {
+		uint8_t m = h->mask[i];
 
-		/* one string instruction: this page is copied at every entry of
-		 * L2 */
-		__asm__ volatile("rep movsq"
-				 : "+D"(o), "+S"(src), "+c"(n)
-				 :
-				 : "memory");
-		o = (word *)out;
+		out[h->off[i]] = (uint8_t)(~m | (l1 ? l1[h->off[i]] & m : m));
 	}
-	for (unsigned i = 0; i < l0->n; i++)
-		o[l0->word[i]] |= l0->bits[i];
 }
 
 static void io_one(uint8_t *out, const uint8_t *l1, bool all)

@@ -31,22 +31,28 @@ void bitmap_merge_msr(uint8_t out[BITMAP_PAGE_SIZE],
  * pointer is NULL. Outputs may alias their inputs.
  */
 /*
- * L0's MSR bitmap as the few words it sets (it intercepts a handful of
- * MSRs): bitmap_merge_msr_sparse() copies L1's page and ORs only those,
- * where bitmap_merge_msr() ORs all 512 words. Same result (unit-tested).
+ * vmcs02's MSR bitmap by holes (nested/msr_holes.def): all ones except the
+ * read and write bits of the hole MSRs, which are L0's OR L1's. The bytes
+ * of the page that hold hole bits L0 leaves clear, and those bits.
  */
-#define BITMAP_SPARSE_MAX 64
-struct bitmap_sparse {
+#define BITMAP_HOLES_MAX 64
+struct bitmap_holes {
 	unsigned n;
-	uint16_t word[BITMAP_SPARSE_MAX];
-	uint64_t bits[BITMAP_SPARSE_MAX];
+	uint16_t off[BITMAP_HOLES_MAX];
+	uint8_t mask[BITMAP_HOLES_MAX];
 };
-/* false if l0 sets more than BITMAP_SPARSE_MAX words (then use
- * bitmap_merge_msr). */
-bool bitmap_sparse_from(struct bitmap_sparse *s,
-			const uint8_t l0[BITMAP_PAGE_SIZE]);
-void bitmap_merge_msr_sparse(uint8_t out[BITMAP_PAGE_SIZE],
-			     const struct bitmap_sparse *l0, const uint8_t *l1);
+/* From the hole MSRs (each in one of the bitmap's ranges) and L0's page;
+ * false if they need more than BITMAP_HOLES_MAX bytes. */
+bool bitmap_holes_from(struct bitmap_holes *h, const uint32_t *msrs,
+		       unsigned n, const uint8_t l0[BITMAP_PAGE_SIZE]);
+/*
+ * out (all ones outside the holes' bits, as bitmap_msr_fill() leaves it and
+ * this keeps it) gets L1's bits in the holes, or ones where l1 is NULL (no
+ * MSR bitmap in vmcs12: every access exits).
+ */
+void bitmap_merge_msr_holes(uint8_t out[BITMAP_PAGE_SIZE],
+			    const struct bitmap_holes *h, const uint8_t *l1);
+void bitmap_msr_fill(uint8_t out[BITMAP_PAGE_SIZE]);
 
 void bitmap_merge_io(uint8_t out_a[BITMAP_PAGE_SIZE],
 		     uint8_t out_b[BITMAP_PAGE_SIZE], const uint8_t *l1_a,

@@ -382,9 +382,12 @@ unsigned nested_check_controls_host(const struct vmcs12 *c,
 {
 	struct nc_run run = {.c = c, .e = e, .failed = -1};
 
-	if (exec_controls(&run) && exit_controls(&run) &&
-	    entry_controls(&run) && host_regs(&run) && host_segments(&run) &&
-	    address_space(&run))
+	if (NC_RUN(exec_controls, exec_controls(&run)) &&
+	    NC_RUN(exit_controls, exit_controls(&run)) &&
+	    NC_RUN(entry_controls, entry_controls(&run)) &&
+	    NC_RUN(host_regs, host_regs(&run)) &&
+	    NC_RUN(host_segments, host_segments(&run)) &&
+	    NC_RUN(address_space, address_space(&run)))
 		return 0;
 	if (failed)
 		*failed = nested_check_names[run.failed];

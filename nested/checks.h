@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nested/dirty12.h"
 #include "vmx/caps.h"
 
 struct vmcs12;
@@ -38,6 +39,15 @@ struct check_env {
 	/* NULL (the line goes to log_info), or where the line of a failing
 	 * check goes: L0 passes it to the vCPU's rate-limited guest events. */
 	void (*report)(void *ctx, const char *line);
+	/*
+	 * NULL: every check runs. Else the vmcs12 fields that changed since
+	 * all checks last passed on this vmcs12: a part of the checks
+	 * (NC_PART_LIST) runs only if one of its inputs is in the set, since
+	 * a check whose inputs did not change cannot start failing. Parts
+	 * that read L1's memory always run; the rest of check_env must be
+	 * what it was when the checks last passed.
+	 */
+	const struct dirty12 *changed;
 };
 
 /*
@@ -433,6 +443,51 @@ extern const char *const nested_check_names[NESTED_CHECK_COUNT];
 /* The id of a check name, or -1 if there is no such check. */
 int nested_check_lookup(const char *name);
 
+/*
+ * The parts of the checks and the vmcs12 fields each reads (besides
+ * check_env's constants: capabilities, MAXPHYADDR, CPUID, the current
+ * pointer, L1's mode: a caller passing check_env.changed keeps these the
+ * same, or passes NULL). X(part, always, inputs) with inputs a list of
+ * F(field); always = 1 for the parts that read L1's memory, which the set
+ * of changed fields cannot tell about.
+ */
+#define NC_MODE_INPUTS(F)                                                      	F(CPU_BASED_VM_EXEC_CONTROL)                                           	F(SECONDARY_VM_EXEC_CONTROL) F(VM_ENTRY_CONTROLS) F(GUEST_CR0)        	    F(GUEST_CR4)
+#define NC_SEG_INPUTS(F, R)                                                    	F(GUEST_##R##_SELECTOR)                                                	F(GUEST_##R##_BASE) F(GUEST_##R##_LIMIT) F(GUEST_##R##_AR_BYTES)
+#define NC_IN_EXEC(F)                                                          	F(PIN_BASED_VM_EXEC_CONTROL)                                           	F(CPU_BASED_VM_EXEC_CONTROL) F(SECONDARY_VM_EXEC_CONTROL)             	    F(CR3_TARGET_COUNT) F(IO_BITMAP_A) F(IO_BITMAP_B) F(MSR_BITMAP)   		F(EPT_POINTER) F(VMREAD_BITMAP) F(VMWRITE_BITMAP) F(VPID)
+#define NC_IN_EXIT(F)                                                          	F(PIN_BASED_VM_EXEC_CONTROL)                                           	F(VM_EXIT_CONTROLS) F(VM_EXIT_MSR_LOAD_ADDR) F(VM_EXIT_MSR_LOAD_COUNT) 	    F(VM_EXIT_MSR_STORE_ADDR) F(VM_EXIT_MSR_STORE_COUNT)
+#define NC_IN_ENTRY(F)                                                         	F(CPU_BASED_VM_EXEC_CONTROL)                                           	F(SECONDARY_VM_EXEC_CONTROL) F(VM_ENTRY_CONTROLS) F(GUEST_CR0)        	    F(VM_ENTRY_EXCEPTION_ERROR_CODE) F(VM_ENTRY_INSTRUCTION_LEN)      		F(VM_ENTRY_INTR_INFO) F(VM_ENTRY_MSR_LOAD_ADDR)               		    F(VM_ENTRY_MSR_LOAD_COUNT)
+#define NC_IN_HOST_REGS(F)                                                     	F(HOST_CR0)                                                            	F(HOST_CR3) F(HOST_CR4) F(HOST_IA32_EFER) F(HOST_IA32_PAT)            	    F(HOST_IA32_SYSENTER_EIP) F(HOST_IA32_SYSENTER_ESP)               		F(VM_EXIT_CONTROLS)
+#define NC_IN_HOST_SEGS(F)                                                     	F(HOST_CS_SELECTOR)                                                    	F(HOST_SS_SELECTOR) F(HOST_DS_SELECTOR) F(HOST_ES_SELECTOR)           	    F(HOST_FS_SELECTOR) F(HOST_GS_SELECTOR) F(HOST_TR_SELECTOR)       		F(HOST_FS_BASE) F(HOST_GS_BASE) F(HOST_TR_BASE)               		    F(HOST_GDTR_BASE) F(HOST_IDTR_BASE) F(VM_EXIT_CONTROLS)
+#define NC_IN_ADDRESS_SPACE(F)                                                 	F(HOST_CR4) F(HOST_RIP) F(VM_ENTRY_CONTROLS) F(VM_EXIT_CONTROLS)
+#define NC_IN_CONTROL_REGS(F)                                                  	NC_MODE_INPUTS(F)                                                      	F(GUEST_CR3) F(GUEST_DR7) F(GUEST_IA32_DEBUGCTL) F(GUEST_IA32_EFER)   	    F(GUEST_IA32_PAT) F(GUEST_SYSENTER_EIP) F(GUEST_SYSENTER_ESP)
+#define NC_IN_SEGMENTS(F)                                                      	NC_SEG_INPUTS(F, CS)                                                   	NC_SEG_INPUTS(F, SS) NC_SEG_INPUTS(F, DS) NC_SEG_INPUTS(F, ES)        	    NC_SEG_INPUTS(F, FS) NC_SEG_INPUTS(F, GS) NC_SEG_INPUTS(F, TR)    		NC_SEG_INPUTS(F, LDTR) F(CPU_BASED_VM_EXEC_CONTROL)           		    F(SECONDARY_VM_EXEC_CONTROL) F(VM_ENTRY_CONTROLS)         			F(GUEST_CR0) F(GUEST_RFLAGS)
+#define NC_IN_DESCRIPTOR_TABLES(F)                                             	F(GUEST_GDTR_BASE) F(GUEST_GDTR_LIMIT) F(GUEST_IDTR_BASE)             	    F(GUEST_IDTR_LIMIT)
+#define NC_IN_RIP_RFLAGS(F)                                                    	NC_MODE_INPUTS(F)                                                      	F(GUEST_CS_AR_BYTES) F(GUEST_RFLAGS) F(GUEST_RIP) F(VM_ENTRY_INTR_INFO)
+#define NC_IN_NON_REGISTER(F)                                                  	F(GUEST_ACTIVITY_STATE)                                                	F(GUEST_IA32_DEBUGCTL) F(GUEST_INTERRUPTIBILITY_INFO)                  	    F(GUEST_PENDING_DBG_EXCEPTIONS) F(GUEST_RFLAGS) F(GUEST_SS_AR_BYTES) 		F(PIN_BASED_VM_EXEC_CONTROL) F(VM_ENTRY_INTR_INFO)
+#define NC_IN_LINK_POINTER(F) NC_MODE_INPUTS(F) F(VMCS_LINK_POINTER)
+#define NC_IN_PDPTES(F)                                                        	NC_MODE_INPUTS(F)                                                      	F(GUEST_CR3) F(GUEST_PDPTR0) F(GUEST_PDPTR1) F(GUEST_PDPTR2)          	    F(GUEST_PDPTR3)
+
+#define NC_PART_LIST(X)                                                        	X(exec_controls, 0, NC_IN_EXEC)                                        	X(exit_controls, 0, NC_IN_EXIT)                                        	X(entry_controls, 0, NC_IN_ENTRY)                                      	X(host_regs, 0, NC_IN_HOST_REGS)                                       	X(host_segments, 0, NC_IN_HOST_SEGS)                                   	X(address_space, 0, NC_IN_ADDRESS_SPACE)                               	X(control_regs, 0, NC_IN_CONTROL_REGS)                                 	X(segments, 0, NC_IN_SEGMENTS)                                         	X(descriptor_tables, 0, NC_IN_DESCRIPTOR_TABLES)                       	X(rip_rflags, 0, NC_IN_RIP_RFLAGS)                                     	X(non_register, 0, NC_IN_NON_REGISTER)                                 	X(link_pointer, 1, NC_IN_LINK_POINTER)                                 	X(pdptes, 1, NC_IN_PDPTES)
+
+enum nc_part {
+#define NC_PART_ENUM(part, always, inputs) NC_PART_##part,
+	NC_PART_LIST(NC_PART_ENUM)
+#undef NC_PART_ENUM
+	    NC_PART_COUNT
+};
+
+/* The part's inputs as a set (nested/check_parts.c). */
+extern const struct dirty12 nc_part_inputs[NC_PART_COUNT];
+/* The parts that run whatever changed (they read L1's memory). */
+#define NC_ALWAYS(part, always, inputs) [NC_PART_##part] = (always),
+static const bool nc_part_always[NC_PART_COUNT] = {NC_PART_LIST(NC_ALWAYS)};
+#undef NC_ALWAYS
+#ifdef UNIT_TEST
+/* The part running now (-1: none) and the hook that sees each field read. */
+extern int nc_part_now;
+void nc_note_read(unsigned slot);
+#endif
+
 #ifdef NESTED_CHECKS_IMPL
 /*
  * For nested/checks*.c only: one run of the checks, and CHECK(). A check
@@ -484,7 +539,31 @@ static const bool nc_unemulated[VMCS12_SLOT_COUNT] = {
 #undef UNEMULATED
 };
 
-#define G(f) (nc_unemulated[VMCS12_SLOT_##f] ? 0 : r->c->field[VMCS12_SLOT_##f])
+#ifdef UNIT_TEST
+/* The unit test records which fields each part reads (tests/unit/test_checks.c
+ * proves them declared in NC_PART_LIST). */
+#define NC_NOTE(f) nc_note_read(VMCS12_SLOT_##f),
+#else
+#define NC_NOTE(f)
+#endif
+#define G(f)                                                                   	(NC_NOTE(f) nc_unemulated[VMCS12_SLOT_##f] ? 0                        						   : r->c->field[VMCS12_SLOT_##f])
+
+/* Whether part p runs (check_env.changed). Inline: 13 of these per
+ * VMRESUME. */
+static inline bool nc_part_runs(const struct nc_run *r, enum nc_part p)
+{
+	const struct dirty12 *changed = r->e->changed;
+
+	return !changed || nc_part_always[p] ||
+	       dirty12_any(changed, &nc_part_inputs[p]);
+}
+#ifdef UNIT_TEST
+#define NC_PART_BEGIN(p) (nc_part_now = (p))
+#else
+#define NC_PART_BEGIN(p) ((void)0)
+#endif
+/* fn(&run) of part p, or true when p need not run. */
+#define NC_RUN(p, call)                                                        	(!nc_part_runs(&run, NC_PART_##p) || (NC_PART_BEGIN(NC_PART_##p), call))
 
 #define nc_canonical x86_canonical
 

@@ -330,9 +330,13 @@ bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 	struct guest_mode g;
 
 	mode_of(&run, &g);
-	if (control_regs(&run, &g) && nc_guest_segments(&run) &&
-	    descriptor_tables(&run) && rip_rflags(&run, &g) &&
-	    non_register(&run) && link_pointer(&run, &g) && pdptes(&run, &g)) {
+	if (NC_RUN(control_regs, control_regs(&run, &g)) &&
+	    NC_RUN(segments, nc_guest_segments(&run)) &&
+	    NC_RUN(descriptor_tables, descriptor_tables(&run)) &&
+	    NC_RUN(rip_rflags, rip_rflags(&run, &g)) &&
+	    NC_RUN(non_register, non_register(&run)) &&
+	    NC_RUN(link_pointer, link_pointer(&run, &g)) &&
+	    NC_RUN(pdptes, pdptes(&run, &g))) {
 		*qual = 0;
 		return true;
 	}

@@ -103,6 +103,7 @@ static bool dry_run(struct vcpu *v, bool launch)
 		 err, vmx_instruction_error_name((unsigned)err),
 		 launch ? "VMLAUNCH" : "VMRESUME");
 	vmcs01_current(v);
+	nested_forget(n);
 	if (!(failed & RFLAGS_ZF))
 		vcpu_stop(v, "VMfailInvalid on vmcs02: L0 lost its VMCS");
 	nvmx_fail(v, (unsigned)err);
@@ -129,6 +130,8 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		nvmx_fail(v, launch ? 4 : 5);
 		return EXIT_RESUME;
 	}
+	prof_leg(&n->prof, launch ? PROF_LEG_LAUNCH : PROF_LEG_ENTRY);
+	prof_mark(&n->prof, PROF_E_PRE);
 	struct check_env env = {
 	    .caps = &nested_caps,
 	    .phys_bits = nested_phys_bits,
@@ -139,10 +142,18 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	    .ctx = v,
 	    .skip = nested_skip_check,
 	    .report = check_report,
+	    /* VMLAUNCH: every check; VMRESUME: the parts whose inputs
+	     * changed since they last passed (all after VMPTRLD, a nested-state
+	     * set or a failed entry: nested_forget) */
+	    .changed = launch ? NULL : &n->unchecked,
 	};
+	/* L1's mode is an input too (host address-space size, 27.2.4) */
+	if (env.l1_long_mode != n->checked_l1_long_mode)
+		env.changed = NULL;
 	unsigned err = nested_check_controls_host(c, &env, NULL);
 
 	if (err) {
+		nested_forget(n);
 		nvmx_fail(v, err);
 		return EXIT_RESUME;
 	}
@@ -150,10 +161,12 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, qual);
 		return EXIT_RESUME;
 	}
+	prof_mark(&n->prof, PROF_E_CHECKS);
 	if (!vmcs02_enter(v))
 		return EXIT_STOP;
 	if (nested_early_checks && !dry_run(v, launch))
 		return EXIT_RESUME;
+	prof_mark(&n->prof, PROF_E_DRY);
 	uint32_t bad = msrlist_load(
 	    vmcs12_get(c, VM_ENTRY_MSR_LOAD_ADDR),
 	    (uint32_t)vmcs12_get(c, VM_ENTRY_MSR_LOAD_COUNT), n->msr_undo);
@@ -170,6 +183,10 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	if (!l2_uses_vpid(c) || vpid12 != n->last_vpid12)
 		vmx_flush_guest_tlb(n->vpid02);
 	n->last_vpid12 = vpid12;
+	/* every check passed on what vmcs12 holds now */
+	dirty12_clear(&n->unchecked);
+	n->checked_l1_long_mode = env.l1_long_mode;
+	prof_mark(&n->prof, PROF_E_LOAD);
 	n->guest_mode = true;
 	n->run_pending = true;
 	n->launching = launch;
@@ -189,6 +206,8 @@ static void unwind(struct vcpu *v)
 
 	vmcs01_current(v);
 	n->guest_mode = false;
+	/* what the CPU refused is in vmcs02: nothing there is trusted now */
+	nested_forget(n);
 	if (n->launching)
 		vmcs12_set_launched(n->vmcs12, false);
 	/* the CPU would have loaded no MSR before either failure */

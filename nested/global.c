@@ -25,6 +25,8 @@ void nested_global_init(void)
 		 (uint32_t)nested_caps.basic & 0x7fffffff, nested_phys_bits,
 		 vmcs12_max_index());
 	nested_shadow_init();
+	vmcs02_global_init();
+	nested_vmexit_init();
 	/* auto: a hypervisor below us would make the dry run an exit of its own
 	 */
 	bool bare = !(cpuid(1, 0).ecx & (1u << 31));

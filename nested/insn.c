@@ -58,6 +58,7 @@ void nvmx_release_current(struct vcpu *v)
 	 * (VMPTRLD accepted it, so it was RAM then; gmem records the event) */
 	gmem_write(n->current_ptr, n->vmcs12, sizeof(struct vmcs12));
 	n->current_ptr = VMCS12_NONE;
+	nested_forget(n);
 }
 
 /* The operand of VMXON/VMCLEAR/VMPTRLD: a 64-bit physical address in memory. */
@@ -203,6 +204,7 @@ static enum exit_action emulate_vmptrld(struct vcpu *v)
 		gmem_read(pa, n->vmcs12, sizeof(struct vmcs12));
 		vmcs12_sanitize(n->vmcs12);
 		n->current_ptr = pa;
+		nested_forget(n);
 	}
 	nvmx_succeed(v);
 	return EXIT_RESUME;
@@ -271,7 +273,9 @@ enum exit_action nested_vmx_instruction(struct vcpu *v)
 		return EXIT_RESUME;
 	}
 	/* the shadow VMCS has the newest values of its fields */
+	prof_skip(&v->nested.prof);
 	nested_shadow_pull(v);
+	prof_mark(&v->nested.prof, PROF_E_PULL);
 	enum exit_action a = dispatch(v, reason);
 
 	if (!v->nested.guest_mode)

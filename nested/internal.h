@@ -3,6 +3,7 @@
 #ifndef NESTED_INTERNAL_H
 #define NESTED_INTERNAL_H
 
+#include "nested/dirty12.h"
 #include "nested/nested.h"
 #include "nested/operand.h"
 #include "nested/vmcs12.h"
@@ -56,6 +57,8 @@ void nested_shadow_pull(struct vcpu *v); /* shadow VMCS -> cache */
 void nested_shadow_push(
     struct vcpu *v); /* cache -> shadow VMCS, link in vmcs01 */
 void nested_shadow_enable(struct vcpu *v, bool on);
+/* After an exit of L2: only the cache's fields in changed. */
+void nested_shadow_push_changed(struct vcpu *v, const struct dirty12 *changed);
 
 /* VMCS shadowing offered to L1 (nested/shadow12.c). */
 bool nested_shadow12_access(struct vcpu *v,
@@ -70,8 +73,73 @@ enum exit_action nvmx_invvpid(struct vcpu *v);
 enum exit_action nvmx_vmread(struct vcpu *v);
 enum exit_action nvmx_vmwrite(struct vcpu *v);
 
-/* vmcs02 (nested/vmcs02.c): made current and filled from vmcs12. */
+/*
+ * vmcs02 (nested/vmcs02.c): made current and filled from vmcs12, the fields
+ * in n->dirty02 (all of them for a new vmcs02).
+ */
+void vmcs02_global_init(void);
 bool vmcs02_enter(struct vcpu *v);
+
+/*
+ * The fast path's record of what changed in vmcs12 (nested/dirty12.h):
+ * n->dirty02, fields vmcs02 does not hold yet; n->unchecked, fields whose
+ * VM-entry checks have not passed since they changed. Forgetting fills
+ * both: the next entry writes all of vmcs02 and runs every check.
+ */
+static inline void nested_forget(struct nested *n)
+{
+	dirty12_fill(&n->dirty02);
+	dirty12_fill(&n->unchecked);
+}
+
+/* L1 wrote the field in slot (VMWRITE, the shadow VMCS). */
+static inline void nested_changed(struct nested *n, unsigned slot)
+{
+	dirty12_mark(&n->dirty02, slot);
+	dirty12_mark(&n->unchecked, slot);
+}
+
+/*
+ * RFLAGS' status flags (CF, PF, AF, ZF, SF, OF) are no VM-entry check's
+ * input (SDM 27.3.1.4 looks at the reserved bits, VM and IF; 27.3.1.5 at
+ * TF): L2 changes them all the time, and that alone needs no check.
+ */
+#define NESTED_RFLAGS_STATUS 0x8d5ull
+static inline bool nested_check_input_changed(unsigned slot, uint64_t old,
+					      uint64_t value)
+{
+	uint64_t diff = old ^ value;
+
+	if (slot == VMCS12_SLOT_GUEST_RFLAGS)
+		diff &= ~NESTED_RFLAGS_STATUS;
+	return diff != 0;
+}
+
+/* A value of the shadow VMCS (L1's VMWRITE without an exit) into vmcs12. */
+static inline void nested_pulled(struct nested *n, unsigned slot,
+				 uint64_t value)
+{
+	struct vmcs12 *c = n->vmcs12;
+
+	if (c->field[slot] == value)
+		return;
+	if (nested_check_input_changed(slot, c->field[slot], value))
+		dirty12_mark(&n->unchecked, slot);
+	dirty12_mark(&n->dirty02, slot);
+	c->field[slot] = value;
+}
+
+/* A value of vmcs02 saved into vmcs12 at an exit: vmcs02 has it already. */
+static inline void nested_saved(struct nested *n, unsigned slot,
+				uint64_t value)
+{
+	struct vmcs12 *c = n->vmcs12;
+
+	if (nested_check_input_changed(slot, c->field[slot], value))
+		dirty12_mark(&n->unchecked, slot);
+	c->field[slot] = value;
+}
+
 void vmcs01_current(struct vcpu *v);
 
 /* EPT02 (nested/ept02.c). */
@@ -97,6 +165,7 @@ struct nested_exit_info {
 	uint64_t guest_linear, guest_physical;
 };
 void nested_vmexit(struct vcpu *v, const struct nested_exit_info *e);
+void nested_vmexit_init(void); /* once, nested_global_init */
 /* vmcs02's guest state into vmcs12 as a VM exit saves it (SDM 28.3). */
 void nvmx_save_guest(struct vmcs12 *c);
 /* The same with vmcs02's own exit information (a reflected exit). */

@@ -46,6 +46,9 @@ static void load_ctls(const struct vmcs12 *c, struct reflect_ctls *r)
 
 static enum reflect_verdict decide(struct vcpu *v, unsigned reason)
 {
+	/* CPUID, VMCALL, the VMX instructions...: no control to read */
+	if (reflect_always_l1(reason))
+		return REFLECT_L1;
 	struct reflect_ctls ctls;
 	struct reflect_exit e = {
 	    .reason = reason,
@@ -104,7 +107,10 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 		v->nested.l0_handled++;
 		return EXIT_RESUME;
 	}
-	if (decide(v, reason) == REFLECT_L1) {
+	enum reflect_verdict verdict = decide(v, reason);
+
+	prof_mark(&v->nested.prof, PROF_X_DECIDE);
+	if (verdict == REFLECT_L1) {
 		nested_reflect(v);
 		return EXIT_RESUME;
 	}

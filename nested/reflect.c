@@ -34,6 +34,25 @@
 /* SDM 25.6.4: bitmap A covers ports 0..0x7fff, B 0x8000..0xffff */
 #define RF_IO_PORTS_PER_BITMAP 0x8000u
 
+#define R(x) (1ull << (x))
+/* "Always L1" of nested/reflect.h, as a mask of basic reasons (all < 64) */
+static const uint64_t always_l1 =
+    R(EXIT_TRIPLE_FAULT) | R(EXIT_INIT) | R(EXIT_SIPI) | R(EXIT_TASK_SWITCH) |
+    R(EXIT_CPUID) | R(EXIT_GETSEC) | R(EXIT_INVD) | R(EXIT_VMCALL) |
+    R(EXIT_VMCLEAR) | R(EXIT_VMLAUNCH) | R(EXIT_VMPTRLD) | R(EXIT_VMPTRST) |
+    R(EXIT_VMREAD) | R(EXIT_VMRESUME) | R(EXIT_VMWRITE) | R(EXIT_VMXOFF) |
+    R(EXIT_VMXON) | R(EXIT_INVALID_GUEST_STATE) | R(EXIT_MSR_LOADING) |
+    R(EXIT_MACHINE_CHECK) | R(EXIT_INVEPT) | R(EXIT_INVVPID) |
+    R(EXIT_XSETBV) | R(EXIT_VMFUNC);
+#undef R
+
+bool reflect_always_l1(uint32_t reason)
+{
+	uint32_t basic = reason & 0xffff;
+
+	return basic < 64 && ((always_l1 >> basic) & 1);
+}
+
 /*
  * A bitmap byte L0 cannot read counts as a set bit: L1 then sees the exit
  * and can sort it out, while running L2 past an intercept L1 may have

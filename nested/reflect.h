@@ -108,6 +108,13 @@ typedef bool (*reflect_read)(void *ctx, uint64_t gpa, void *buf, unsigned n);
 enum reflect_verdict { REFLECT_L0 = 0, REFLECT_L1 = 1 };
 
 /*
+ * The fast answer before any control is read: true for the reasons that
+ * are L1's whatever its controls say (the "Always L1" list above).
+ * reflect_decide() gives L1 for each of them too (unit-tested).
+ */
+bool reflect_always_l1(uint32_t reason);
+
+/*
  * The verdict for exit e of L2 under L1's controls c; read fetches L1's
  * I/O and MSR bitmaps (only for reasons 30, 31 and 32).
  */

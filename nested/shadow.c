@@ -8,6 +8,11 @@
  * the live values of those fields: L0 pulls them into its vmcs12 cache
  * before it uses the cache (every VMX instruction exit) and pushes them
  * back after it changed the cache (after the exit, and after an exit of L2).
+ *
+ * Only what can differ moves: the pull reads the fields L1 can VMWRITE
+ * without an exit (the read-only ones only where L1 may write those); the
+ * push after an exit of L2 writes only the fields the exit changed in the
+ * cache (nested_shadow_push_changed), every other push writes them all.
  */
 #include "lib/log.h"
 #include "lib/string.h"
@@ -38,6 +43,36 @@ static bool usable;
 /* Read-only fields in the shadow need VMWRITE to any field from L0 (App. A.6).
  */
 static bool ro_too;
+
+/* The fields in the shadow (push), those L1 can write there (pull), and
+ * the shadow's fields by vmcs12 slot. */
+static struct {
+	unsigned n_push, n_pull;
+	struct vmcs12_foff push[NFIELDS], pull[NFIELDS];
+	struct dirty12 in_shadow;
+	enum vmcs_field field_of[VMCS12_SLOT_COUNT];
+} lists;
+
+static void make_lists(void)
+{
+	bool l1_writes_ro = nested_caps.misc & MISC_VMWRITE_ANY;
+
+	dirty12_clear(&lists.in_shadow);
+	for (unsigned i = 0; i < NFIELDS; i++) {
+		struct vmcs12_foff fs = {
+		    fields[i].f,
+		    (uint32_t)(__builtin_offsetof(struct vmcs12, field) +
+			       8u * fields[i].slot)};
+
+		if (fields[i].ro && !ro_too)
+			continue;
+		lists.push[lists.n_push++] = fs;
+		dirty12_mark(&lists.in_shadow, fields[i].slot);
+		lists.field_of[fields[i].slot] = fields[i].f;
+		if (!fields[i].ro || l1_writes_ro)
+			lists.pull[lists.n_pull++] = fs;
+	}
+}
 
 static void let_through(uint8_t *bitmap, enum vmcs_field f)
 {
@@ -74,6 +109,7 @@ void nested_shadow_init(void)
 		if (!fields[i].ro || (nested_caps.misc & MISC_VMWRITE_ANY))
 			let_through(wr, fields[i].f);
 	}
+	make_lists();
 	usable = true;
 	log_info("nested: VMCS shadowing: %u fields of L1's VMCS are read and "
 		 "written without exits",
@@ -86,31 +122,66 @@ static bool active(const struct vcpu *v)
 	       v->nested.current_ptr != VMCS12_NONE;
 }
 
-/* Runs with the shadow VMCS current, then makes vmcs01 current again. */
+static void shadow_current(struct vcpu *v)
+{
+	if (vmptrld(v->nested.shadow_pa) != VMX_OK)
+		vcpu_stop(v, "VMPTRLD of the shadow VMCS failed");
+}
+
+static void vmcs01_again(struct vcpu *v)
+{
+	if (vmptrld(v->vmcs_pa) != VMX_OK)
+		vcpu_stop(v, "VMPTRLD of vmcs01 failed");
+}
+
+/* Runs with the shadow VMCS current, then makes vmcs01 current again. The
+ * shadow holds values of each field's width, as the slots must. */
 static void sync(struct vcpu *v, bool pull)
 {
 	struct vmcs12 *c = v->nested.vmcs12;
 
-	if (vmptrld(v->nested.shadow_pa) != VMX_OK)
-		vcpu_stop(v, "VMPTRLD of the shadow VMCS failed");
-	for (unsigned i = 0; i < NFIELDS; i++) {
-		if (fields[i].ro && !ro_too)
-			continue;
-		/* the shadow holds values of each field's width, as the slots
-		 * must */
-		if (pull)
-			c->field[fields[i].slot] = vmcs_read(fields[i].f);
-		else
-			vmcs_write(fields[i].f, c->field[fields[i].slot]);
+	shadow_current(v);
+	if (pull) {
+		const struct vmcs12_foff *f = lists.pull,
+					 *end = lists.pull + lists.n_pull;
+
+		for (; f < end; f++) {
+			uint64_t value = vmcs_read(f->field);
+
+			if (__builtin_expect(*vmcs12_at(c, f->off) != value, 0))
+				nested_pulled(&v->nested,
+					      vmcs12_off_slot(f->off), value);
+		}
+	} else {
+		for (unsigned i = 0; i < lists.n_push; i++)
+			vmcs_write(lists.push[i].field,
+				   *vmcs12_at(c, lists.push[i].off));
 	}
-	if (vmptrld(v->vmcs_pa) != VMX_OK)
-		vcpu_stop(v, "VMPTRLD of vmcs01 failed");
+	vmcs01_again(v);
 }
 
 void nested_shadow_pull(struct vcpu *v)
 {
 	if (active(v))
 		sync(v, true);
+}
+
+/*
+ * After an exit of L2: the shadow held the cache's values since the pull
+ * at L1's VMRESUME (or the push after it), and only the fields in changed
+ * moved since. vmcs01 is current and links the shadow already.
+ */
+void nested_shadow_push_changed(struct vcpu *v, const struct dirty12 *changed)
+{
+	struct vmcs12 *c = v->nested.vmcs12;
+
+	if (!active(v))
+		return;
+	shadow_current(v);
+	DIRTY12_FOR_EACH(changed, &lists.in_shadow, slot)
+		vmcs_write(lists.field_of[slot], c->field[slot]);
+	vmcs01_again(v);
+	vmcs_write(VMCS_LINK_POINTER, v->nested.shadow_pa);
 }
 
 /*

@@ -7,7 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nested/dirty12.h"
 #include "nested/ept02_policy.h"
+#include "nested/prof.h"
 
 #define VMCS12_NONE (~0ull) /* current-VMCS pointer when there is none */
 
@@ -48,8 +50,18 @@ struct nested {
 	/* the L2 exit being handled only filled EPT02: L0's own business, not
 	 * a nested event (nested_state_event() reads and clears it) */
 	bool ept02_filled;
+	/* the fast path (nested/internal.h: nested_forget) */
+	struct dirty12 dirty02, unchecked;
+	uint32_t proc02;      /* vmcs02's primary controls from vmcs12 */
+	bool msr02_filled;    /* vmcs02's MSR bitmap is all ones but holes */
+	bool checked_l1_long_mode; /* L1's mode when the checks last passed */
+	bool msr12_known;	   /* msr12_hpa is gmem_page_hpa(msr12_gpa) */
+	uint64_t msr12_gpa, msr12_hpa;
 	/* counters (HC_PRINT_COUNTERS and make bench) */
 	uint64_t entries, reflected, l0_handled, dry_runs;
+#ifdef MK_PROFILE
+	struct nested_prof prof; /* make PROFILE=1 (nested/prof.h) */
+#endif
 };
 
 #endif

@@ -202,6 +202,27 @@ struct vmcs12_field_slot {
 	}
 
 /*
+ * The same with the slot's byte offset in the page, for the loops that run
+ * at every exit and entry (one memory operand per field):
+ * VMCS12_FOFF(GUEST_RIP).
+ */
+struct vmcs12_foff {
+	uint32_t field; /* enum vmcs_field */
+	uint32_t off;	/* byte offset of the slot in struct vmcs12 */
+};
+#define VMCS12_FOFF(name)                                                      	{                                                                      		name, (uint32_t)(__builtin_offsetof(struct vmcs12, field) +    				 8 * VMCS12_SLOT_##name)                       	}
+
+static inline uint64_t *vmcs12_at(struct vmcs12 *v, uint32_t off)
+{
+	return (uint64_t *)((char *)v + off);
+}
+
+static inline unsigned vmcs12_off_slot(uint32_t off)
+{
+	return (off - (uint32_t)__builtin_offsetof(struct vmcs12, field)) / 8;
+}
+
+/*
  * Makes a page loaded from L1's memory hold only what VMWRITE could have
  * put there: narrow fields truncated, unsupported ones 0. L0 calls it once
  * per VMPTRLD, so that vmcs12_get() can be a plain load.
@@ -213,15 +234,16 @@ void vmcs12_sanitize(struct vmcs12 *v);
  * writes of any class truncated like VMWRITE, a write to an unsupported
  * field dropped. The page must be sanitized (vmcs12_sanitize).
  */
-static inline uint64_t vmcs12_get(const struct vmcs12 *v, enum vmcs_field f)
+static inline __attribute__((always_inline)) uint64_t
+vmcs12_get(const struct vmcs12 *v, enum vmcs_field f)
 {
 	int s = vmcs12_slot_of(f);
 
 	return s < 0 ? 0 : v->field[s];
 }
 
-static inline void vmcs12_set(struct vmcs12 *v, enum vmcs_field f,
-			      uint64_t value)
+static inline __attribute__((always_inline)) void
+vmcs12_set(struct vmcs12 *v, enum vmcs_field f, uint64_t value)
 {
 	int s = vmcs12_slot_of(f);
 

@@ -28,51 +28,114 @@
 #define AR_TSS_BUSY (AR_P | 0xbu)
 
 /* Guest-state fields saved as they are (28.3.1, 28.3.2). */
-static const struct vmcs12_field_slot saved[] = {
-#define GUEST_FIELD(name) VMCS12_FIELD(name),
+static const struct vmcs12_foff saved[] = {
+#define GUEST_FIELD(name) VMCS12_FOFF(name),
 #include "nested/guest_fields.def"
 #undef GUEST_FIELD
     /* the real registers: L0 changes only VMX's fixed bits, which vmcs12 had */
-    VMCS12_FIELD(GUEST_CR0),
-    VMCS12_FIELD(GUEST_CR4),
+    VMCS12_FOFF(GUEST_CR0),
+    VMCS12_FOFF(GUEST_CR4),
 };
 #define NSAVED (sizeof(saved) / sizeof(saved[0]))
 
-void nvmx_save_guest(struct vmcs12 *c)
+static const struct vmcs12_field_slot pdptes[] = {
+    VMCS12_FIELD(GUEST_PDPTR0),
+    VMCS12_FIELD(GUEST_PDPTR1),
+    VMCS12_FIELD(GUEST_PDPTR2),
+    VMCS12_FIELD(GUEST_PDPTR3),
+};
+
+/*
+ * What an exit of L2 changes in vmcs12 (for the shadow push): the exit
+ * information, the injected event's valid bit, VM_INSTRUCTION_ERROR (an L2
+ * VMREAD/VMWRITE that L0 did may have set it), and the saved guest fields
+ * that store() finds changed.
+ */
+static const uint16_t exit_written_slots[] = {
+    VMCS12_SLOT_VM_EXIT_REASON,	      VMCS12_SLOT_EXIT_QUALIFICATION,
+    VMCS12_SLOT_VM_EXIT_INTR_INFO,    VMCS12_SLOT_VM_EXIT_INTR_ERROR_CODE,
+    VMCS12_SLOT_IDT_VECTORING_INFO,   VMCS12_SLOT_IDT_VECTORING_ERROR_CODE,
+    VMCS12_SLOT_VM_EXIT_INSTRUCTION_LEN, VMCS12_SLOT_VMX_INSTRUCTION_INFO,
+    VMCS12_SLOT_GUEST_LINEAR_ADDRESS, VMCS12_SLOT_GUEST_PHYSICAL_ADDRESS,
+    VMCS12_SLOT_VM_ENTRY_INTR_INFO,   VMCS12_SLOT_VM_INSTRUCTION_ERROR,
+};
+static struct dirty12 exit_written;
+
+void nested_vmexit_init(void)
+{
+	dirty12_of(&exit_written, exit_written_slots,
+		   sizeof(exit_written_slots) / sizeof(exit_written_slots[0]));
+}
+
+/*
+ * A saved value into vmcs12; u (if not NULL) learns which check inputs
+ * changed, s (if not NULL) which fields changed at all.
+ */
+static inline void store(struct vmcs12 *c, struct dirty12 *u,
+			 struct dirty12 *s, unsigned slot, uint64_t value)
+{
+	uint64_t old = c->field[slot];
+
+	if (__builtin_expect(old == value, 1))
+		return;
+	c->field[slot] = value;
+	if (s)
+		dirty12_mark(s, slot);
+	if (u && nested_check_input_changed(slot, old, value))
+		dirty12_mark(u, slot);
+}
+
+/* vmcs02's guest state into c (SDM 28.3); fields vmcs02 reads as they are
+ * go into their slots whole. */
+static void save_guest(struct vmcs12 *c, struct dirty12 *u,
+		       struct dirty12 *s)
 {
 	uint32_t exit12 = (uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS);
 	uint32_t entry12 = (uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS);
 
-	for (unsigned i = 0; i < NSAVED; i++)
-		c->field[saved[i].slot] = vmcs_read(saved[i].field);
+	for (const struct vmcs12_foff *f = saved; f < saved + NSAVED; f++) {
+		uint64_t value = vmcs_read(f->field);
+
+		/* most fields keep their value: one compare for them */
+		if (__builtin_expect(*vmcs12_at(c, f->off) != value, 0))
+			store(c, u, s, vmcs12_off_slot(f->off), value);
+	}
 	if (exit12 & EXIT_SAVE_DEBUG_CONTROLS) {
-		vmcs12_set(c, GUEST_DR7, vmcs_read(GUEST_DR7));
-		vmcs12_set(c, GUEST_IA32_DEBUGCTL,
-			   vmcs_read(GUEST_IA32_DEBUGCTL));
+		store(c, u, s, VMCS12_SLOT_GUEST_DR7, vmcs_read(GUEST_DR7));
+		store(c, u, s, VMCS12_SLOT_GUEST_IA32_DEBUGCTL,
+		      vmcs_read(GUEST_IA32_DEBUGCTL));
 	}
 	if (exit12 & EXIT_SAVE_IA32_PAT)
-		vmcs12_set(c, GUEST_IA32_PAT, vmcs_read(GUEST_IA32_PAT));
+		store(c, u, s, VMCS12_SLOT_GUEST_IA32_PAT,
+		      vmcs_read(GUEST_IA32_PAT));
 	if (exit12 & EXIT_SAVE_IA32_EFER)
-		vmcs12_set(c, GUEST_IA32_EFER, vmcs_read(GUEST_IA32_EFER));
+		store(c, u, s, VMCS12_SLOT_GUEST_IA32_EFER,
+		      vmcs_read(GUEST_IA32_EFER));
 	if (exit12 & EXIT_SAVE_PREEMPTION_TIMER)
-		vmcs12_set(c, VMX_PREEMPTION_TIMER_VALUE,
-			   vmcs_read(VMX_PREEMPTION_TIMER_VALUE));
+		store(c, u, s, VMCS12_SLOT_VMX_PREEMPTION_TIMER_VALUE,
+		      vmcs_read(VMX_PREEMPTION_TIMER_VALUE));
 	/* 28.2: the IA-32e mode guest control records EFER.LMA */
 	entry12 &= ~(uint32_t)ENTRY_IA32E_MODE;
 	if (vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE)
 		entry12 |= ENTRY_IA32E_MODE;
-	vmcs12_set(c, VM_ENTRY_CONTROLS, entry12);
+	store(c, u, s, VMCS12_SLOT_VM_ENTRY_CONTROLS, entry12);
 	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
 
 	if ((proc12 & CPU_SECONDARY_CONTROLS) &&
 	    (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT))
 		for (unsigned i = 0; i < 4; i++)
-			vmcs12_set(c, GUEST_PDPTR0 + 2 * i,
-				   vmcs_read(GUEST_PDPTR0 + 2 * i));
+			store(c, u, s, pdptes[i].slot, vmcs_read(pdptes[i].field));
 }
 
-static void exit_info(struct vmcs12 *c, const struct nested_exit_info *e)
+void nvmx_save_guest(struct vmcs12 *c)
 {
+	save_guest(c, 0, 0);
+}
+
+static void exit_info(struct nested *n, const struct nested_exit_info *e)
+{
+	struct vmcs12 *c = n->vmcs12;
+
 	vmcs12_set(c, VM_EXIT_REASON, e->reason);
 	vmcs12_set(c, EXIT_QUALIFICATION, e->qualification);
 	vmcs12_set(c, VM_EXIT_INTR_INFO, e->intr_info);
@@ -85,9 +148,9 @@ static void exit_info(struct vmcs12 *c, const struct nested_exit_info *e)
 	vmcs12_set(c, GUEST_PHYSICAL_ADDRESS, e->guest_physical);
 	if (!(e->reason & EXIT_REASON_ENTRY_FAILURE)) /* 28.2.? the injected
 							 event is consumed */
-		vmcs12_set(c, VM_ENTRY_INTR_INFO,
-			   vmcs12_get(c, VM_ENTRY_INTR_INFO) &
-			       ~(uint64_t)INTR_INFO_VALID);
+		store(c, &n->unchecked, 0, VMCS12_SLOT_VM_ENTRY_INTR_INFO,
+		      vmcs12_get(c, VM_ENTRY_INTR_INFO) &
+			  ~(uint64_t)INTR_INFO_VALID);
 }
 
 static void host_segment(enum vmcs_field sel_field, uint64_t sel, uint64_t base,
@@ -222,12 +285,16 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 {
 	struct nested *n = &v->nested;
 	struct vmcs12 *c = n->vmcs12;
+	struct dirty12 changed = exit_written;
 	bool nmi = (e->reason & 0xffff) == EXIT_EXCEPTION_NMI &&
 		   (e->intr_info & INTR_TYPE_MASK) == INTR_TYPE_NMI;
 
-	exit_info(c, e);
+	prof_leg(&n->prof, PROF_LEG_EXIT);
+	exit_info(n, e);
+	prof_mark(&n->prof, PROF_X_INFO);
 	if (from_l2) {
-		nvmx_save_guest(c);
+		save_guest(c, &n->unchecked, &changed);
+		prof_mark(&n->prof, PROF_X_GUEST);
 		if (msrlist_store(
 			vmcs12_get(c, VM_EXIT_MSR_STORE_ADDR),
 			(uint32_t)vmcs12_get(c, VM_EXIT_MSR_STORE_COUNT)))
@@ -238,17 +305,25 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 		    !(vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) &
 		      SEC_ENABLE_VPID))
 			vmx_flush_guest_tlb(n->vpid02);
+		prof_mark(&n->prof, PROF_X_STORE);
 		vmcs01_current(v);
+		prof_mark(&n->prof, PROF_X_VMCS01);
 	}
 	n->guest_mode = false;
 	n->reflected++;
 	load_host(v, c, nmi);
+	prof_mark(&n->prof, PROF_X_HOST);
 	if (msrlist_load(vmcs12_get(c, VM_EXIT_MSR_LOAD_ADDR),
 			 (uint32_t)vmcs12_get(c, VM_EXIT_MSR_LOAD_COUNT), 0))
 		vmx_abort(v, ABORT_LOAD_HOST_MSRS);
+	prof_mark(&n->prof, PROF_X_LOAD);
 	/* the event L0 queued for L1 before L2 ran is not L1's business now */
 	v->injected = true;
-	nested_shadow_push(v);
+	if (from_l2)
+		nested_shadow_push_changed(v, &changed);
+	else
+		nested_shadow_push(v);
+	prof_mark(&n->prof, PROF_X_PUSH);
 }
 
 void nested_vmexit(struct vcpu *v, const struct nested_exit_info *e)
@@ -264,6 +339,7 @@ void nested_entry_failed(struct vcpu *v, uint32_t reason,
 				     .qualification = qualification};
 
 	/* 27.8: no guest state is saved; vmcs01 is current (L2 never ran) */
+	nested_forget(&v->nested);
 	finish(v, &e, false);
 }
 

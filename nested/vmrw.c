@@ -65,9 +65,13 @@ enum exit_action nvmx_vmwrite(struct vcpu *v)
 	    vmcs12_vmwrite(v->nested.vmcs12, field, value & mask,
 			   nested_caps.misc & MISC_VMWRITE_ANY);
 
-	if (s != VMCS12_OK)
+	if (s != VMCS12_OK) {
 		nvmx_fail(v, s);
-	else
-		nvmx_succeed(v);
+		return EXIT_RESUME;
+	}
+	/* the high half of a 64-bit field lives in the same slot */
+	nested_changed(&v->nested,
+		       (unsigned)vmcs12_slot_lookup((unsigned)(field & ~1ull)));
+	nvmx_succeed(v);
 	return EXIT_RESUME;
 }

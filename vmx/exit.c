@@ -100,6 +100,7 @@ static void prepare_entry(struct vcpu *v)
 
 int vmx_handle_exit(struct vcpu *v)
 {
+	prof_begin(&v->nested.prof);
 	iommu_poll_faults(); /* first, when little is live (drivers/iommu.h) */
 	uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
 	unsigned basic = reason & 0xffff;
@@ -120,6 +121,7 @@ int vmx_handle_exit(struct vcpu *v)
 			vcpu_stop(v, exit_reason_name(basic));
 		prepare_entry(v);
 		nested_state_event(v);
+		prof_end(&v->nested.prof);
 		return entry_kind(v);
 	}
 	if (reason & EXIT_REASON_ENTRY_FAILURE)
@@ -134,6 +136,7 @@ int vmx_handle_exit(struct vcpu *v)
 	prepare_entry(v);
 	if (h == nested_vmx_instruction)
 		nested_state_event(v);
+	prof_end(&v->nested.prof);
 	return entry_kind(v);
 }
 

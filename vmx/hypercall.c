@@ -79,6 +79,8 @@ enum exit_action exit_vmcall(struct vcpu *v)
 				"exits: cpu%u asks for the counters", v->cpu);
 		if (r->rbx)
 			exit_print_counters();
+		/* a profiling build (make PROFILE=1) asked for its profile */
+		prof_print(v->cpu, &v->nested.prof);
 		r->rax = HC_OK;
 		break;
 	case HC_L0_INFO:

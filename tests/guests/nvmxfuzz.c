@@ -8,6 +8,9 @@
  *   counters=1                     at the end, ask L0 to print its exit
  *                                  counters (debugging; nothing on bare)
  *   warmup=0                       no warm-up entry (see below)
+ *   resume=1                       each case mutates a vmcs12 that has
+ *                                  entered twice (VMLAUNCH, VMRESUME) and
+ *                                  ends in VMRESUME (see below)
  *   replay seed=S case=I MUTATION...   (any number of lines) run exactly
  *                                  these cases instead, as printed before
  *
@@ -26,6 +29,13 @@
  * failed (no VMLAUNCH then). Nothing in a line depends on the environment.
  * Last line: "nvmxfuzz: summary N cases, E entered, V VMfail, A exit33,
  * B exit34" (VMWRITE failures count as VMfail).
+ *
+ * resume=1 is the fast path's mode (L0 checks on VMRESUME only what changed
+ * since the last entry of the same vmcs12, docs/nested.md "Round trip"):
+ * the baseline is entered with VMLAUNCH and again with VMRESUME (both exit
+ * at once, VMX-preemption timer 0), then the case's mutations apply and
+ * VMRESUME gives the outcome. A warm-up entry that does not enter shows
+ * as "warm-launch OUTCOME" or "warm-resume OUTCOME" instead.
  */
 #include <efi.h>
 #include <efilib.h>
@@ -40,10 +50,10 @@
 #define DEFAULT_N    100
 
 static struct {
-	uint64_t seed, cases, first, counters, warmup;
+	uint64_t seed, cases, first, counters, warmup, resume;
 	char *text; /* the file, NUL-terminated; replay lines point into it */
 	unsigned replays;
-} cfg = {DEFAULT_SEED, DEFAULT_N, 0, 0, 1, NULL, 0};
+} cfg = {DEFAULT_SEED, DEFAULT_N, 0, 0, 1, 0, NULL, 0};
 
 static struct {
 	uint64_t cases, entered, vmfail, exit33, exit34, other;
@@ -207,6 +217,7 @@ static bool parse_cfg(char *text)
 					: prefix(s, "first=")	 ? &cfg.first
 					: prefix(s, "counters=") ? &cfg.counters
 					: prefix(s, "warmup=")	 ? &cfg.warmup
+					: prefix(s, "resume=")	 ? &cfg.resume
 								 : NULL;
 			const char *eq = s;
 
@@ -423,6 +434,31 @@ static void restore_l1(unsigned dirty)
 	}
 }
 
+/* resume=1: the baseline enters with VMLAUNCH, then VMRESUME; false
+ * (with the outcome in out) if either did not enter. */
+static bool enter_twice(char *out, size_t n)
+{
+	for (int launch = 1; launch >= 0; launch--) {
+		uint64_t rf = nvmx_enter(&vm.r, launch), reason = 0;
+
+		if (!rf) {
+			vmread(F_EXIT_REASON, &reason);
+			if (!(reason & EXIT_ENTRY_FAIL))
+				continue;
+		}
+		if (rf)
+			fmt_snprintf(out, n, "warm-%s %s",
+				     launch ? "launch" : "resume",
+				     vmx_str(vmx_outcome(rf)));
+		else
+			fmt_snprintf(out, n, "warm-%s entry-failure exit %lu",
+				     launch ? "launch" : "resume",
+				     reason & 0xffff);
+		return false;
+	}
+	return true;
+}
+
 /* One case: its line is printed, or (warm-up) its outcome put in out. */
 static void run_case(const struct fz_case *c, char *out, size_t outn)
 {
@@ -438,6 +474,8 @@ static void run_case(const struct fz_case *c, char *out, size_t outn)
 			mode = (unsigned)fz_value(&c->m[i]);
 	baseline(mode);
 	outcome[0] = 0;
+	if (cfg.resume && !enter_twice(outcome, sizeof(outcome)))
+		failed = VM_INVALID; /* the warm entries' outcome is the case's */
 	for (unsigned i = 0; i < c->n && failed == VM_OK; i++) {
 		dirty |= fz_target_dirty(c->m[i].target);
 		failed = apply(&c->m[i], outcome, sizeof(outcome));
@@ -446,7 +484,7 @@ static void run_case(const struct fz_case *c, char *out, size_t outn)
 	if (failed != VM_OK) {
 		count.vmfail++;
 	} else {
-		uint64_t rf = nvmx_enter(&vm.r, 1);
+		uint64_t rf = nvmx_enter(&vm.r, !cfg.resume);
 
 		if (rf) {
 			fmt_snprintf(outcome, sizeof(outcome), "%s",

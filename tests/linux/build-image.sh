@@ -235,7 +235,8 @@ strip "$ird/bin/kvmbench"
 repo=$(cd "$here/../.." && pwd)
 (cd "$repo" && gcc -static -O2 -Wall -Wextra -Werror -I. -o "$ird/bin/kvmnstate" \
 	tests/linux/kvmnstate.c nested/nstate.c nested/checks.c nested/checks_guest.c \
-	nested/checks_seg.c nested/vmcs12.c nested/ept12.c lib/log.c lib/fmt.c lib/base64.c)
+	nested/checks_seg.c nested/check_parts.c nested/vmcs12.c nested/ept12.c lib/log.c lib/fmt.c \
+	lib/base64.c)
 strip "$ird/bin/kvmnstate"
 # NSTATE_L0_BLOB=FILE: a raw guest-mode blob a running Matryoshka printed
 # (tools/nstate raw), which kvmnstate hands to KVM_SET_NESTED_STATE.

@@ -96,3 +96,15 @@ for c in 0 1 2 3; do
 	echo "bench: ept02 churn cpu$c: 4096 touches over 8 GiB: bare Bochs ${bare:-?}, on Matryoshka ${l0:-?} instructions; EPT02 ${pages:-?}"
 done
 clean churn-l0 | grep '^ept02churn: \(PASS\|FAIL\) \(l2-ran\|ept02\|l0-alive\)' | sed 's/^/bench: /'
+
+# The nested round trip as one number (both legs: the reflected exit and the
+# emulated VMRESUME), the fast path's figure of merit (docs/nested.md,
+# "Round trip"); and, from a profiling build (make PROFILE=1 bench), L0's
+# instructions per phase of each leg (nested/prof.def).
+rt_bare=$(nvalue nbare round-trip) rt_l0=$(nvalue nl0 round-trip)
+echo "bench: nested round-trip L0 instructions: $((rt_l0 - rt_bare))"
+if grep -aq '\] prof: ' "$OUT/nl0.log"; then
+	tr -d '\r' <"$OUT/nl0.log" | sed -n 's/^\[[a-z]* cpu[0-9]*\] prof: cpu[0-9]* /bench: profile /p'
+else
+	echo "bench: profile: none (a profiling build prints it: make PROFILE=1 bench)"
+fi

@@ -4,7 +4,7 @@
 # fuzz.sh [--seed S] [--cases N] [--first F] [--corpus | --replay FILE]
 #         [--out DIR] [--build DIR] [--only bare|l0] [--log LEVEL]
 #         [--stall SECONDS] [--no-save] [--no-adjudicate] [--no-warmup]
-#         [--recompare]
+#         [--recompare] [--resume]
 #
 # The differential VM-entry fuzzer: tests/guests/nvmxfuzz.efi runs the same
 # cases (seed S, cases F .. F+N-1; --corpus: every case saved in
@@ -31,6 +31,11 @@
 # of tests/fuzz/deviations) without running the cases again.
 # The payload makes one entry without mutations before the cases (see
 # nvmxfuzz.c); --no-warmup leaves it out.
+# --resume: each case mutates a vmcs12 that entered with VMLAUNCH and
+# VMRESUME, and ends in VMRESUME (L0's fast path checks only what changed;
+# nvmxfuzz.c, resume=1; the part-by-part replays of the check-order
+# adjudication run in it too). Seed mode only; its cases are not saved
+# (corpus replays run without it).
 # A side whose run stops (a hang, an emulator panic, a stopped vCPU) is
 # restarted after the case that stopped it, whose outcome is "stopped".
 # Every DISAGREE, DEVIATION and GAP case is saved (unless --no-save) in
@@ -48,7 +53,7 @@ abs() { case $1 in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 S=tests/system
 
 seed=1 cases=2000 first=0 corpus=0 replay_file="" out="" build=build only=""
-level=warn stall=120 save=1 adjudicate=1 warmup="" recompare=0
+level=warn stall=120 save=1 adjudicate=1 warmup="" recompare=0 resume=""
 usage() {
 	sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
@@ -71,6 +76,7 @@ while [ $# -gt 0 ]; do
 	--no-adjudicate) adjudicate=0 ;;
 	--no-warmup) warmup='warmup=0' ;;
 	--recompare) recompare=1 ;;
+	--resume) resume='resume=1' save=0 ;;
 	*) usage ;;
 	esac
 	shift
@@ -96,9 +102,9 @@ clean() { sed -e 's/\x1b\[[0-9;=?]*[a-zA-Z]//g' -e 's/\r//g' "$@" | tr -d '\000'
 # seed mode (REPLAYS empty) or the replay list REPLAYS.
 cfg_for() {
 	if [ -n "$REPLAYS" ]; then
-		{ echo "$warmup"; tail -n "+$(($2 + 1))" "$REPLAYS"; } >"$1"
+		{ echo "$warmup $resume"; tail -n "+$(($2 + 1))" "$REPLAYS"; } >"$1"
 	else
-		printf 'seed=%s cases=%s first=%s %s\n' "$seed" "$((TOTAL - $2))" "$((first + $2))" "$warmup" >"$1"
+		printf 'seed=%s cases=%s first=%s %s %s\n' "$seed" "$((TOTAL - $2))" "$((first + $2))" "$warmup" "$resume" >"$1"
 	fi
 }
 

@@ -178,45 +178,71 @@ static void io_aliasing(void **state)
 	assert_all(l1b, 0xff);
 }
 
-/* The sparse merge equals the dense one for pseudo-random pages, and L1 NULL means all ones. */
-static void sparse_equals_dense(void **state)
+/* The hole MSRs as nested/msr_holes.def lists them. */
+static const uint32_t holes_list[] = {
+#define MSR_HOLE(msr) msr,
+#include "nested/msr_holes.def"
+#undef MSR_HOLE
+};
+#define NHOLES (sizeof(holes_list) / sizeof(holes_list[0]))
+
+static bool is_hole(uint32_t msr)
 {
-	static uint8_t p0[4096], p1[4096], dense[4096], sparse[4096];
-	struct bitmap_sparse s;
-	uint32_t x = 12345;
+	for (unsigned i = 0; i < NHOLES; i++)
+		if (holes_list[i] == msr)
+			return true;
+	return false;
+}
+
+/*
+ * Holes: every bit of every MSR in the bitmap's ranges is one, except the
+ * holes' read and write bits, which are L0's OR L1's; without L1's bitmap,
+ * all ones. Random L0 and L1 pages, two rounds on the same output (the
+ * merge keeps the page right from one entry to the next).
+ */
+static void msr_holes(void **state)
+{
+	struct bitmap_holes h;
+	static const uint32_t base[2] = {0, 0xc0000000u};
 
 	(void)state;
-	for (unsigned round = 0; round < 20; round++) {
-		memset(p0, 0, sizeof(p0));
-		for (unsigned k = 0; k < 1 + round; k++) {
-			x = x * 1103515245u + 12345u;
-			p0[(x >> 8) % 4096] |= (uint8_t)(1u << (x % 8));
+	for (uint32_t seed = 1; seed <= 3; seed++) {
+		pattern(l0, seed);
+		assert_true(bitmap_holes_from(&h, holes_list, NHOLES, l0));
+		bitmap_msr_fill(out);
+		for (unsigned round = 0; round < 2; round++) {
+			pattern(l1, seed * 7 + round);
+			bitmap_merge_msr_holes(out, &h, l1);
+			for (unsigned q = 0; q < 4; q++)
+				for (uint32_t i = 0; i <= 0x1fff; i++) {
+					uint32_t msr = base[q % 2] + i;
+					bool want = !is_hole(msr) ||
+						    msr_bit(l0, q, msr) ||
+						    msr_bit(l1, q, msr);
+
+					assert_int_equal(msr_bit(out, q, msr), want);
+				}
 		}
-		for (unsigned i = 0; i < 4096; i++) {
-			x = x * 1103515245u + 12345u;
-			p1[i] = (uint8_t)(x >> 16);
-		}
-		assert_true(bitmap_sparse_from(&s, p0));
-		bitmap_merge_msr(dense, p0, p1);
-		bitmap_merge_msr_sparse(sparse, &s, p1);
-		assert_memory_equal(dense, sparse, 4096);
-		/* in place: out is L1's page itself */
-		memcpy(sparse, p1, 4096);
-		bitmap_merge_msr_sparse(sparse, &s, sparse);
-		assert_memory_equal(dense, sparse, 4096);
+		bitmap_merge_msr_holes(out, &h, NULL);
+		assert_all(out, 0xff);
 	}
-	bitmap_merge_msr_sparse(sparse, &s, NULL);
-	for (unsigned i = 0; i < 4096; i++)
-		assert_int_equal(sparse[i], 0xff);
-	/* too many words set: refused */
-	memset(p0, 0xff, sizeof(p0));
-	assert_false(bitmap_sparse_from(&s, p0));
+	/* a hole L0 intercepts stays one */
+	memset(l0, 0, PAGE);
+	set_msr_bit(l0, 0, 0x10);
+	assert_true(bitmap_holes_from(&h, holes_list, NHOLES, l0));
+	memset(l1, 0, PAGE);
+	bitmap_msr_fill(out);
+	bitmap_merge_msr_holes(out, &h, l1);
+	assert_true(msr_bit(out, 0, 0x10));
+	assert_false(msr_bit(out, 2, 0x10));
+	assert_false(msr_bit(out, 1, 0xc0000080u));
+	assert_true(msr_bit(out, 0, 0x11));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sparse_equals_dense),
+		cmocka_unit_test(msr_holes),
 		cmocka_unit_test(msr_l0_wins),
 		cmocka_unit_test(msr_or_every_byte),
 		cmocka_unit_test(msr_l1_without_bitmap),

@@ -333,16 +333,70 @@ struct verdict {
 	const char *name;
 };
 
+/* The fields each part of the checks read in any test (NC_PART_LIST). */
+static struct dirty12 part_reads[NC_PART_COUNT];
+
+void nc_note_read(unsigned slot)
+{
+	if (nc_part_now >= 0)
+		dirty12_mark(&part_reads[nc_part_now], slot);
+}
+
 static struct verdict run(struct tc *t)
 {
 	struct verdict v = {0, 0, NULL};
 
+	nc_part_now = -1;
 	v.kind = nested_check_controls_host(t->c, &t->e, &v.name);
 	if (v.kind)
 		return v;
+	nc_part_now = -1;
 	if (!nested_check_guest(t->c, &t->e, &v.qual, &v.name))
 		v.kind = 33;
 	return v;
+}
+
+static void assert_same(struct verdict a, struct verdict b, const char *what)
+{
+	if (a.kind != b.kind || a.qual != b.qual ||
+	    (a.name && (!b.name || strcmp(a.name, b.name))))
+		fail_msg("%s: %u %s (qual %lu) vs %u %s (qual %lu)", what,
+			 a.kind, a.name ? a.name : "pass",
+			 (unsigned long)a.qual, b.kind, b.name ? b.name : "pass",
+			 (unsigned long)b.qual);
+}
+
+/*
+ * The fast path's rules on one case: base() passes every check, then the
+ * case changed some fields. Running only the parts whose inputs changed
+ * (check_env.changed) must give the verdict of all checks; and RFLAGS'
+ * status flags, which L0 does not count as a change, must change no
+ * verdict.
+ */
+static void fast_path_agrees(struct tc *t, const struct vmcs12 *before,
+			     const struct tc *env_before, struct verdict full)
+{
+	struct dirty12 changed;
+	struct verdict v;
+
+	dirty12_clear(&changed);
+	for (unsigned s = 0; s < VMCS12_SLOT_COUNT; s++)
+		if (before->field[s] != t->c->field[s])
+			dirty12_mark(&changed, s);
+	/* the environment is the same for every entry of one vmcs12 in L0 */
+	if (!memcmp(&env_before->e, &t->e, sizeof(t->e)) &&
+	    !memcmp(&env_before->caps, &t->caps, sizeof(t->caps))) {
+		t->e.changed = &changed;
+		v = run(t);
+		t->e.changed = NULL;
+		assert_same(full, v, "only the changed parts");
+	}
+	uint64_t rflags = vmcs12_get(t->c, GUEST_RFLAGS);
+
+	vmcs12_set(t->c, GUEST_RFLAGS, rflags ^ 0x8d5ull);
+	v = run(t);
+	vmcs12_set(t->c, GUEST_RFLAGS, rflags);
+	assert_same(full, v, "RFLAGS status flags flipped");
 }
 
 static void assert_passes(struct tc *t)
@@ -392,13 +446,19 @@ static void run_case(enum nested_check_id id, int after,
 	struct verdict v;
 	char want[128];
 
+	static struct vmcs12 before;
+	struct tc env_before;
+
 	base(t);
+	before = page;
+	env_before = tc;
 	mutate(t);
 	last_line[0] = 0;
 	v = run(t);
 	if (!v.name || strcmp(v.name, name))
 		fail_msg("expected %s to fail, got %s (%u)", name,
 			 v.name ? v.name : "a pass", v.kind);
+	fast_path_agrees(t, &before, &env_before, v);
 	assert_int_equal(v.kind, want_kind(name));
 	assert_int_equal(v.qual, v.kind == 33 ? want_qual(name) : 0);
 	snprintf(want, sizeof(want), "VM-entry check %s failed: ", name);
@@ -1584,6 +1644,25 @@ static void t_docs_in_sync(void **state)
 	}
 }
 
+/* Every field a part read in any case is among its declared inputs. */
+static void t_part_inputs_declared(void **state)
+{
+	unsigned parts_read = 0;
+
+	(void)state;
+	for (unsigned p = 0; p < NC_PART_COUNT; p++) {
+		parts_read += !dirty12_empty(&part_reads[p]);
+		for (unsigned s = 0; s < VMCS12_SLOT_COUNT; s++)
+			if (dirty12_test(&part_reads[p], s) &&
+			    !dirty12_test(&nc_part_inputs[p], s))
+				fail_msg("check part %u reads slot %u, not in "
+					 "its inputs (NC_PART_LIST)",
+					 p, s);
+	}
+	/* the recording works: every part read something */
+	assert_int_equal(parts_read, NC_PART_COUNT);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -1644,6 +1723,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_names),
 	    cmocka_unit_test(t_docs_in_sync),
 	    cmocka_unit_test(t_every_check_has_a_case),
+	    /* last: after every case has run */
+	    cmocka_unit_test(t_part_inputs_declared),
 	};
 
 	if (argc > 1 && !strcmp(argv[1], "--doc")) {

@@ -670,10 +670,33 @@ static void lmsw_rules(void **state)
 	assert_int_equal(lmsw(0x7), REFLECT_L1); /* clears TS */
 }
 
+/* The fast answer: exactly the unconditional reasons, each L1's by the
+ * full decision with every control off and on. */
+static void fast_answer(void **state)
+{
+	(void)state;
+	for (uint32_t r = 0; r < 128; r++) {
+		bool listed = false;
+
+		for (unsigned i = 0; i < sizeof(always_l1) / sizeof(always_l1[0]);
+		     i++)
+			listed |= always_l1[i] == r;
+		assert_int_equal(reflect_always_l1(r), listed);
+		assert_int_equal(reflect_always_l1(r | (1u << 31)), listed);
+		if (!listed)
+			continue;
+		reset();
+		assert_int_equal(decide(r), REFLECT_L1);
+		all_controls_on();
+		assert_int_equal(decide(r), REFLECT_L1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unconditional),
+		cmocka_unit_test(fast_answer),
 		cmocka_unit_test(l0_only),
 		cmocka_unit_test(single_controls),
 		cmocka_unit_test(paired_controls),

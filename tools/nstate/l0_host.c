@@ -82,5 +82,6 @@ bool l0_host_setup(const struct vmx_msrs *cpu, struct vcpu *v)
 	memset(v, 0, sizeof(*v));
 	v->nested.ept02_root = L0_HOST_EPT02_ROOT;
 	v->nested.vpid02 = L0_HOST_VPID02;
+	vmcs02_global_init(); /* as nested_global_init does on the BSP */
 	return true;
 }
