@@ -23,7 +23,15 @@
  * at once, SDM Vol. 3C 26.5.1.3), "VMfailInvalid", "VMfailValid(N)" (SDM
  * 31.2), "entry-failure exit R qual Q" (33 or 34, SDM 27.8), or
  * "vmwrite-failed NAME VMfailValid(N)" when a mutation's VMWRITE itself
- * failed (no VMLAUNCH then). Nothing in a line depends on the environment.
+ * failed (no VMLAUNCH then). Nothing in a line depends on the environment,
+ * but one note: " | unoffered WHAT" after the outcome when the case's
+ * controls use settings this CPU does not offer (read from its capability
+ * MSRs, as the VMCS holds them at VMLAUNCH: a control bit it does not allow
+ * or a required one cleared, "ctl:0xBITS"; an activity state or a CR3-target
+ * count beyond IA32_VMX_MISC). The two sides may offer different VMXs (bare
+ * Bochs, and what L0 offers L1): tests/system/fuzz.sh compares a case only
+ * where both notes are the same, and otherwise checks that the side that
+ * does not offer the setting refused it.
  * Last line: "nvmxfuzz: summary N cases, E entered, V VMfail, A exit33,
  * B exit34" (VMWRITE failures count as VMfail).
  */
@@ -393,6 +401,51 @@ static int apply(const struct mut *m, char *out, size_t n)
 	return r;
 }
 
+/* " name:0xBITS" for the bits of control field enc that cap does not allow. */
+static void unoffered_ctl(char *buf, size_t n, const char *name, uint32_t enc,
+			  uint64_t cap)
+{
+	uint64_t v = 0;
+	uint32_t bad;
+	char word[40];
+
+	if (vmread(enc, &v) != VM_OK)
+		return;
+	bad = ((uint32_t)v & ~(uint32_t)(cap >> 32)) | (~(uint32_t)v & (uint32_t)cap);
+	if (!bad)
+		return;
+	fmt_snprintf(word, sizeof(word), " %s:0x%x", name, bad);
+	put_suffix(buf, n, word);
+}
+
+/* What the VMCS now asks for that this CPU does not offer (see the top). */
+static void unoffered(char *buf, size_t n)
+{
+	const struct vmx_caps *c = &env.cap;
+	uint64_t proc = 0, act = 0, cr3n = 0;
+	char word[40];
+
+	buf[0] = 0;
+	unoffered_ctl(buf, n, "pin", F_PIN, c->pin);
+	unoffered_ctl(buf, n, "proc", F_PROC, c->proc);
+	vmread(F_PROC, &proc);
+	if ((proc & PROC_SECONDARY) && ctl_can(c->proc, PROC_SECONDARY))
+		unoffered_ctl(buf, n, "proc2", F_PROC2, c->proc2);
+	unoffered_ctl(buf, n, "exit", F_EXIT_CTLS, c->exit);
+	unoffered_ctl(buf, n, "entry", F_ENTRY_CTLS, c->entry);
+	/* IA32_VMX_MISC bits 6-8: HLT, shutdown, wait-for-SIPI (Vol. 3D A.6) */
+	vmread(F_GUEST_ACTIVITY, &act);
+	if (act >= 1 && act <= 3 && !(c->misc & (1ull << (5 + act)))) {
+		fmt_snprintf(word, sizeof(word), " activity:%lu", act);
+		put_suffix(buf, n, word);
+	}
+	vmread(F_CR3_TARGET_CNT, &cr3n);
+	if (cr3n <= 0x1ff && cr3n > ((c->misc >> 16) & 0x1ff)) {
+		fmt_snprintf(word, sizeof(word), " cr3-targets:%lu", cr3n);
+		put_suffix(buf, n, word);
+	}
+}
+
 static void restore_l1(unsigned dirty)
 {
 	if (dirty & DIRTY_SEGS) {
@@ -426,7 +479,7 @@ static void restore_l1(unsigned dirty)
 /* One case: its line is printed, or (warm-up) its outcome put in out. */
 static void run_case(const struct fz_case *c, char *out, size_t outn)
 {
-	char line[512], outcome[80];
+	char line[512], outcome[80], note[96];
 	unsigned dirty = 0;
 	int failed = VM_OK;
 	size_t used;
@@ -443,6 +496,9 @@ static void run_case(const struct fz_case *c, char *out, size_t outn)
 		failed = apply(&c->m[i], outcome, sizeof(outcome));
 	}
 	count.cases++;
+	note[0] = 0;
+	if (failed == VM_OK)
+		unoffered(note, sizeof(note));
 	if (failed != VM_OK) {
 		count.vmfail++;
 	} else {
@@ -494,8 +550,8 @@ static void run_case(const struct fz_case *c, char *out, size_t outn)
 	if (used < sizeof(line))
 		used += fz_format(c, line + used, sizeof(line) - used);
 	if (used < sizeof(line))
-		fmt_snprintf(line + used, sizeof(line) - used, " => %s",
-			     outcome);
+		fmt_snprintf(line + used, sizeof(line) - used, " => %s%s%s",
+			     outcome, note[0] ? " | unoffered" : "", note);
 	put_long_line(line);
 }
 
@@ -535,6 +591,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	char caps[64];
+	const struct vmx_caps *vc;
 
 	InitializeLib(image, systab);
 	BS->SetWatchdogTimer(0, 0, 0, NULL);
@@ -575,13 +632,20 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	fz_page_addr[PG_EPT] = env.ept_pml4;
 	fz_page_addr[PG_ZERO] = env.scratch;
 
+	/* What this CPU offers: cases that use more say so (unoffered()). */
+	vc = &env.cap;
+	guest_printf("nvmxfuzz: capabilities pin 0x%lx proc 0x%lx proc2 0x%lx "
+		     "exit 0x%lx entry 0x%lx misc 0x%lx\n",
+		     vc->pin, vc->proc, vc->proc2, vc->exit, vc->entry,
+		     vc->misc);
 	if (fz_caps_hold(&env.cap, caps, sizeof(caps)))
 		guest_printf(
 		    "nvmxfuzz: capabilities as the generator assumes\n");
 	else
 		guest_printf(
 		    "nvmxfuzz: capabilities differ from the generator's "
-		    "assumptions:%s\n",
+		    "assumptions:%s (cases that use the difference say "
+		    "\"unoffered\")\n",
 		    caps);
 	if (cfg.replays)
 		guest_printf("nvmxfuzz: start replay %u cases maxphyaddr %u\n",

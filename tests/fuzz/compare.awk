@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# tests/system/fuzz.sh's comparison of the two sides, case by case (with
+# tests/fuzz/rules.awk: awk -f rules.awk -f compare.awk). Input lines, each
+# with a tag:
+#   R <line of tests/fuzz/deviations>
+#   W I S<TAB>L0's warning<TAB>Bochs' reason     a check gap of case I, seed S
+#   B <bare.cases line>  L <l0.cases line>       "I S MUTS => OUTCOME[ | unoffered WHAT]"
+# Output: one line per case that does not simply agree,
+#   KIND<TAB>I S<TAB>MUTATIONS<TAB>BARE<TAB>L0<TAB>EXTRA
+# KIND: disagree, deviation (EXTRA: the rule), gap (EXTRA: L0's warning),
+# onesided (EXTRA: which side does not offer what); last "total N AGREE".
+#
+# "| unoffered WHAT" is the payload's note that the case's controls use
+# settings its CPU does not offer (nvmxfuzz.c): where only one side says so,
+# the two sides ran different VMXs and are not compared; the side that does
+# not offer them must refuse the entry as a control error: VMfailValid(7),
+# or VMfailValid(8) when the case also changes host state (SDM Vol. 3C 27.2:
+# the control and host-state checks run in any order).
+function outcome(line) { sub(/^.* => /, "", line); sub(/ \| unoffered .*$/, "", line); return line }
+function unoffered(line) { if (!match(line, / \| unoffered .*$/)) return ""; return substr(line, RSTART + 13) }
+function muts(line) { sub(/ => .*$/, "", line); sub(/^[0-9]+ [0-9]+ ?/, "", line); return line }
+function refused_as_control(o, m) {
+	return o == "VMfailValid(7)" || (o == "VMfailValid(8)" && m ~ /(^| )HOST_/)
+}
+{
+	tag = substr($0, 1, 1); line = substr($0, 3)
+	if (tag == "R") { rules_line(line); next }
+	if (tag == "W") {
+		split(line, p, "\t"); warn[p[1]] = p[2]; reason[p[1]] = p[3]; next
+	}
+	split(line, f, " "); id = f[1] " " f[2]
+	if (tag == "B") { if (!(id in b)) { b[id] = line; order[++no] = id } }
+	else if (!(id in l)) { l[id] = line; if (!(id in b)) order[++no] = id }
+}
+END {
+	agree = 0
+	for (i = 1; i <= no; i++) {
+		id = order[i]
+		m = (id in b) ? muts(b[id]) : "?"
+		if (m == "?" && (id in l)) m = muts(l[id])
+		ob = (id in b) ? outcome(b[id]) : "missing"
+		ol = (id in l) ? outcome(l[id]) : "missing"
+		ub = (id in b) ? unoffered(b[id]) : ""
+		ul = (id in l) ? unoffered(l[id]) : ""
+		if (ub != ul && (ub == "" || ul == "")) {
+			# one side offers what the case uses, the other does not
+			who = ub != "" ? "bare" : "l0"; o = ub != "" ? ob : ol
+			if (refused_as_control(o, m))
+				print "onesided\t" id "\t" m "\t" ob "\t" ol "\t" who " does not offer " ub ul
+			else
+				print "disagree\t" id "\t" m "\t" ob "\t" ol "\t" who " does not offer " ub ul " and did not refuse it as a control error"
+			continue
+		}
+		gapdev = 0
+		if (id in warn) { # a gap: unless a rule says the CPU (Bochs) is wrong
+			rule = rule_for(m, ob, ol, 1, reason[id])
+			if (rule != "") { print "deviation\t" id "\t" m "\t" ob "\t" ol "\t" rule; gapdev = 1 }
+			else print "gap\t" id "\t" m "\t" ob "\t" ol "\t" warn[id] (reason[id] != "" ? " [Bochs: " reason[id] "]" : "")
+		}
+		if (ob == ol && ob != "missing") { if (!gapdev) agree++; continue }
+		if (ob == ol) { print "disagree\t" id "\t" m "\t" ob "\t" ol "\tno outcome on either side"; continue }
+		rule = (ob == "missing" || ol == "missing") ? "" : rule_for(m, ob, ol, 0, "")
+		print (rule != "" ? "deviation" : "disagree") "\t" id "\t" m "\t" ob "\t" ol "\t" rule
+	}
+	print "total " no " " agree
+	if (rules_errors) exit 3
+}
