@@ -6,10 +6,14 @@
 #   R <line of tests/fuzz/deviations>
 #   W I S<TAB>L0's warning<TAB>Bochs' reason     a check gap of case I, seed S
 #   B <bare.cases line>  L <l0.cases line>       "I S MUTS => OUTCOME[ | unoffered WHAT]"
+#   V I S<TAB>OUTCOME  U I S<TAB>OUTCOME           bare's and L0's outcome for the
+#                      words of case I that its rule could not vouch for, alone
 # Output: one line per case that does not simply agree,
 #   KIND<TAB>I S<TAB>MUTATIONS<TAB>BARE<TAB>L0<TAB>EXTRA
 # KIND: disagree, deviation (EXTRA: the rule), gap (EXTRA: L0's warning),
-# onesided (EXTRA: which side does not offer what); last "total N AGREE".
+# onesided (EXTRA: which side does not offer what), vouch (EXTRA: the rule,
+# a TAB, the words to replay alone; fuzz.sh does, and compares again);
+# last "total N AGREE".
 #
 # "| unoffered WHAT" is the payload's note that the case's controls use
 # settings its CPU does not offer (nvmxfuzz.c): where only one side says so,
@@ -26,6 +30,9 @@ function refused_as_control(o, m) {
 {
 	tag = substr($0, 1, 1); line = substr($0, 3)
 	if (tag == "R") { rules_line(line); next }
+	if (tag == "V" || tag == "U") { # the vouching replays: "I S<TAB>OUTCOME"
+		split(line, p, "\t"); if (tag == "V") vb[p[1]] = p[2]; else vl[p[1]] = p[2]; next
+	}
 	if (tag == "W") {
 		split(line, p, "\t"); warn[p[1]] = p[2]; reason[p[1]] = p[3]; next
 	}
@@ -61,6 +68,15 @@ END {
 		if (ob == ol && ob != "missing") { if (!gapdev) agree++; continue }
 		if (ob == ol) { print "disagree\t" id "\t" m "\t" ob "\t" ol "\tno outcome on either side"; continue }
 		rule = (ob == "missing" || ol == "missing") ? "" : rule_for(m, ob, ol, 0, "")
+		if (rule == "" && rules_cand != "") {
+			# a rule's case but for words it cannot vouch for: the
+			# words alone (vouch.cases) must enter L2 on both sides
+			if ((id in vb) && (id in vl))
+				print (vb[id] == vl[id] && vb[id] ~ /^entered exit [0-9]+$/ ? "deviation" : "disagree") "\t" id "\t" m "\t" ob "\t" ol "\t" (vb[id] == vl[id] && vb[id] ~ /^entered exit [0-9]+$/ ? rules_cand : "not " rules_cand ": alone, " rules_extras " gives bare=" vb[id] " l0=" vl[id])
+			else
+				print "vouch\t" id "\t" m "\t" ob "\t" ol "\t" rules_cand "\t" rules_extras
+			continue
+		}
 		print (rule != "" ? "deviation" : "disagree") "\t" id "\t" m "\t" ob "\t" ol "\t" rule
 	}
 	print "total " no " " agree

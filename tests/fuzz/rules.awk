@@ -10,7 +10,13 @@
 #   rule_for(MUTS, BARE, L0, GAP, REASON)
 #                         the name of the first rule that explains the case
 #                         (GAP 1: L0's checks passed and the CPU refused
-#                         vmcs02, REASON: Bochs' own words for it), or ""
+#                         vmcs02, REASON: Bochs' own words for it), or "".
+#                         With "": rules_cand is the first rule that would
+#                         explain it if the words no allow= covers (in
+#                         rules_extras, MODE first if any) cannot change the
+#                         verdict: fuzz.sh replays them alone on both sides,
+#                         and only if both enter L2 with them is the case
+#                         that rule's (compare.awk's "vouch").
 
 # "@NAME" (upper case: page words such as "@zero+0x0" stay) -> its define
 function rules_expand(v,    out, name) {
@@ -54,8 +60,9 @@ function rules_line(line,    f, n, i, p, key, v, r) {
 	}
 }
 
-# Does rule r explain the words w[1..nw] (MODE taken out)?
-function rules_words_ok(r, w, nw,    i, k, used, found) {
+# Does rule r explain the words w[1..nw] (MODE taken out)? 1: yes, 0: no,
+# 2: yes if the words no allow= covers are harmless (rules_left gets them).
+function rules_words_ok(r, w, nw,    i, k, used, found, left) {
 	for (i = 1; i <= nw; i++) {
 		used[i] = 0
 		if (rules_forbid[r] != "" && w[i] ~ ("^(" rules_forbid[r] ")$")) return 0
@@ -66,16 +73,20 @@ function rules_words_ok(r, w, nw,    i, k, used, found) {
 			if (!used[i] && w[i] ~ rules_need[r, k]) { used[i] = 1; found = 1 }
 		if (!found) return 0
 	}
+	left = ""
 	for (i = 1; i <= nw; i++)
-		if (!used[i] && (rules_allow[r] == "" || w[i] !~ ("^(" rules_allow[r] ")$"))) return 0
-	return 1
+		if (!used[i] && (rules_allow[r] == "" || w[i] !~ ("^(" rules_allow[r] ")$")))
+			left = left (left != "" ? " " : "") w[i]
+	rules_left = left
+	return left == "" ? 1 : 2
 }
 
-function rule_for(muts, ob, ol, gap, reason,    n, m, i, w, nw, mode, r) {
+function rule_for(muts, ob, ol, gap, reason,    n, m, i, w, nw, mode, mword, r, ok) {
 	n = split(muts, m, " ")
-	mode = "64"; nw = 0
+	mode = "64"; nw = 0; mword = ""
+	rules_cand = ""; rules_extras = ""
 	for (i = 1; i <= n; i++) {
-		if (m[i] ~ /^MODE=0x[0-9]+$/) mode = substr(m[i], 8) + 0
+		if (m[i] ~ /^MODE=0x[0-9]+$/) { mode = substr(m[i], 8) + 0; mword = m[i] }
 		else w[++nw] = m[i]
 	}
 	for (r = 1; r <= rules_n; r++) {
@@ -83,7 +94,12 @@ function rule_for(muts, ob, ol, gap, reason,    n, m, i, w, nw, mode, r) {
 		if (rules_mode[r] != "" && index(rules_mode[r], "," mode ",") == 0) continue
 		if (ob !~ rules_bare[r] || ol !~ rules_l0[r]) continue
 		if (gap && (reason == "" || reason !~ rules_bochs[r])) continue
-		if (rules_words_ok(r, w, nw)) return rules_name[r]
+		ok = rules_words_ok(r, w, nw)
+		if (ok == 1) return rules_name[r]
+		if (ok == 2 && rules_cand == "") {
+			rules_cand = rules_name[r]
+			rules_extras = (mword != "" ? mword " " : "") rules_left
+		}
 	}
 	return ""
 }

@@ -238,6 +238,9 @@ compare() {
 	{
 		grep -avE '^[[:space:]]*(#|$)' "$rules" | sed 's/^/R /'
 		[ -r "$1/l0.gaps" ] && sed 's/^/W /' "$1/l0.gaps"
+		# the vouching replays' outcomes (see below), if any
+		[ -r "$1/vouch/bare.cases" ] && sed -E 's/^([0-9]+ [0-9]+) .* => /V \1\t/' "$1/vouch/bare.cases"
+		[ -r "$1/vouch/l0.cases" ] && sed -E 's/^([0-9]+ [0-9]+) .* => /U \1\t/' "$1/vouch/l0.cases"
 		sed 's/^/B /' "$1/bare.cases"
 		sed 's/^/L /' "$1/l0.cases"
 	} | awk -f tests/fuzz/rules.awk -f tests/fuzz/compare.awk
@@ -299,6 +302,19 @@ done
 [ "$caps_bare" = "$caps_l0" ] ||
 	echo "fuzz: the two sides offer different VMX controls: cases that use the difference are checked one-sided"
 compare "$out" >"$out/compare.txt" || { echo "fuzz: $rules has rules that cannot be read" >&2; exit 3; }
+
+# ---- vouching: a rule's case with words the rule does not list ----
+# Such a case is that rule's only if those words cannot change the verdict:
+# replayed alone (with the case's MODE), they must enter L2 on both sides.
+# (--recompare uses the replays already in --out, if any.)
+if [ "$adjudicate" = 1 ] && [ "$recompare" = 0 ] && grep -aq '^vouch' "$out/compare.txt"; then
+	rm -rf "$out/vouch" && mkdir -p "$out/vouch"
+	awk -F'\t' '$1 == "vouch" { split($2, p, " "); print "replay seed=" p[2] " case=" p[1] " " $7 }' \
+		"$out/compare.txt" >"$out/vouch/replays.txt"
+	echo "fuzz: replaying alone the other words of $(wc -l <"$out/vouch/replays.txt") case(s) a rule would explain"
+	REPLAYS=$out/vouch/replays.txt TOTAL=$(wc -l <"$out/vouch/replays.txt") both_sides "$out/vouch"
+	compare "$out" >"$out/compare.txt"
+fi
 read -r _ total agree < <(grep -a '^total ' "$out/compare.txt")
 
 # ---- adjudication of check order (SDM Vol. 3C 27.2, 27.3.1: any order) ----
@@ -362,6 +378,11 @@ while IFS=$'\t' read -r kind id m ob ol extra; do
 	case $kind in total*) continue ;; esac
 	tag="case ${id% *} seed ${id#* } $m"
 	case $kind in
+	vouch) # not replayed (--no-adjudicate): the rule cannot vouch for it
+		echo "DISAGREE $tag: bare=$ob l0=$ol (${extra%%$'\t'*} only if the other words cannot change the verdict; not replayed)"
+		dis=$((dis + 1))
+		printf 'disagree\t%s\t%s\tbare=%s l0=%s\n' "$id" "$m" "$ob" "$ol" >>"$out/found.txt"
+		;;
 	onesided)
 		echo "ONESIDED $tag: bare=$ob l0=$ol ($extra)"
 		one=$((one + 1))

@@ -80,6 +80,24 @@ case_ null-ss-limit "DEVIATION null-ss-unchecked" 'GUEST_SS_LIMIT=0xfff00000 GUE
 case_ debugctl "DEVIATION debugctl-reserved" 'ENTRY_CTLS|0x4 GUEST_DEBUGCTL=0x3c' "$IN" "$E33"
 case_ msr-smm "DEVIATION msr-load-smm-monitor-ctl" 'MSRE1=0x9b/0x0 ENTRY_MSR_CNT=0x4 MSRE3=0x10/0x1' 'entry-failure exit 34 qual 0x4' 'entry-failure exit 34 qual 0x2'
 
+# ---- words a rule does not list: replayed alone, they must enter on both ----
+# vouch ID BARE L0: the outcome of case ID's other words alone (fuzz.sh's
+# replay, planted here)
+mkdir -p "$tmp/vouch"
+vouch() {
+	echo "$1 9 x => $2" >>"$tmp/vouch/bare.cases"
+	echo "$1 9 x => $3" >>"$tmp/vouch/l0.cases"
+}
+case_ vouched "DEVIATION pending-dbg-high-bits" 'GUEST_PENDING_DBG=0x100000000 HOST_SYSENTER_EIP=0xffffffff' "$IN" "$E33"
+vouch $n "$IN" "$IN"
+case_ vouch-refused DISAGREE 'GUEST_PENDING_DBG=0x100000000 HOST_RIP=0x8000000000000000' "$IN" "$E33"
+vouch $n 'VMfailValid(8)' 'VMfailValid(8)'
+case_ vouch-l0-only DISAGREE 'GUEST_RIP=0x800000000000 PROC^0x200' "$IN" "$E33"
+vouch $n "$IN" 'VMfailValid(7)'
+# a field the rule depends on: no replay can vouch for it
+case_ vouch-forbidden DISAGREE 'GUEST_DEBUGCTL=0x3c ENTRY_CTLS&~0x4' "$IN" "$E33"
+vouch $n "$IN" "$IN"
+
 # ---- one side does not offer a control ----
 case_ onesided-refused ONESIDED 'EXIT_CTLS^0x40000000' "$IN" 'VMfailValid(7) | unoffered exit:0x40000000'
 case_ onesided-entered DISAGREE 'PROC2^0x400000' "$IN" "$IN | unoffered proc2:0x400000"
