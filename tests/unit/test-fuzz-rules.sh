@@ -57,14 +57,22 @@ case_ msr-not-reached DISAGREE 'MSRE3=0x9b/0x0 ENTRY_MSR_CNT=0x2' "$IN" 'entry-f
 case_ rip-plus-host DISAGREE 'GUEST_RIP=0x800000000000 HOST_RIP=0x8000000000000000' "$IN" "$E33"
 # a bad EPTP is a control error: VMfailValid(7)
 case_ pdbg-plus-eptp DISAGREE 'GUEST_PENDING_DBG=0x100000000 EPTP^0x8' "$IN" "$E33"
-# "load debug controls" cleared: DEBUGCTL is not loaded, nothing to check
-case_ debugctl-not-loaded DISAGREE 'GUEST_DEBUGCTL=0x4 ENTRY_CTLS^0x4' "$IN" "$E33"
+# "load debug controls" set and cleared again (the baseline has it 0):
+# DEBUGCTL is not loaded, nothing to check
+case_ debugctl-not-loaded DISAGREE 'ENTRY_CTLS|0x4 GUEST_DEBUGCTL=0x3c ENTRY_CTLS&~0x4' "$IN" "$E33"
+case_ debugctl-alone DISAGREE 'GUEST_DEBUGCTL=0x3c' "$IN" "$E33"
 # an instruction length of 16 is a control error: VMfailValid(7)
 case_ shutdown-bad-len DISAGREE 'GUEST_ACTIVITY=0x2 ENTRY_INTR=0x80000612 ENTRY_INSN_LEN=0x10' "$IN" "$E33"
 # a check gap whose Bochs reason is another than the rule's: still a gap
 case_ gap-other-reason GAP 'MODE=0x1 GUEST_CS_SEL^0x3' "$E33" "$E33" 'VMENTER FAIL: VMCS guest CS.TYPE'
 # a right verdict with the wrong qualification
 case_ rip-wrong-qual DISAGREE 'GUEST_RIP=0x800000000000' "$IN" 'entry-failure exit 33 qual 0x4'
+# a null SS that is valid: type 7, or unusable, or base bits 63:32 clear
+case_ null-ss-type7 DISAGREE 'GUEST_SS_SEL=0x0 GUEST_SS_AR^0x4' "$IN" "$E33"
+case_ null-ss-unusable DISAGREE 'GUEST_SS_SEL=0x0 GUEST_SS_AR=0x1c093' "$IN" "$E33"
+case_ null-ss-base-low DISAGREE 'GUEST_SS_SEL=0x0 GUEST_SS_BASE=0xfffff000' "$IN" "$E33"
+# the selector ends up not null (the words apply in order)
+case_ ss-not-null-at-last DISAGREE 'GUEST_SS_SEL=0x0 GUEST_SS_SEL^0x8 GUEST_SS_BASE=0x800000000000' "$IN" "$E33"
 # the right rule's values in the wrong mode (UG on, no IA-32e: Bochs checks)
 case_ null-ss-32 DISAGREE 'MODE=0x1 GUEST_SS_SEL=0x0 GUEST_SS_AR=0xc092' "$IN" "$E33"
 
@@ -77,6 +85,9 @@ case_ hlt-soft "DEVIATION hlt-event-type" 'GUEST_ACTIVITY=0x1 ENTRY_INTR=0x80000
 case_ shutdown-soft "DEVIATION shutdown-event-type" 'GUEST_ACTIVITY=0x2 ENTRY_INTR=0x80000612 ENTRY_INSN_LEN=0x2' "$IN" "$E33"
 case_ null-ss-bad "DEVIATION null-ss-unchecked" 'GUEST_SS_SEL=0x0 GUEST_SS_AR^0x80' "$IN" "$E33"
 case_ null-ss-limit "DEVIATION null-ss-unchecked" 'GUEST_SS_LIMIT=0xfff00000 GUEST_SS_SEL=0x0' "$IN" "$E33"
+case_ null-ss-base "DEVIATION null-ss-unchecked" 'GUEST_SS_SEL=0x0 GUEST_SS_BASE=0x800000000000' "$IN" "$E33"
+case_ null-ss-type7-limit "DEVIATION null-ss-unchecked" 'GUEST_SS_LIMIT=0x67 GUEST_SS_SEL=0x0 GUEST_SS_AR^0x4' "$IN" "$E33"
+case_ null-ss-reserved "DEVIATION null-ss-unchecked" 'GUEST_SS_SEL=0x0 GUEST_SS_AR^0x800000' "$IN" "$E33"
 case_ debugctl "DEVIATION debugctl-reserved" 'ENTRY_CTLS|0x4 GUEST_DEBUGCTL=0x3c' "$IN" "$E33"
 case_ msr-smm "DEVIATION msr-load-smm-monitor-ctl" 'MSRE1=0x9b/0x0 ENTRY_MSR_CNT=0x4 MSRE3=0x10/0x1' 'entry-failure exit 34 qual 0x4' 'entry-failure exit 34 qual 0x2'
 
@@ -89,6 +100,8 @@ vouch() {
 	echo "$1 9 x => $3" >>"$tmp/vouch/l0.cases"
 }
 case_ vouched "DEVIATION pending-dbg-high-bits" 'GUEST_PENDING_DBG=0x100000000 HOST_SYSENTER_EIP=0xffffffff' "$IN" "$E33"
+vouch $n "$IN" "$IN"
+case_ debugctl-xor "DEVIATION debugctl-reserved" 'GUEST_DEBUGCTL=0x10000 ENTRY_CTLS^0x4 PROC2^0x1000' "$IN" "$E33"
 vouch $n "$IN" "$IN"
 case_ vouch-refused DISAGREE 'GUEST_PENDING_DBG=0x100000000 HOST_RIP=0x8000000000000000' "$IN" "$E33"
 vouch $n 'VMfailValid(8)' 'VMfailValid(8)'
