@@ -300,7 +300,7 @@ late_failure() {
 		ok $n "L1 saw what bare Bochs gives: $(tail -n 1 "$OUT/$n.compare")"
 	else
 		bad $n "$(tail -n 1 "$OUT/$n.compare")"
-		grep -aE '^(DIFF|MISSING)' "$OUT/$n.compare" | head -n 10
+		grep -aE '^(DIFF|MISSING|UNEXPECTED)' "$OUT/$n.compare" | head -n 10
 	fi
 	expect_not $n 'stopping cpu|PANIC' "no vCPU stopped"
 }
