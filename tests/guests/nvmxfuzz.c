@@ -28,7 +28,9 @@
  * controls use settings this CPU does not offer (read from its capability
  * MSRs, as the VMCS holds them at VMLAUNCH: a control bit it does not allow
  * or a required one cleared, "ctl:0xBITS"; an activity state or a CR3-target
- * count beyond IA32_VMX_MISC). The two sides may offer different VMXs (bare
+ * count beyond IA32_VMX_MISC; an injected event only IA32_VMX_BASIC[56]
+ * allows, "basic56"; EPTP's A/D or shadow-stack bit, "eptp-ad",
+ * "eptp-sss"). The two sides may offer different VMXs (bare
  * Bochs, and what L0 offers L1): tests/system/fuzz.sh compares a case only
  * where both notes are the same, and otherwise checks that the side that
  * does not offer the setting refused it.
@@ -418,6 +420,49 @@ static void unoffered_ctl(char *buf, size_t n, const char *name, uint32_t enc,
 	put_suffix(buf, n, word);
 }
 
+/*
+ * SDM Vol. 3C 27.2.1.3: an injected event's deliver-error-code bit. Without
+ * IA32_VMX_BASIC[56] it must be 1 exactly for hardware exceptions 8, 10-14
+ * and 17 in protected mode (CR0.PE 1, or no unrestricted guest); with it,
+ * only "0 for other types and outside protected mode" remains. True if the
+ * event breaks the first rule and keeps the second: then only a CPU with
+ * BASIC[56] accepts it.
+ */
+static bool needs_basic56(uint64_t info, bool pm)
+{
+	unsigned type = (info >> 8) & 7, vec = info & 0xff;
+	bool code = info & INTR_ERRCODE, hw = type == 3;
+	bool with_code = vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
+
+	if (!(info & INTR_VALID))
+		return false;
+	return code != (hw && pm && with_code) && !(code && (!hw || !pm));
+}
+
+/* Settings outside the control fields that this CPU may not offer. */
+static void unoffered_more(char *buf, size_t n, uint64_t proc)
+{
+	const struct vmx_caps *c = &env.cap;
+	uint64_t proc2 = 0, info = 0, cr0 = 0, eptp = 0;
+	bool ug, ept;
+
+	if (proc & PROC_SECONDARY)
+		vmread(F_PROC2, &proc2);
+	ug = proc2 & PROC2_UNRESTRICTED;
+	ept = proc2 & PROC2_EPT;
+	vmread(F_ENTRY_INTR, &info);
+	vmread(F_GUEST_CR0, &cr0);
+	if (needs_basic56(info, !ug || (cr0 & 1)) && !(c->basic & (1ull << 56)))
+		put_suffix(buf, n, " basic56");
+	/* EPTP bit 6 (A/D): IA32_VMX_EPT_VPID_CAP[21]; bit 7 (supervisor
+	 * shadow stacks): CET's shadow stacks, CPUID.(7,0):ECX[7] */
+	vmread(F_EPTP, &eptp);
+	if (ept && (eptp & (1u << 6)) && !(c->ept_vpid & (1ull << 21)))
+		put_suffix(buf, n, " eptp-ad");
+	if (ept && (eptp & (1u << 7)) && !(cpuid(7, 0).ecx & (1u << 7)))
+		put_suffix(buf, n, " eptp-sss");
+}
+
 /* What the VMCS now asks for that this CPU does not offer (see the top). */
 static void unoffered(char *buf, size_t n)
 {
@@ -444,6 +489,7 @@ static void unoffered(char *buf, size_t n)
 		fmt_snprintf(word, sizeof(word), " cr3-targets:%lu", cr3n);
 		put_suffix(buf, n, word);
 	}
+	unoffered_more(buf, n, proc);
 }
 
 static void restore_l1(unsigned dirty)

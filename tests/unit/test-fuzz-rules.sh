@@ -73,6 +73,8 @@ case_ null-ss-unusable DISAGREE 'GUEST_SS_SEL=0x0 GUEST_SS_AR=0x1c093' "$IN" "$E
 case_ null-ss-base-low DISAGREE 'GUEST_SS_SEL=0x0 GUEST_SS_BASE=0xfffff000' "$IN" "$E33"
 # the selector ends up not null (the words apply in order)
 case_ ss-not-null-at-last DISAGREE 'GUEST_SS_SEL=0x0 GUEST_SS_SEL^0x8 GUEST_SS_BASE=0x800000000000' "$IN" "$E33"
+# a hardware exception with its error code: valid, L0 refused it
+case_ errcode-valid DISAGREE 'ENTRY_INTR=0x80000b0d' "$IN" 'VMfailValid(7)'
 # the right rule's values in the wrong mode (UG on, no IA-32e: Bochs checks)
 case_ null-ss-32 DISAGREE 'MODE=0x1 GUEST_SS_SEL=0x0 GUEST_SS_AR=0xc092' "$IN" "$E33"
 
@@ -89,6 +91,8 @@ case_ null-ss-base "DEVIATION null-ss-unchecked" 'GUEST_SS_SEL=0x0 GUEST_SS_BASE
 case_ null-ss-type7-limit "DEVIATION null-ss-unchecked" 'GUEST_SS_LIMIT=0x67 GUEST_SS_SEL=0x0 GUEST_SS_AR^0x4' "$IN" "$E33"
 case_ null-ss-reserved "DEVIATION null-ss-unchecked" 'GUEST_SS_SEL=0x0 GUEST_SS_AR^0x800000' "$IN" "$E33"
 case_ debugctl "DEVIATION debugctl-reserved" 'ENTRY_CTLS|0x4 GUEST_DEBUGCTL=0x3c' "$IN" "$E33"
+case_ errcode-cet "DEVIATION errcode-unchecked-cet" 'MODE=0x1 ENTRY_INTR=0x80000eff' 'entered exit 2' 'VMfailValid(7)'
+case_ errcode-cet-33 "DEVIATION errcode-unchecked-cet" 'GUEST_RFLAGS^0x400000 ENTRY_INTR=0x80000e14 GUEST_ACTIVITY=0x1' "$E33" 'VMfailValid(7)'
 case_ msr-smm "DEVIATION msr-load-smm-monitor-ctl" 'MSRE1=0x9b/0x0 ENTRY_MSR_CNT=0x4 MSRE3=0x10/0x1' 'entry-failure exit 34 qual 0x4' 'entry-failure exit 34 qual 0x2'
 
 # ---- words a rule does not list: replayed alone, they must enter on both ----
