@@ -92,6 +92,8 @@ case_ null-ss-type7-limit "DEVIATION null-ss-unchecked" 'GUEST_SS_LIMIT=0x67 GUE
 case_ null-ss-reserved "DEVIATION null-ss-unchecked" 'GUEST_SS_SEL=0x0 GUEST_SS_AR^0x800000' "$IN" "$E33"
 case_ debugctl "DEVIATION debugctl-reserved" 'ENTRY_CTLS|0x4 GUEST_DEBUGCTL=0x3c' "$IN" "$E33"
 case_ errcode-cet "DEVIATION errcode-unchecked-cet" 'MODE=0x1 ENTRY_INTR=0x80000eff' 'entered exit 2' 'VMfailValid(7)'
+case_ errcode-cet-real "DEVIATION errcode-unchecked-cet" 'MODE=0x2 ENTRY_INTR=0x80000b14' "$IN" 'VMfailValid(7)'
+case_ errcode-pm-valid DISAGREE 'MODE=0x1 ENTRY_INTR=0x80000b0e' "$IN" 'VMfailValid(7)'
 case_ errcode-cet-33 "DEVIATION errcode-unchecked-cet" 'GUEST_RFLAGS^0x400000 ENTRY_INTR=0x80000e14 GUEST_ACTIVITY=0x1' "$E33" 'VMfailValid(7)'
 case_ msr-smm "DEVIATION msr-load-smm-monitor-ctl" 'MSRE1=0x9b/0x0 ENTRY_MSR_CNT=0x4 MSRE3=0x10/0x1' 'entry-failure exit 34 qual 0x4' 'entry-failure exit 34 qual 0x2'
 
@@ -109,6 +111,10 @@ case_ debugctl-xor "DEVIATION debugctl-reserved" 'GUEST_DEBUGCTL=0x10000 ENTRY_C
 vouch $n "$IN" "$IN"
 case_ vouch-refused DISAGREE 'GUEST_PENDING_DBG=0x100000000 HOST_RIP=0x8000000000000000' "$IN" "$E33"
 vouch $n 'VMfailValid(8)' 'VMfailValid(8)'
+case_ vouch-later-stage "DEVIATION errcode-unchecked-cet" 'ENTRY_INTR=0x80000e01 ENTRY_CTLS^0x200 GUEST_INTR_STATE=0x15' "$E33" 'VMfailValid(7)'
+vouch $n "$E33" "$E33"
+case_ vouch-same-stage-other DISAGREE 'GUEST_RIP=0x800000000000 PIN^0x20' "$IN" "$E33"
+vouch $n 'entry-failure exit 33 qual 0x4' 'entry-failure exit 33 qual 0x4'
 case_ vouch-l0-only DISAGREE 'GUEST_RIP=0x800000000000 PROC^0x200' "$IN" "$E33"
 vouch $n "$IN" 'VMfailValid(7)'
 # a field the rule depends on: no replay can vouch for it
