@@ -33,14 +33,17 @@ export MODEL
 CFG ?= boot/matryoshka.cfg
 
 VERSION := 0.1.0
-GITREV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# The banner's revision: $(B)/gen/mk_version.h, rewritten (FORCE) only when
+# its text changes, so that a new commit rebuilds just the objects that print
+# it (their -MMD dependencies name the header).
+GITREV = $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wundef -Wvla -Wformat=2 \
 	-Wno-format-nonliteral
 COMMON := -std=gnu11 -O2 -g -I. -ffreestanding -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -mno-red-zone -mgeneral-regs-only \
-	-DMK_VERSION='"$(VERSION)"' -DMK_GITREV='"$(GITREV)"' $(WARN)
+	-I$(B)/gen $(WARN)
 
 # --- core: everything outside boot/, freestanding, linked by linker.ld ---
 # PROFILE=1: L0 counts its instructions per phase of a nested round trip
@@ -89,8 +92,9 @@ LOADER_ASM := boot/core_blob.asm
 LOADER_OBJ := $(LOADER_C:%.c=$(B)/loader/%.o) $(LOADER_ASM:%.asm=$(B)/loader/%.o)
 
 # --- host unit tests (cmocka): pure logic only ---
+# -fno-sanitize-recover: a UBSan finding ends the test program with a failure.
 UNIT_CFLAGS := -std=gnu11 -O1 -g -I. $(WARN) -fsanitize=address,undefined \
-	-fno-omit-frame-pointer -DUNIT_TEST
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -DUNIT_TEST
 UNIT_TESTS := options caps pagetable log fmt mtrr segment gwalk decode
 UT_SRC_options := boot/options.c lib/log.c lib/fmt.c
 UT_SRC_caps := vmx/caps.c
@@ -104,15 +108,21 @@ UT_SRC_decode := vmx/decode.c
 # Further unit tests register themselves in their own fragments.
 include $(wildcard tests/unit/*.mk)
 
-.PHONY: all usb pxe run run-usb run-qemu check unit systest clean bench fuzz
+.PHONY: all usb pxe run run-usb run-qemu check unit systest clean bench fuzz FORCE
 all: $(B)/matryoshka.efi
 
 # Objects are rebuilt when PROFILE changes: the stamp holds its last value.
 $(B)/profile.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(PROFILE)' | cmp -s - $@ || echo '$(PROFILE)' >$@
-.PHONY: FORCE
 FORCE:
+
+$(B)/gen/mk_version.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define MK_VERSION "%s"\n#define MK_GITREV "%s"\n' '$(VERSION)' '$(GITREV)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; echo "  GEN     $@ ($(GITREV))"; fi
+# The objects that print it (the header is generated, so named here too).
+$(B)/loader/boot/console.o $(B)/core/core/main.o: $(B)/gen/mk_version.h
 
 $(B)/core/%.o: %.c $(B)/profile.stamp
 	@mkdir -p $(dir $@)
@@ -172,19 +182,23 @@ pxe: $(B)/matryoshka.efi $(CFG)
 
 # The demo: Debian's Linux booted by GRUB as L1 on Matryoshka in Bochs; its
 # KVM runs a real-mode L2 on nested VMX; it powers off by itself.
+# It fails unless the demo finishes ("LINUX-L1: done") and KVM's L2 passed.
 run: $(B)/matryoshka.efi
 	tests/linux/build-image.sh $(B)/demo.img $(B)/matryoshka.efi
 	tests/system/bochs.sh --disk $(B)/demo.img --cpus $(CPUS) \
-		--timeout $(TIMEOUT) --log $(B)/run-bochs.log --show
+		--timeout $(TIMEOUT) --log $(B)/run-bochs.log --show --until 'LINUX-L1: done'
+	@grep -aq 'LINUX-KVM: PASS' $(B)/run-bochs.log || \
+		{ echo "make run: no 'LINUX-KVM: PASS' in $(B)/run-bochs.log" >&2; exit 1; }
 
 # The USB image alone in Bochs: the firmware goes on as L1 to its shell.
 run-usb: $(B)/matryoshka.img
 	tests/system/bochs.sh --disk $(B)/matryoshka.img --cpus $(CPUS) \
-		--timeout $(TIMEOUT) --log $(B)/run-bochs.log --show
+		--timeout $(TIMEOUT) --log $(B)/run-bochs.log --show --until 'UEFI Interactive Shell'
 
+# KVM where /dev/kvm offers VMX (--kvm); the tests always use TCG.
 run-qemu: $(B)/matryoshka.img
-	tests/system/qemu.sh --disk $(B)/matryoshka.img --cpus $(CPUS) \
-		--timeout $(TIMEOUT) --log $(B)/run-qemu.log --show
+	tests/system/qemu.sh --kvm --disk $(B)/matryoshka.img --cpus $(CPUS) \
+		--timeout $(TIMEOUT) --log $(B)/run-qemu.log --show --until 'UEFI Interactive Shell'
 
 unit: $(UNIT_TESTS:%=$(B)/unit/test_%)
 	@pass=0; fail=0; for t in $^; do \
@@ -194,7 +208,11 @@ unit: $(UNIT_TESTS:%=$(B)/unit/test_%)
 include tests/guests/guests.mk
 
 .SECONDEXPANSION:
-$(B)/unit/test_%: tests/unit/test_%.c $$(UT_SRC_$$*) $$(wildcard */*.h)
+# Every header and .def list of the tree, and the headers under tests/ (the
+# recorded MSRs of tests/unit/bochs_msrs.h, the payloads' shared tables)
+# and the Makefile (UNIT_CFLAGS).
+UNIT_DEPS = $(wildcard */*.h */*.def tests/*/*.h tests/*/*.def) Makefile
+$(B)/unit/test_%: tests/unit/test_%.c $$(UT_SRC_$$*) $$(UNIT_DEPS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(UNIT_CFLAGS) $< $(UT_SRC_$*) -lcmocka -o $@
@@ -208,10 +226,12 @@ bench: all guests
 
 # The differential VM-entry fuzzer, for long runs (make check runs 2000 cases):
 #   make fuzz SEED=7 CASES=50000
+# SAVE=1 adds the cases it finds to tests/fuzz/corpus (tracked files).
 SEED ?= 1
 CASES ?= 10000
+SAVE ?= 0
 fuzz: all guests
-	tests/system/fuzz.sh --seed $(SEED) --cases $(CASES) --out $(B)/fuzz/$(MODEL)
+	tests/system/fuzz.sh --seed $(SEED) --cases $(CASES) --out $(B)/fuzz/$(MODEL) $(if $(filter 1,$(SAVE)),--save)
 
 clean:
 	rm -rf $(B)

@@ -5,6 +5,7 @@
 #include <efilib.h>
 
 #include "drivers/serial.h"
+#include "mk_version.h" /* generated: $(B)/gen */
 
 static unsigned boot_cpu;
 

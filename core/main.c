@@ -14,6 +14,7 @@
 #include "drivers/iommu_selftest.h"
 #include "drivers/serial.h"
 #include "lib/log.h"
+#include "mk_version.h" /* generated: $(B)/gen */
 #include "mm/page_alloc.h"
 #include "vmx/launch.h"
 #include "vmx/msr.h"

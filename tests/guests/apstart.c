@@ -179,7 +179,7 @@ static void report(volatile uint8_t *page)
 		}
 	}
 	if (!n_aps)
-		check("aps-in-l1", true, "no APs");
+		check_skip("aps-in-l1", "no APs");
 	else
 		check("aps-in-l1", matched == n_aps && done == n_aps,
 		      "%u of %u APs", matched, n_aps);

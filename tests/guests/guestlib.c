@@ -22,7 +22,7 @@
 #define LINE_MAX 256
 
 static const char *guest = "guest";
-static unsigned passed, failed;
+static unsigned passed, failed, skipped;
 
 /* A missing UART reads 0xff, which has both bits set: no endless wait. */
 static void uart_wait(uint8_t bits)
@@ -101,12 +101,24 @@ bool check(const char *name, bool pass, const char *fmt, ...)
 	return pass;
 }
 
+void check_skip(const char *name, const char *fmt, ...)
+{
+	char detail[LINE_MAX - 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	guest_printf("%s: SKIP %s %s\n", guest, name, detail);
+	skipped++;
+}
+
 void guest_finish(void)
 {
 	static const char bochs_off[] = "Shutdown";
 
-	guest_printf("%s: summary %u passed, %u failed\n", guest, passed,
-		     failed);
+	guest_printf("%s: summary %u passed, %u failed, %u skipped\n", guest,
+		     passed, failed, skipped);
 	/* Powering off with bytes still in the UART would lose them. */
 	uart_wait(LSR_TEMT);
 	/* A runtime service: it works after ExitBootServices too. */

@@ -29,7 +29,10 @@ __attribute__((format(printf, 1, 2))) void guest_printf(const char *fmt, ...);
 /* One `<guest>: PASS|FAIL <check> <detail>` line; returns pass. */
 __attribute__((format(printf, 3, 4))) bool check(const char *name, bool pass,
 						 const char *fmt, ...);
-/* The summary line, then power off; never returns. */
+/* `<guest>: SKIP <check> <why>`: a check this CPU cannot make (never PASS). */
+__attribute__((format(printf, 2, 3))) void check_skip(const char *name,
+						       const char *fmt, ...);
+/* The summary line ("N passed, N failed, N skipped"), then power off. */
 __attribute__((noreturn)) void guest_finish(void);
 
 /* ---- CPU primitives: the core's (cpuid, inb/outb, CRs), plus a few ---- */

@@ -464,7 +464,7 @@ void check_shadow(void);	 /* nvmx_modes.c */
 void check_msr_lists(void);	 /* nvmx_modes.c */
 void check_nmi_from_l2(void);	 /* nvmx_events.c */
 
-/* "skipped: <what> not advertised" line for a check. */
+/* "<guest>: SKIP <name> <what> not advertised" for a check (check_skip). */
 void skip(const char *name, const char *what);
 
 #endif

@@ -26,7 +26,17 @@
  * at once, SDM Vol. 3C 26.5.1.3), "VMfailInvalid", "VMfailValid(N)" (SDM
  * 31.2), "entry-failure exit R qual Q" (33 or 34, SDM 27.8), or
  * "vmwrite-failed NAME VMfailValid(N)" when a mutation's VMWRITE itself
- * failed (no VMLAUNCH then). Nothing in a line depends on the environment.
+ * failed (no VMLAUNCH then). Nothing in a line depends on the environment,
+ * but one note: " | unoffered WHAT" after the outcome when the case's
+ * controls use settings this CPU does not offer (read from its capability
+ * MSRs, as the VMCS holds them at VMLAUNCH: a control bit it does not allow
+ * or a required one cleared, "ctl:0xBITS"; an activity state or a CR3-target
+ * count beyond IA32_VMX_MISC; an injected event only IA32_VMX_BASIC[56]
+ * allows, "basic56"; EPTP's A/D or shadow-stack bit, "eptp-ad",
+ * "eptp-sss"). The two sides may offer different VMXs (bare
+ * Bochs, and what L0 offers L1): tests/system/fuzz.sh compares a case only
+ * where both notes are the same, and otherwise checks that the side that
+ * does not offer the setting refused it.
  * Last line: "nvmxfuzz: summary N cases, E entered, V VMfail, A exit33,
  * B exit34" (VMWRITE failures count as VMfail).
  *
@@ -404,6 +414,95 @@ static int apply(const struct mut *m, char *out, size_t n)
 	return r;
 }
 
+/* " name:0xBITS" for the bits of control field enc that cap does not allow. */
+static void unoffered_ctl(char *buf, size_t n, const char *name, uint32_t enc,
+			  uint64_t cap)
+{
+	uint64_t v = 0;
+	uint32_t bad;
+	char word[40];
+
+	if (vmread(enc, &v) != VM_OK)
+		return;
+	bad = ((uint32_t)v & ~(uint32_t)(cap >> 32)) | (~(uint32_t)v & (uint32_t)cap);
+	if (!bad)
+		return;
+	fmt_snprintf(word, sizeof(word), " %s:0x%x", name, bad);
+	put_suffix(buf, n, word);
+}
+
+/*
+ * SDM Vol. 3C 27.2.1.3: an injected event's deliver-error-code bit. Without
+ * IA32_VMX_BASIC[56] it must be 1 exactly for hardware exceptions 8, 10-14
+ * and 17 in protected mode (CR0.PE 1, or no unrestricted guest); with it,
+ * only "0 for other types and outside protected mode" remains. True if the
+ * event breaks the first rule and keeps the second: then only a CPU with
+ * BASIC[56] accepts it.
+ */
+static bool needs_basic56(uint64_t info, bool pm)
+{
+	unsigned type = (info >> 8) & 7, vec = info & 0xff;
+	bool code = info & INTR_ERRCODE, hw = type == 3;
+	bool with_code = vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
+
+	if (!(info & INTR_VALID))
+		return false;
+	return code != (hw && pm && with_code) && !(code && (!hw || !pm));
+}
+
+/* Settings outside the control fields that this CPU may not offer. */
+static void unoffered_more(char *buf, size_t n, uint64_t proc)
+{
+	const struct vmx_caps *c = &env.cap;
+	uint64_t proc2 = 0, info = 0, cr0 = 0, eptp = 0;
+	bool ug, ept;
+
+	if (proc & PROC_SECONDARY)
+		vmread(F_PROC2, &proc2);
+	ug = proc2 & PROC2_UNRESTRICTED;
+	ept = proc2 & PROC2_EPT;
+	vmread(F_ENTRY_INTR, &info);
+	vmread(F_GUEST_CR0, &cr0);
+	if (needs_basic56(info, !ug || (cr0 & 1)) && !(c->basic & (1ull << 56)))
+		put_suffix(buf, n, " basic56");
+	/* EPTP bit 6 (A/D): IA32_VMX_EPT_VPID_CAP[21]; bit 7 (supervisor
+	 * shadow stacks): CET's shadow stacks, CPUID.(7,0):ECX[7] */
+	vmread(F_EPTP, &eptp);
+	if (ept && (eptp & (1u << 6)) && !(c->ept_vpid & (1ull << 21)))
+		put_suffix(buf, n, " eptp-ad");
+	if (ept && (eptp & (1u << 7)) && !(cpuid(7, 0).ecx & (1u << 7)))
+		put_suffix(buf, n, " eptp-sss");
+}
+
+/* What the VMCS now asks for that this CPU does not offer (see the top). */
+static void unoffered(char *buf, size_t n)
+{
+	const struct vmx_caps *c = &env.cap;
+	uint64_t proc = 0, act = 0, cr3n = 0;
+	char word[40];
+
+	buf[0] = 0;
+	unoffered_ctl(buf, n, "pin", F_PIN, c->pin);
+	unoffered_ctl(buf, n, "proc", F_PROC, c->proc);
+	vmread(F_PROC, &proc);
+	if ((proc & PROC_SECONDARY) && ctl_can(c->proc, PROC_SECONDARY))
+		unoffered_ctl(buf, n, "proc2", F_PROC2, c->proc2);
+	unoffered_ctl(buf, n, "exit", F_EXIT_CTLS, c->exit);
+	unoffered_ctl(buf, n, "entry", F_ENTRY_CTLS, c->entry);
+	/* IA32_VMX_MISC bits 6-8: HLT, shutdown, wait-for-SIPI (Vol. 3D A.6) */
+	vmread(F_GUEST_ACTIVITY, &act);
+	if (act >= 1 && act <= 3 && !(c->misc & (1ull << (5 + act)))) {
+		fmt_snprintf(word, sizeof(word), " activity:%lu", act);
+		put_suffix(buf, n, word);
+	}
+	vmread(F_CR3_TARGET_CNT, &cr3n);
+	if (cr3n <= 0x1ff && cr3n > ((c->misc >> 16) & 0x1ff)) {
+		fmt_snprintf(word, sizeof(word), " cr3-targets:%lu", cr3n);
+		put_suffix(buf, n, word);
+	}
+	unoffered_more(buf, n, proc);
+}
+
 static void restore_l1(unsigned dirty)
 {
 	if (dirty & DIRTY_SEGS) {
@@ -462,7 +561,7 @@ static bool enter_twice(char *out, size_t n)
 /* One case: its line is printed, or (warm-up) its outcome put in out. */
 static void run_case(const struct fz_case *c, char *out, size_t outn)
 {
-	char line[512], outcome[80];
+	char line[512], outcome[80], note[96];
 	unsigned dirty = 0;
 	int failed = VM_OK;
 	size_t used;
@@ -481,6 +580,9 @@ static void run_case(const struct fz_case *c, char *out, size_t outn)
 		failed = apply(&c->m[i], outcome, sizeof(outcome));
 	}
 	count.cases++;
+	note[0] = 0;
+	if (failed == VM_OK)
+		unoffered(note, sizeof(note));
 	if (failed != VM_OK) {
 		count.vmfail++;
 	} else {
@@ -532,8 +634,8 @@ static void run_case(const struct fz_case *c, char *out, size_t outn)
 	if (used < sizeof(line))
 		used += fz_format(c, line + used, sizeof(line) - used);
 	if (used < sizeof(line))
-		fmt_snprintf(line + used, sizeof(line) - used, " => %s",
-			     outcome);
+		fmt_snprintf(line + used, sizeof(line) - used, " => %s%s%s",
+			     outcome, note[0] ? " | unoffered" : "", note);
 	put_long_line(line);
 }
 
@@ -573,6 +675,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	char caps[64];
+	const struct vmx_caps *vc;
 
 	InitializeLib(image, systab);
 	BS->SetWatchdogTimer(0, 0, 0, NULL);
@@ -613,13 +716,20 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	fz_page_addr[PG_EPT] = env.ept_pml4;
 	fz_page_addr[PG_ZERO] = env.scratch;
 
+	/* What this CPU offers: cases that use more say so (unoffered()). */
+	vc = &env.cap;
+	guest_printf("nvmxfuzz: capabilities pin 0x%lx proc 0x%lx proc2 0x%lx "
+		     "exit 0x%lx entry 0x%lx misc 0x%lx\n",
+		     vc->pin, vc->proc, vc->proc2, vc->exit, vc->entry,
+		     vc->misc);
 	if (fz_caps_hold(&env.cap, caps, sizeof(caps)))
 		guest_printf(
 		    "nvmxfuzz: capabilities as the generator assumes\n");
 	else
 		guest_printf(
 		    "nvmxfuzz: capabilities differ from the generator's "
-		    "assumptions:%s\n",
+		    "assumptions:%s (cases that use the difference say "
+		    "\"unoffered\")\n",
 		    caps);
 	if (cfg.replays)
 		guest_printf("nvmxfuzz: start replay %u cases maxphyaddr %u\n",

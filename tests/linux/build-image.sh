@@ -45,6 +45,8 @@ usage() {
 }
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then usage; fi
 out=$(realpath -m "$1")
+# The old image goes first: a build that fails must leave none to boot.
+rm -f "$out"
 first=""
 if [ $# -eq 2 ]; then
 	first=$(realpath "$2")

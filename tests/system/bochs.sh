@@ -8,6 +8,8 @@ here=$(dirname "$0")
 . "$here/watch.sh"
 parse_args "$@"
 [ -n "$disk" ] || usage
+# No image, no run: an image build that failed must not boot an old one.
+[ -r "$disk" ] || { echo "bochs.sh: no disk image $disk" >&2; exit 1; }
 # The project's own Bochs (tools/bochs.sh builds it into build/bochs); BOCHS= overrides.
 root=$(cd "$here/../.." && pwd)
 bochs_bin=${BOCHS:-$root/build/bochs/bin/bochs}

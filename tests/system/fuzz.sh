@@ -3,8 +3,8 @@
 #
 # fuzz.sh [--seed S] [--cases N] [--first F] [--corpus | --replay FILE]
 #         [--out DIR] [--build DIR] [--only bare|l0] [--log LEVEL]
-#         [--stall SECONDS] [--no-save] [--no-adjudicate] [--no-warmup]
-#         [--recompare] [--resume]
+#         [--stall SECONDS] [--save] [--no-adjudicate] [--no-warmup]
+#         [--recompare] [--rules FILE] [--resume]
 #
 # The differential VM-entry fuzzer: tests/guests/nvmxfuzz.efi runs the same
 # cases (seed S, cases F .. F+N-1; --corpus: every case saved in
@@ -22,13 +22,19 @@
 #       each part of the case alone shows both reasons and agreement on
 #       each part: the SDM lets those checks run in any order (Vol. 3C 27.2,
 #       27.3.1), so this counts as agreement
-#   GAP case I seed S MUTATIONS: <L0's warning>
+#   GAP case I seed S MUTATIONS: <L0's warning> [Bochs: <its reason>]
 #       L0's software checks passed a vmcs02 that the CPU then refused (a
 #       rule of tests/fuzz/deviations may say that the CPU, Bochs, is the
-#       one that is wrong: then it is a DEVIATION)
+#       one that is wrong, by Bochs' own reason in the L0 side's Bochs log:
+#       then it is a DEVIATION)
+#   ONESIDED case I seed S MUTATIONS: bare=... l0=... (SIDE does not offer ...)
+#       the case uses controls one side's CPU does not offer (the payload
+#       reads its capability MSRs and says so): not compared, but that side
+#       must have refused the entry as a control error (else DISAGREE)
 #
 # --recompare classifies the results already in --out again (after a change
-# of tests/fuzz/deviations) without running the cases again.
+# of tests/fuzz/deviations) without running the cases again; --rules FILE
+# takes the rules from FILE instead (tests/unit/test-fuzz-rules.sh).
 # The payload makes one entry without mutations before the cases (see
 # nvmxfuzz.c); --no-warmup leaves it out.
 # --resume: each case mutates a vmcs12 that entered with VMLAUNCH and
@@ -38,12 +44,15 @@
 # (corpus replays run without it).
 # A side whose run stops (a hang, an emulator panic, a stopped vCPU) is
 # restarted after the case that stopped it, whose outcome is "stopped".
-# Every DISAGREE, DEVIATION and GAP case is saved (unless --no-save) in
-# tests/fuzz/corpus/*.cases, which --corpus replays. Last line:
-#   fuzz: N cases, A agree, D Matryoshka disagreements, V Bochs deviations,
-#   G check gaps
-# (N = A + D + V; G counts cases that are also in A or D)
-# Exit status 0 iff D and G are 0 (2: bad usage, or no results).
+# With --save (make fuzz SAVE=1), every DISAGREE, DEVIATION and GAP case is
+# added to tests/fuzz/corpus/*.cases (tracked files), which --corpus
+# replays; without it nothing outside --out is written. Last line:
+#   fuzz: N cases, A agree, O one-sided, D Matryoshka disagreements,
+#   V Bochs deviations, G check gaps, M missing
+# (N = A + O + D + V; G counts cases that are also in A or D; M: cases
+# asked for that have no outcome on a side)
+# Exit status 0 iff D, G and M are 0 (2: bad usage, or no results; 3: a
+# rule of tests/fuzz/deviations that cannot be read).
 set -uo pipefail
 caller=$PWD
 root=$(cd "$(dirname "$0")/../.." && pwd) || exit 2
@@ -53,7 +62,7 @@ abs() { case $1 in /*) echo "$1" ;; *) echo "$caller/$1" ;; esac; }
 S=tests/system
 
 seed=1 cases=2000 first=0 corpus=0 replay_file="" out="" build=build only=""
-level=warn stall=120 save=1 adjudicate=1 warmup="" recompare=0 resume=""
+level=warn stall=120 save=0 adjudicate=1 warmup="" recompare=0 rules_arg="" resume=""
 usage() {
 	sed -n '4,7p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
@@ -72,11 +81,13 @@ while [ $# -gt 0 ]; do
 		case $only in bare | l0) ;; *) usage ;; esac ;;
 	--log) [ $# -ge 2 ] || usage; level=$2; shift ;;
 	--stall) num "$1" "${2-}"; stall=$2; shift ;;
+	--save) save=1 ;;
 	--no-save) save=0 ;;
 	--no-adjudicate) adjudicate=0 ;;
 	--no-warmup) warmup='warmup=0' ;;
 	--recompare) recompare=1 ;;
 	--resume) resume='resume=1' save=0 ;;
+	--rules) [ $# -ge 2 ] || usage; rules_arg=$(abs "$2"); shift ;;
 	*) usage ;;
 	esac
 	shift
@@ -85,9 +96,10 @@ out=${out:-$build/fuzz}
 payload=$build/guests/nvmxfuzz.efi
 l0efi=$build/matryoshka.efi
 corpus_dir=tests/fuzz/corpus
-rules=tests/fuzz/deviations
+rules=${rules_arg:-tests/fuzz/deviations}
+[ -r "$rules" ] || { echo "fuzz: cannot read $rules" >&2; exit 2; }
 mkdir -p "$out" || exit 2
-for f in "$payload" $([ "$only" = bare ] || echo "$l0efi"); do
+[ "$recompare" = 1 ] || for f in "$payload" $([ "$only" = bare ] || echo "$l0efi"); do
 	[ -r "$f" ] || { echo "fuzz: $f is missing (make B=$build all guests)" >&2; exit 2; }
 done
 # Early checks off where the loader knows the option (it refuses unknown ones).
@@ -126,7 +138,7 @@ run_side() {
 			printf "next=/EFI/BOOT/nvmxfuzz.efi\nlog=%s\n$early" "$level" >"$dir/l0.cfg"
 			$S/mkimage.sh "$img" "$l0efi" "$dir/l0.cfg" "$payload=/EFI/BOOT/nvmxfuzz.efi" \
 				"$dir/$name.fuzz.cfg=/EFI/BOOT/fuzz.cfg" >/dev/null
-		fi
+		fi || { echo "fuzz: $name: the image build failed" >&2; break; }
 		# its own process group, so that a stuck run can be ended whole
 		setsid $S/bochs.sh --disk "$img" --log "$log" --cpus 1 --timeout 1000000 \
 			--until 'nvmxfuzz: summary .*exit34' 2>"$dir/$name.$run.err" &
@@ -157,14 +169,19 @@ run_side() {
 			done=$((done + $(printf '%s\n' "$lines" | wc -l)))
 		fi
 		# L0's check-gap warnings, each with the case line that follows it
-		[ "$name" = l0 ] && clean "$log" | awk '
+		# and Bochs' own reason: its log says why each entry of vmcs02
+		# failed, in the same order (with early checks off, only the gaps'
+		# entries fail); counts that differ give no reasons
+		[ "$name" = l0 ] && clean "$log" | awk -v reasons="$(bochs_reasons "$log.bochs")" '
+			BEGIN { nr = split(reasons, rs, "\n") }
 			/the CPU (refused vmcs02|failed the entry of vmcs02)|the CPU.s dry run of vmcs02/ {
-				sub(/^.*nested: /, ""); w = w (w ? " | " : "") $0; next }
+				sub(/^.*nested: /, ""); w = w (w ? " | " : "") $0; nw++; next }
 			/nvmxfuzz: case [0-9]+ seed [0-9]+ / && w != "" {
 				match($0, /nvmxfuzz: case [0-9]+ seed [0-9]+/)
 				split(substr($0, RSTART, RLENGTH), f, " ")
-				print f[3] " " f[5] "\t" w; w = ""
-			}' >>"$dir/$name.gaps"
+				id[++ng] = f[3] " " f[5]; ww[ng] = w; w = ""
+			}
+			END { for (g = 1; g <= ng; g++) print id[g] "\t" ww[g] "\t" (nr == nw ? rs[g] : "") }' >>"$dir/$name.gaps"
 		clean "$log" | grep -aq 'nvmxfuzz: summary' && break
 		# no start: the emulator did not come up (say, no free VNC port
 		# for its display); twice more, then give up
@@ -198,6 +215,15 @@ run_side() {
 	echo "$name $((run + 1)) $((SECONDS - start)) $((${t_first:-$SECONDS} - start)) $done" >"$dir/$name.info"
 }
 
+# bochs_reasons LOG.bochs: Bochs' reasons for failed VM entries, one a line
+# (cpu/vmx.cc's VMenterLoadCheck*: "VMENTER FAIL: ...", "VMFAIL: VMCS ...",
+# "VMFAIL: VMENTRY ...", "VMENTER: ... Checks Failed", "VMX LoadMSRs ...").
+bochs_reasons() {
+	[ -r "$1" ] || return 0
+	sed -e 's/\r//g' "$1" | grep -aE '(VMENTER FAIL|VMFAIL: VMCS|VMFAIL: VMENTRY|VMENTER: .*Failed|VMX LoadMSRs)' |
+		sed -E 's/^.*(VMENTER FAIL|VMFAIL|VMENTER:|VMX LoadMSRs)/\1/'
+}
+
 # both_sides DIR: run_side for each side wanted, at the same time.
 both_sides() {
 	local pids="" p side
@@ -209,59 +235,27 @@ both_sides() {
 	for p in $pids; do wait "$p"; done
 }
 
-# compare DIR: one line per case that does not simply agree, on stdout:
+# compare DIR: one line per case that does not simply agree, on stdout
+# (tests/fuzz/compare.awk, with the rules' matcher tests/fuzz/rules.awk):
 #   KIND<TAB>I S<TAB>MUTATIONS<TAB>BARE<TAB>L0<TAB>EXTRA
-# KIND: disagree, deviation (EXTRA: the rule), gap (EXTRA: L0's warning);
-# then "total N AGREE".
+# KIND: disagree, deviation (EXTRA: the rule), gap (EXTRA: L0's warning),
+# onesided; then "total N AGREE". Status 3 if a rule cannot be read.
 compare() {
 	{
-		[ -r "$rules" ] && grep -avE '^[[:space:]]*(#|$)' "$rules" | sed 's/^/R /'
+		grep -avE '^[[:space:]]*(#|$)' "$rules" | sed 's/^/R /'
 		[ -r "$1/l0.gaps" ] && sed 's/^/W /' "$1/l0.gaps"
+		# the vouching replays' outcomes (see below), if any
+		[ -r "$1/vouch/bare.cases" ] && sed -E 's/^([0-9]+ [0-9]+) .* => /V \1\t/' "$1/vouch/bare.cases"
+		[ -r "$1/vouch/l0.cases" ] && sed -E 's/^([0-9]+ [0-9]+) .* => /U \1\t/' "$1/vouch/l0.cases"
 		sed 's/^/B /' "$1/bare.cases"
 		sed 's/^/L /' "$1/l0.cases"
-	} | awk '
-	function outcome(line) { sub(/^.* => /, "", line); return line }
-	function muts(line) { sub(/ => .*$/, "", line); sub(/^[0-9]+ [0-9]+ ?/, "", line); return line }
-	{
-		tag = substr($0, 1, 1); line = substr($0, 3)
-		if (tag == "R") {
-			n = index(line, "\t"); if (!n) next
-			rname[++nr] = substr(line, 1, n - 1); rre[nr] = substr(line, n + 1); next
-		}
-		if (tag == "W") { n = index(line, "\t"); warn[substr(line, 1, n - 1)] = substr(line, n + 1); next }
-		split(line, f, " "); id = f[1] " " f[2]
-		if (tag == "B") { if (!(id in b)) { b[id] = line; order[++no] = id } }
-		else if (!(id in l)) { l[id] = line; if (!(id in b)) order[++no] = id }
-	}
-	END {
-		agree = 0
-		for (i = 1; i <= no; i++) {
-			id = order[i]
-			m = (id in b) ? muts(b[id]) : "?"
-			if (m == "?" && (id in l)) m = muts(l[id])
-			ob = (id in b) ? outcome(b[id]) : "missing"
-			ol = (id in l) ? outcome(l[id]) : "missing"
-			subject = m " => bare=" ob " l0=" ol
-			gapdev = 0
-			if (id in warn) { # a gap: unless a rule says the CPU (Bochs) is wrong
-				rule = ""
-				for (r = 1; r <= nr && rule == ""; r++) if ((subject " (gap)") ~ rre[r]) rule = rname[r]
-				if (rule != "") { print "deviation\t" id "\t" m "\t" ob "\t" ol "\t" rule; gapdev = 1 }
-				else print "gap\t" id "\t" m "\t" ob "\t" ol "\t" warn[id]
-			}
-			if (ob == ol) { if (!gapdev) agree++; continue }
-			rule = ""
-			for (r = 1; r <= nr && rule == ""; r++) if (subject ~ rre[r]) rule = rname[r]
-			print (rule != "" ? "deviation" : "disagree") "\t" id "\t" m "\t" ob "\t" ol "\t" rule
-		}
-		print "total " no " " agree
-	}'
+	} | awk -f tests/fuzz/rules.awk -f tests/fuzz/compare.awk
 }
 
 # The generator on the host (tests/fuzz/cases.c): names a case that stopped
 # a run before it printed its line. Optional: without gcc, such a case is "?".
 CASES_BIN=$out/cases
-gcc -std=gnu11 -O1 -I. -isystem /usr/include/efi -isystem /usr/include/efi/x86_64 \
+[ "$recompare" = 1 ] || gcc -std=gnu11 -O1 -I. -isystem /usr/include/efi -isystem /usr/include/efi/x86_64 \
 	-DGNU_EFI_USE_MS_ABI -fshort-wchar -o "$CASES_BIN" tests/fuzz/cases.c \
 	tests/guests/nvmxfuzz_gen.c lib/fmt.c 2>/dev/null || rm -f "$CASES_BIN"
 
@@ -277,8 +271,8 @@ if [ "$corpus" = 1 ]; then
 	TOTAL=$(wc -l <"$REPLAYS")
 	if [ "$TOTAL" -eq 0 ]; then
 		echo "fuzz: nothing to replay"
-		echo "fuzz: 0 cases, 0 agree, 0 Matryoshka disagreements, 0 Bochs deviations, 0 check gaps"
-		exit 0
+		echo "fuzz: 0 cases, 0 agree, 0 one-sided, 0 Matryoshka disagreements, 0 Bochs deviations, 0 check gaps, 0 missing"
+		exit 2
 	fi
 else
 	TOTAL=$cases
@@ -304,17 +298,29 @@ if [ -n "$only" ]; then
 	[ "$n" -eq "$TOTAL" ] && [ "$s" -eq 0 ]
 	exit $?
 fi
-# Both sides must have generated from the same assumptions (nvmxfuzz.c).
+# What each side's CPU offers (the payload reads its capability MSRs): the
+# cases that use more than one side offers are "one-sided" (compare.awk).
 for side in bare l0; do
-	l=$(clean "$out/$side.0.log" 2>/dev/null | grep -aoE 'nvmxfuzz: (capabilities .*|start .*maxphyaddr [0-9]+)' |
-		sed 's/ seed .* maxphyaddr/ maxphyaddr/; s/ replay .* maxphyaddr/ maxphyaddr/' | tr '\n' ' ')
-	echo "$l" | grep -q 'capabilities as the generator assumes' ||
-		echo "fuzz: $side: WARNING: $l" >&2
+	l=$(clean "$out/$side.0.log" 2>/dev/null | grep -aoE 'nvmxfuzz: capabilities pin .*' | head -n 1)
+	echo "fuzz: $side: ${l#nvmxfuzz: }"
 	eval "caps_$side=\$l"
 done
 [ "$caps_bare" = "$caps_l0" ] ||
-	echo "fuzz: WARNING: the two sides differ: bare: $caps_bare; l0: $caps_l0" >&2
-compare "$out" >"$out/compare.txt"
+	echo "fuzz: the two sides offer different VMX controls: cases that use the difference are checked one-sided"
+compare "$out" >"$out/compare.txt" || { echo "fuzz: $rules has rules that cannot be read" >&2; exit 3; }
+
+# ---- vouching: a rule's case with words the rule does not list ----
+# Such a case is that rule's only if those words cannot change the verdict:
+# replayed alone (with the case's MODE), they must enter L2 on both sides.
+# (--recompare uses the replays already in --out, if any.)
+if [ "$adjudicate" = 1 ] && [ "$recompare" = 0 ] && grep -aq '^vouch' "$out/compare.txt"; then
+	rm -rf "$out/vouch" && mkdir -p "$out/vouch"
+	awk -F'\t' '$1 == "vouch" { split($2, p, " "); print "replay seed=" p[2] " case=" p[1] " " $7 }' \
+		"$out/compare.txt" >"$out/vouch/replays.txt"
+	echo "fuzz: replaying alone the other words of $(wc -l <"$out/vouch/replays.txt") case(s) a rule would explain"
+	REPLAYS=$out/vouch/replays.txt TOTAL=$(wc -l <"$out/vouch/replays.txt") both_sides "$out/vouch"
+	compare "$out" >"$out/compare.txt"
+fi
 read -r _ total agree < <(grep -a '^total ' "$out/compare.txt")
 
 # ---- adjudication of check order (SDM Vol. 3C 27.2, 27.3.1: any order) ----
@@ -372,12 +378,21 @@ fi
 # not make it (it costs a restart): named here.
 awk '/ => stopped$/ { print "STOPPED case " $1 " seed " $2 " (" FILENAME ")" }' \
 	"$out/bare.cases" "$out/l0.cases" | sed "s|$out/||"
-dis=0 dev=0 gap=0 ord=0
+dis=0 dev=0 gap=0 ord=0 one=0
 : >"$out/found.txt"
 while IFS=$'\t' read -r kind id m ob ol extra; do
 	case $kind in total*) continue ;; esac
 	tag="case ${id% *} seed ${id#* } $m"
 	case $kind in
+	vouch) # not replayed (--no-adjudicate): the rule cannot vouch for it
+		echo "DISAGREE $tag: bare=$ob l0=$ol (${extra%%$'\t'*} only if the other words cannot change the verdict; not replayed)"
+		dis=$((dis + 1))
+		printf 'disagree\t%s\t%s\tbare=%s l0=%s\n' "$id" "$m" "$ob" "$ol" >>"$out/found.txt"
+		;;
+	onesided)
+		echo "ONESIDED $tag: bare=$ob l0=$ol ($extra)"
+		one=$((one + 1))
+		;;
 	gap)
 		echo "GAP $tag: $extra"
 		gap=$((gap + 1))
@@ -396,7 +411,7 @@ while IFS=$'\t' read -r kind id m ob ol extra; do
 			ord=$((ord + 1))
 			continue
 		fi
-		echo "DISAGREE $tag: bare=$ob l0=$ol"
+		echo "DISAGREE $tag: bare=$ob l0=$ol${extra:+ ($extra)}"
 		dis=$((dis + 1))
 		printf 'disagree\t%s\t%s\tbare=%s l0=%s\n' "$id" "$m" "$ob" "$ol" >>"$out/found.txt"
 		;;
@@ -424,6 +439,15 @@ if [ "$save" = 1 ] && [ "$corpus" = 0 ] && [ -s "$out/found.txt" ]; then
 	[ "$new" -gt 0 ] && echo "fuzz: $new new case(s) in $corpus_dir"
 fi
 [ "$ord" -gt 0 ] && echo "fuzz: $ord of the agreeing cases differ only in which of two failed checks is reported (SDM Vol. 3C 27.2, 27.3.1: any order)"
-echo "fuzz: $total cases, $((agree + ord)) agree, $dis Matryoshka disagreements, $dev Bochs deviations, $gap check gaps"
+# every case asked for has an outcome on both sides (a stopped run's case
+# has "stopped"); one that has none on a side is missing
+missing=$((TOTAL - total))
+for side in bare l0; do
+	[ -r "$out/$side.cases" ] || continue
+	n=$(cut -d' ' -f1,2 "$out/$side.cases" | sort -u | wc -l)
+	[ "$n" -lt "$TOTAL" ] && [ $((TOTAL - n)) -gt "$missing" ] && missing=$((TOTAL - n))
+done
+[ "$missing" -gt 0 ] && echo "fuzz: $missing of $TOTAL cases have no outcome on a side" >&2
+echo "fuzz: $total cases, $((agree + ord)) agree, $one one-sided, $dis Matryoshka disagreements, $dev Bochs deviations, $gap check gaps, $missing missing"
 [ "$total" -gt 0 ] || exit 2
-[ "$dis" -eq 0 ] && [ "$gap" -eq 0 ]
+[ "$dis" -eq 0 ] && [ "$gap" -eq 0 ] && [ "$missing" -eq 0 ]

@@ -11,6 +11,8 @@ set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin
 img=$1 efi=$2 cfg=$3
 shift 3
+# The old image goes first: a build that fails leaves none to boot.
+rm -f "$img"
 sectors=$((130 * 16 * 63))
 first=2048
 last=$((sectors - 34)) # the backup GPT takes the last 33 sectors

@@ -55,7 +55,7 @@ t_attack_mem() {
 		ok attack-mem-diff "$(tail -n 1 "$OUT/attack-mem-compare.txt")"
 	else
 		bad attack-mem-diff "$(tail -n 1 "$OUT/attack-mem-compare.txt")"
-		grep -aE '^(DIFF|MISSING)' "$OUT/attack-mem-compare.txt" | head -n 20
+		grep -aE '^(DIFF|MISSING|UNEXPECTED)' "$OUT/attack-mem-compare.txt" | head -n 20
 	fi
 }
 ALL="$ALL attack_mem"

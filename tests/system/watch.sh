@@ -30,7 +30,8 @@ parse_args() {
 }
 
 # watch PID: returns 0 when --until matched (or the emulator ended by itself
-# with no --until given), 1 on timeout or an early exit without a match.
+# with no --until given), 1 on timeout (with or without --until: a run that
+# did not finish is no success) or an early exit without a match.
 watch_emulator() {
 	local pid=$1 start=$SECONDS tailpid="" rc=1
 	if [ "$show" = 1 ]; then
@@ -48,7 +49,6 @@ watch_emulator() {
 		fi
 		if [ $((SECONDS - start)) -ge "$timeout" ]; then
 			echo "watch: timeout after ${timeout}s" >&2
-			[ -z "$until" ] && rc=0
 			break
 		fi
 		sleep 0.5

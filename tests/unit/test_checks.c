@@ -1473,6 +1473,96 @@ static void t_valid_non_register(void **state)
 	assert_passes(t);
 }
 
+/*
+ * The valid states next to the Bochs deviations of tests/fuzz/deviations
+ * (docs/bochs-deviations.md): a rule there may only count cases where L0
+ * refused something the SDM refuses, so L0 must accept each of these.
+ */
+static void t_valid_next_to_deviations(void **state)
+{
+	struct tc tc, *t = &tc;
+
+	(void)state;
+	/* SDM 27.3.1.2: an unusable SS (bit 16) gets no type/S/P/limit
+	 * checks; its DPL (0 here) is still the CPL */
+	base(t);
+	SET(GUEST_SS_AR_BYTES, 0x10000);
+	assert_passes(t);
+	base(t); /* the same in 32-bit protected mode with unrestricted guest */
+	guest32(t);
+	SET(GUEST_SS_AR_BYTES, 0x10000);
+	assert_passes(t);
+	base(t); /* in real mode with unrestricted guest */
+	real_mode_ug(t);
+	SET(GUEST_SS_AR_BYTES, 0x10000);
+	assert_passes(t);
+	/* a null SS selector with a usable, valid SS: usability is bit 16 */
+	base(t);
+	SET(GUEST_SS_SELECTOR, 0);
+	assert_passes(t);
+	base(t);
+	guest32(t);
+	SET(GUEST_SS_SELECTOR, 0);
+	assert_passes(t);
+	/* a data-segment register holding type 11 (execute/read code,
+	 * accessed) without unrestricted guest: DPL >= RPL is all it needs */
+	base(t);
+	no_ug(t);
+	SET(GUEST_DS_AR_BYTES, 0xc09b);
+	assert_passes(t);
+	SET(GUEST_DS_AR_BYTES, 0xc0fb); /* DPL 3, RPL 3 */
+	SET(GUEST_DS_SELECTOR, 0x13);
+	assert_passes(t);
+	SET(GUEST_ES_AR_BYTES, 0xc09f); /* conforming code: no DPL/RPL rule */
+	SET(GUEST_ES_SELECTOR, 0x13);
+	assert_passes(t);
+	/* SDM 27.3.1.5: TF 1, BTF 0 with blocking by MOV SS or STI, or in
+	 * HLT: BS must be 1 -- and is */
+	base(t);
+	SET(GUEST_INTERRUPTIBILITY_INFO, INTERRUPTIBILITY_MOV_SS);
+	OR(GUEST_RFLAGS, RF_TF);
+	SET(GUEST_PENDING_DBG_EXCEPTIONS, 1u << 14);
+	assert_passes(t);
+	SET(GUEST_INTERRUPTIBILITY_INFO, INTERRUPTIBILITY_STI);
+	OR(GUEST_RFLAGS, RF_IF);
+	assert_passes(t);
+	base(t);
+	SET(GUEST_ACTIVITY_STATE, ACTIVITY_HLT);
+	OR(GUEST_RFLAGS, RF_TF);
+	SET(GUEST_PENDING_DBG_EXCEPTIONS, (1u << 14) | (1u << 12));
+	assert_passes(t);
+	/* TF 1 with BTF 1: BS must be 0 -- and is */
+	base(t);
+	SET(GUEST_INTERRUPTIBILITY_INFO, INTERRUPTIBILITY_MOV_SS);
+	OR(GUEST_RFLAGS, RF_TF);
+	SET(GUEST_IA32_DEBUGCTL, 1u << 1);
+	assert_passes(t);
+	/* no blocking, not halted: BS and TF are free */
+	base(t);
+	SET(GUEST_PENDING_DBG_EXCEPTIONS, 1u << 14);
+	assert_passes(t);
+	OR(GUEST_RFLAGS, RF_TF);
+	SET(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	assert_passes(t);
+	/* SDM 27.3.1.5: shutdown takes an NMI or #MC (hardware exception 18) */
+	base(t);
+	SET(GUEST_ACTIVITY_STATE, ACTIVITY_SHUTDOWN);
+	SET(VM_ENTRY_INTR_INFO, EV(3, 18));
+	assert_passes(t);
+	/* SDM 27.3.1.1: DEBUGCTL's reserved bits count only when it is loaded */
+	base(t);
+	assert_false(must1(t->caps.true_entry) & ENTRY_LOAD_DEBUG_CONTROLS);
+	CLR(VM_ENTRY_CONTROLS, ENTRY_LOAD_DEBUG_CONTROLS);
+	SET(GUEST_IA32_DEBUGCTL, 0x3c | (1ull << 32));
+	assert_passes(t);
+	/* SDM 27.3.1.4: the edges of canonical RIPs in 64-bit mode */
+	base(t);
+	SET(GUEST_RIP, 0x00007fffffffffffull);
+	assert_passes(t);
+	SET(GUEST_RIP, 0xffff800000000000ull);
+	assert_passes(t);
+}
+
 /* ================= the list, the skip option, the log ================= */
 static void t_skip_only_named(void **state)
 {
@@ -1681,6 +1771,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_valid_modes),
 	    cmocka_unit_test(t_valid_events),
 	    cmocka_unit_test(t_valid_non_register),
+	    cmocka_unit_test(t_valid_next_to_deviations),
 	    NESTED_CHECK_LIST(REGISTER)
 	    /* second cases of some checks */
 	    cmocka_unit_test(t_ctl_pin_reserved_must1),
