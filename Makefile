@@ -57,6 +57,8 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 CORE_C += vmx/msr_policy.c vmx/msr_access.c
 # Memory bounds: EPT02's policy and the per-vCPU reserve.
 CORE_C += nested/ept02_policy.c nested/reserve.c
+# Guards: notify window, split-lock #AC, exception loops (vmx/guard.h).
+CORE_C += vmx/guard.c vmx/notify.c vmx/notify_policy.c vmx/splitlock.c vmx/ac_policy.c vmx/exc_guard.c vmx/excloop.c
 CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
 	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)

@@ -3,8 +3,8 @@
  * vmcs02: what L2 really runs on. Guest state is vmcs12's; host state is
  * L0's (the same as vmcs01's, so an exit of L2 lands in vmx_exit_entry like
  * any other); the controls are vmcs12's merged with L0's own needs: L0's
- * intercepts always win (MSR bitmap OR-merged, #AC in the exception bitmap,
- * L0's CR0/CR4 mask bits), EPT is always on (EPT02 from EPT12, or EPT01 when
+ * intercepts always win (MSR bitmap OR-merged, #AC and #DB in the exception
+ * bitmap and the notify window (vmx/guard.h), L0's CR0/CR4 mask bits), EPT is always on (EPT02 from EPT12, or EPT01 when
  * L1 does not use EPT: L2 then lives in L1's guest-physical space) and L2
  * always runs with VPID02.
  */
@@ -16,6 +16,7 @@
 #include "vmx/config.h"
 #include "vmx/ept.h"
 #include "vmx/gmem.h"
+#include "vmx/guard.h"
 #include "vmx/vmx.h"
 
 #define CR0_PG	       (1ull << 31)
@@ -191,16 +192,16 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 	v->proc_ctls = proc;
 	/* L0 may switch NMI-window exiting off only if L1 did not ask for it */
 	v->proc_ctls_keep = proc12 & CPU_NMI_WINDOW_EXITING;
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_EPT | SEC_ENABLE_VPID |
-						  (proc2_12 & PROC2_FROM_12));
 	vmcs_write(VM_EXIT_CONTROLS,
 		   vmx_cfg.exit | ((uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS) &
 				   EXIT_FROM_12));
 	vmcs_write(VM_ENTRY_CONTROLS,
 		   vmx_cfg.entry | ((uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS) &
 				    ENTRY_IA32E_MODE));
-	vmcs_write(EXCEPTION_BITMAP,
-		   (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP) | (1u << VEC_AC));
+	/* L0's notify window and #AC/#DB intercepts, whatever vmcs12 says */
+	guard_vmcs_controls(SEC_ENABLE_EPT | SEC_ENABLE_VPID |
+				(proc2_12 & PROC2_FROM_12),
+			    (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP));
 	vmcs_write(MSR_BITMAP, n->msr_bitmap02_pa);
 	vmcs_write(TSC_OFFSET, tsc_offset02(v, c));
 	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
