@@ -199,9 +199,13 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 		   vmx_cfg.entry | ((uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS) &
 				    ENTRY_IA32E_MODE));
 	/* L0's notify window and #AC/#DB intercepts, whatever vmcs12 says */
-	guard_vmcs_controls(SEC_ENABLE_EPT | SEC_ENABLE_VPID |
-				(proc2_12 & PROC2_FROM_12),
-			    (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP));
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL,
+		   guard_proc2(SEC_ENABLE_EPT | SEC_ENABLE_VPID |
+			       (proc2_12 & PROC2_FROM_12)));
+	vmcs_write(EXCEPTION_BITMAP,
+		   guard_exceptions((uint32_t)vmcs12_get(c, EXCEPTION_BITMAP)));
+	if (guard_cfg.notify)
+		vmcs_write(NOTIFY_WINDOW, guard_cfg.notify_window);
 	vmcs_write(MSR_BITMAP, n->msr_bitmap02_pa);
 	vmcs_write(TSC_OFFSET, tsc_offset02(v, c));
 	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);

@@ -94,14 +94,14 @@ void guard_cpu_init(struct vcpu *v)
 	splitlock_sync(v);
 }
 
-void guard_vmcs_controls(uint32_t proc2, uint32_t exceptions)
+uint32_t guard_proc2(uint32_t proc2)
 {
-	if (guard_cfg.notify) {
-		proc2 |= SEC_NOTIFY_VM_EXITING;
-		vmcs_write(NOTIFY_WINDOW, guard_cfg.notify_window);
-	}
-	if (guard_cfg.intercepts)
-		exceptions |= (1u << VEC_AC) | (1u << VEC_DB);
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, proc2);
-	vmcs_write(EXCEPTION_BITMAP, exceptions);
+	return guard_cfg.notify ? proc2 | SEC_NOTIFY_VM_EXITING
+				: proc2 & ~SEC_NOTIFY_VM_EXITING;
+}
+
+uint32_t guard_exceptions(uint32_t exceptions)
+{
+	return guard_cfg.intercepts ? exceptions | (1u << VEC_AC) | (1u << VEC_DB)
+				    : exceptions;
 }

@@ -33,12 +33,14 @@ void guard_global_init(void);
 void guard_cpu_init(struct vcpu *v);
 
 /*
- * The current VMCS's secondary controls and exception bitmap: proc2 and
- * exceptions as the caller (vmcs01, or vmcs02's merge of vmcs12) wants them,
- * plus L0's notify exiting with its window and L0's #AC/#DB intercepts,
- * whatever vmcs12 says.
+ * vmcs01's and every vmcs02's secondary controls and exception bitmap:
+ * proc2 and exceptions as the caller (vmcs01, or vmcs02's merge of vmcs12)
+ * wants them, plus L0's notify exiting and #AC/#DB intercepts, whatever
+ * vmcs12 says. With guard_cfg.notify the caller also writes NOTIFY_WINDOW
+ * (guard_cfg.notify_window).
  */
-void guard_vmcs_controls(uint32_t proc2, uint32_t exceptions);
+uint32_t guard_proc2(uint32_t proc2);
+uint32_t guard_exceptions(uint32_t exceptions);
 
 /* Exit reason 75, of L1 or (never reflected) of L2 (vmx/notify.c). */
 enum exit_action exit_notify(struct vcpu *v);

@@ -36,7 +36,10 @@ static void controls(struct vcpu *v, uint64_t efer, uint64_t cr0, uint64_t cr4)
 	vmcs_write(VM_ENTRY_CONTROLS,
 		   vmx_cfg.entry | ((efer & EFER_LMA) ? ENTRY_IA32E_MODE : 0));
 	/* notify window, #AC and #DB intercepts (vmx/guard.h) */
-	guard_vmcs_controls(vmx_cfg.proc2, 0);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, guard_proc2(vmx_cfg.proc2));
+	vmcs_write(EXCEPTION_BITMAP, guard_exceptions(0));
+	if (guard_cfg.notify)
+		vmcs_write(NOTIFY_WINDOW, guard_cfg.notify_window);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
