@@ -10,11 +10,13 @@
 #include "arch/x86/cpu.h"
 #include "core/gevent.h"
 #include "lib/log.h"
+#include "vmx/gmem.h"
 #include "vmx/guard.h"
 #include "vmx/msr.h"
 #include "vmx/vmx.h"
 
 #define VEC_DF 8
+#define EFER_LMA_BIT (1ull << 10)
 /* SDM Vol. 3C 28.2.1, Table 28-1: exit qualification for #DB */
 #define DBQ_BITS 0x600full /* B3..B0, BD (13), BS (14) */
 #define DBQ_RTM (1ull << 16)
@@ -91,13 +93,45 @@ static bool split_lock(struct vcpu *v)
 	return ac_classify(&c) == AC_SPLIT_LOCK_L0;
 }
 
+/*
+ * The offset in the guest's IDT gate for vector (SDM Vol. 3A 6.10, 6.14.1;
+ * real mode: the IVT's offset word); false if the gate is out of the limit
+ * or not in RAM.
+ */
+static bool handler_rip(unsigned vector, uint64_t *rip)
+{
+	uint64_t base = vmcs_read(GUEST_IDTR_BASE);
+	uint32_t limit = (uint32_t)vmcs_read(GUEST_IDTR_LIMIT);
+	bool ia32e = vmcs_read(GUEST_IA32_EFER) & EFER_LMA_BIT;
+	bool pe = vmcs_read(GUEST_CR0) & 1;
+	unsigned size = ia32e ? 16 : pe ? 8 : 4;
+	uint32_t g[4] = {0, 0, 0, 0};
+
+	if ((uint64_t)vector * size + size - 1 > limit ||
+	    gmem_read_linear(base + vector * size, g, size) != size)
+		return false;
+	if (!pe)
+		*rip = g[0] & 0xffff;
+	else
+		*rip = (g[0] & 0xffff) | (g[1] & 0xffff0000u) |
+		       (ia32e ? (uint64_t)g[2] << 32 : 0);
+	return true;
+}
+
 static bool looping(struct vcpu *v, unsigned vector)
 {
 	uint32_t idt = (uint32_t)vmcs_read(IDT_VECTORING_INFO);
 	uint64_t rip = vmcs_read(GUEST_RIP);
+	struct excloop_exit e = {
+	    .vector = vector,
+	    .rip = rip,
+	    .idt_valid = (idt & INTR_INFO_VALID) != 0,
+	    .idt_vector = idt & 0xff,
+	};
 
-	if (excloop_note(&v->guard.loop, vector, rip, idt & INTR_INFO_VALID,
-			 idt & 0xff, EXCLOOP_THRESHOLD) != EXCLOOP_CONTAIN)
+	e.have_handler = handler_rip(vector, &e.handler_rip);
+	if (excloop_note(&v->guard.loop, &e, EXCLOOP_THRESHOLD) !=
+	    EXCLOOP_CONTAIN)
 		return false;
 	gevent(v, GEV_EXC_LOOP, LOG_ERROR,
 	       "guard: cpu%u: %s re-delivers exception %u at rip 0x%lx without progress (%u rounds): stopping this vCPU",

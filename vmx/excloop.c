@@ -2,14 +2,20 @@
 /* The no-progress detector for re-delivered exceptions (vmx/excloop.h). */
 #include "vmx/excloop.h"
 
-enum excloop_verdict excloop_note(struct excloop *s, unsigned vector,
-				  uint64_t rip, bool during_delivery,
-				  unsigned idt_vector, uint32_t threshold)
+bool excloop_is_round(const struct excloop_exit *e)
 {
-	bool round = during_delivery && idt_vector == vector;
+	return (e->idt_valid && e->idt_vector == e->vector) ||
+	       (e->have_handler && e->handler_rip == e->rip);
+}
+
+enum excloop_verdict excloop_note(struct excloop *s, const struct excloop_exit *e,
+				  uint32_t threshold)
+{
+	unsigned vector = e->vector;
+	uint64_t rip = e->rip;
 	bool same = s->rounds && s->vector == vector && s->rip == rip;
 
-	if (!round) {
+	if (!excloop_is_round(e)) {
 		excloop_progress(s);
 		return EXCLOOP_DELIVER;
 	}

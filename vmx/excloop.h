@@ -7,11 +7,15 @@
  * microcode forever. L0 intercepts #AC and #DB, so each round is a VM exit;
  * this detector sees the rounds and says when to stop the vCPU.
  *
- * A round is an intercepted exception whose exit interrupted the delivery
- * of an event (IDT-vectoring information valid, SDM Vol. 3C 28.2.4) of the
- * same vector, at the same RIP: no instruction of the guest completed in
- * between. Anything else -- another vector, another RIP, an exception that
- * an instruction raised -- is progress and starts the count again. A guest
+ * A round is an intercepted exception that no guest instruction can have
+ * come between (excloop_is_round): either its exit interrupted the delivery
+ * of the same vector (IDT-vectoring information valid, SDM Vol. 3C 28.2.4;
+ * the #AC-during-#AC loop), or it is reported at the first instruction of
+ * that vector's own handler, before it ran (a trap the delivery itself
+ * caused: the #DB loop, a data breakpoint on the frame the delivery pushes
+ * onto an IST stack). The same vector at the same RIP, round after round,
+ * is a loop; anything else -- another vector, another RIP, an exception an
+ * instruction raised -- is progress and starts the count again. A guest
  * that really loops reaches EXCLOOP_THRESHOLD rounds in well under a
  * second; a guest that makes progress never does, however many #DB or #AC
  * it takes (a watchpoint hit a million times is a million instructions).
@@ -34,14 +38,25 @@ struct excloop {
 
 enum excloop_verdict { EXCLOOP_DELIVER, EXCLOOP_CONTAIN };
 
+/* What the exit says about one intercepted exception. */
+struct excloop_exit {
+	unsigned vector;
+	uint64_t rip;
+	bool idt_valid;      /* the exit interrupted an event's delivery */
+	unsigned idt_vector; /* ... of this vector */
+	bool have_handler;   /* handler_rip could be read from the guest's IDT */
+	uint64_t handler_rip; /* the vector's handler (its gate's offset) */
+};
+
+/* Could no guest instruction have completed before this exception? */
+bool excloop_is_round(const struct excloop_exit *e);
+
 /*
- * One intercepted exception: vector at rip; during_delivery says the exit
- * interrupted the delivery of idt_vector. CONTAIN once `threshold`
- * consecutive rounds are seen (and at every round after it).
+ * One intercepted exception: CONTAIN once `threshold` consecutive rounds
+ * of the same vector at the same RIP are seen (and at every one after).
  */
-enum excloop_verdict excloop_note(struct excloop *s, unsigned vector,
-				  uint64_t rip, bool during_delivery,
-				  unsigned idt_vector, uint32_t threshold);
+enum excloop_verdict excloop_note(struct excloop *s, const struct excloop_exit *e,
+				  uint32_t threshold);
 
 /* The guest made progress (an instruction completed): forget the rounds. */
 void excloop_progress(struct excloop *s);
