@@ -39,8 +39,9 @@ enum exit_action exit_notify(struct vcpu *v)
 						vmcs_read(EXIT_QUALIFICATION), rip);
 
 	if (d.stop) {
-		log_err("notify: cpu%u: VM context invalid after a notify exit at rip 0x%lx",
-			v->cpu, rip);
+		gevent(v, GEV_NOTIFY_INVALID, LOG_ERROR,
+		       "notify: cpu%u: VM context invalid after a notify exit of %s at rip 0x%lx",
+		       v->cpu, v->nested.guest_mode ? "L2" : "L1", rip);
 		return EXIT_STOP;
 	}
 	if (d.block_nmi)

@@ -95,8 +95,9 @@ enum exit_action splitlock_handle(struct vcpu *v)
 	g->split_locks++;
 	switch (d.act) {
 	case SL_ACT_STOP:
-		log_err("splitlock: cpu%u: split lock by %s at rip 0x%lx, policy %s: stopping this vCPU",
-			v->cpu, who, rip, sl_mode_name(guard_cfg.sl.mode));
+		gevent(v, GEV_SPLIT_LOCK, LOG_ERROR,
+		       "splitlock: cpu%u: split lock by %s at rip 0x%lx, policy %s: stopping this vCPU",
+		       v->cpu, who, rip, sl_mode_name(guard_cfg.sl.mode));
 		return EXIT_STOP;
 	case SL_ACT_WAIT:
 		g->sl_waits++;
