@@ -251,6 +251,8 @@ static void l2_attack(void)
 			   : GUARD_KIND == GUARD_ACLOOP ? guard_l2_ac
 						  : guard_l2_split;
 
+	*(volatile uint32_t *)env.vmxon = env.cap.revision;
+	*(volatile uint32_t *)env.vmcs = env.cap.revision;
 	if (vmxon(env.vmxon) != VM_OK) {
 		check("vmxon", false, "VMX operation did not start");
 		sh.l2_started = 1;

@@ -42,8 +42,8 @@ t_db_loop() {
 	expect $n '^attack-dbloop: PASS db-exit-to-l1 ' "L1 intercepting #DB gets L2's #DB (not L0)"
 	expect $n 'guard: cpu1: L1 re-delivers exception 1 at rip 0x[0-9a-f]+ without progress \(1000 rounds\): stopping this vCPU' "L1's #DB loop contained on cpu1"
 	expect $n 'guard: cpu0: L2 re-delivers exception 1 at rip 0x[0-9a-f]+ without progress \(1000 rounds\): stopping this vCPU' "L2's #DB loop contained on cpu0"
-	expect $n 'vmx: stopping cpu1 \(exception or NMI\)' "cpu1 stopped with a dump"
-	expect $n 'vmx: stopping cpu0 \(exception or NMI\)' "cpu0 stopped with a dump"
+	expect $n 'vmx: stopping cpu1 \(exception-or-NMI\)' "cpu1 stopped with a dump"
+	expect $n 'vmx: stopping cpu0 \(exception-or-NMI\)' "cpu0 stopped with a dump"
 	expect $n 'attack-dbloop: seen after [0-9]+ polls: L1 attack did not complete, L2 attack did not complete; L0 counted 2 exception loops' "the watcher saw L0 count both loops"
 }
 ALL="$ALL db_loop"
