@@ -17,6 +17,7 @@
 
 #define VEC_DF 8
 #define EFER_LMA_BIT (1ull << 10)
+#define RFLAGS_RF (1ull << 16)
 /* SDM Vol. 3C 28.2.1, Table 28-1: exit qualification for #DB */
 #define DBQ_BITS 0x600full /* B3..B0, BD (13), BS (14) */
 #define DBQ_RTM (1ull << 16)
@@ -60,6 +61,10 @@ static void deliver(struct vcpu *v, uint32_t info)
 
 	if (vector == VEC_DB)
 		dr6_from_qualification(vmcs_read(EXIT_QUALIFICATION));
+	/* a fault pushes RF = 1 (SDM Vol. 3A 18.3.1.1), so IRET does not
+	 * break again on an instruction breakpoint at the same RIP */
+	if (vector == VEC_AC)
+		vmcs_write(GUEST_RFLAGS, vmcs_read(GUEST_RFLAGS) | RFLAGS_RF);
 	/* an IRET that unblocked NMIs did not complete (SDM 28.2.3) */
 	if ((info & INTR_INFO_NMI_UNBLOCKED_BY_IRET) && vector != VEC_DF)
 		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
