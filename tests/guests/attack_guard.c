@@ -32,6 +32,7 @@
 #define GUARD_SPLITS 20
 #define POLL_SPINS 100000ull
 #define POLL_MAX 4000
+#define STILL_POLLS 200
 #define STACK_BYTES (256 * 1024)
 #define MSR_TEST_CTRL 0x33
 #define MSR_CORE_CAPS 0xcf
@@ -155,8 +156,8 @@ static unsigned watched_event(void)
 /* AP 2: waits until both attacks ended or L0 saw them, then reports. */
 static VOID EFIAPI watch(VOID *arg)
 {
-	uint64_t loops = 0, notify = 0, splits = 0;
-	int polls;
+	uint64_t loops = 0, notify = 0, splits = 0, last = 0;
+	int polls, still = 0;
 
 	(void)arg;
 	while (!sh.l1_started || !sh.l2_started)
@@ -167,9 +168,16 @@ static VOID EFIAPI watch(VOID *arg)
 		splits = gev(GEV_SPLIT_LOCK, HC_GEV_ALL);
 		if (sh.l1_done && sh.l2_done)
 			break;
-		/* both stopped by L0, or both seen stuck by notify exits */
-		if (gev(watched_event(), HC_GEV_ALL) >= 2 || notify >= 4 ||
-		    gev(GEV_NOTIFY_INVALID, HC_GEV_ALL) >= 2)
+		/* both seen stuck by notify exits, or stopped there */
+		if (notify >= 4 || gev(GEV_NOTIFY_INVALID, HC_GEV_ALL) >= 2)
+			break;
+		/* both loops stopped by L0; split locks: L0's count at rest
+		 * for STILL_POLLS (stopped, not held by ratelimit's wait) */
+		uint64_t seen = gev(watched_event(), HC_GEV_ALL);
+
+		still = seen == last ? still + 1 : 0;
+		last = seen;
+		if (seen >= 2 && (GUARD_KIND != GUARD_SPLIT || still >= STILL_POLLS))
 			break;
 		for (uint64_t i = 0; i < POLL_SPINS; i++)
 			cpu_relax();
@@ -177,6 +185,9 @@ static VOID EFIAPI watch(VOID *arg)
 	/* a moment more, so a stop L0 is logging has finished */
 	for (uint64_t i = 0; i < 20 * POLL_SPINS; i++)
 		cpu_relax();
+	loops = gev(GEV_EXC_LOOP, HC_GEV_ALL);
+	notify = gev(GEV_NOTIFY_STUCK, HC_GEV_ALL);
+	splits = gev(GEV_SPLIT_LOCK, HC_GEV_ALL);
 	guest_printf("%s: seen after %d polls: L1 attack %s, L2 attack %s; L0 counted %lu exception loops, %lu split locks, %lu no-progress notify exits\n",
 		     GUARD_NAME, polls, sh.l1_done ? "completed" : "did not complete",
 		     sh.l2_done ? "completed" : "did not complete", loops, splits, notify);
@@ -273,6 +284,9 @@ static void l2_attack(void)
 		vmw(F_EXC_BITMAP, 0);
 		vmw(F_GUEST_RIP, (uint64_t)code);
 	}
+	/* L1's own detection (per vCPU): L2's split locks become L1's #AC */
+	if (GUARD_KIND == GUARD_ACLOOP)
+		wrmsr(MSR_TEST_CTRL, TEST_CTRL_SLD);
 	sh.l2_started = 1;
 	vm_run(&vm); /* the loops never come back */
 	sh.l2_done = vm.x.entry == VM_OK;

@@ -77,7 +77,8 @@ split_lock() {
 		expect $n 'splitlock: cpu0: split lock by L2 at rip 0x[0-9a-f]+ \(1 so far\)' "L2's split lock logged (L0's, not L1's)"
 		expect $n '^attack-split: PASS split-lock-l1-completed ' "L1's locked increments all completed"
 		expect $n '^attack-split: PASS split-lock-l2-completed ' "L2's locked increments all completed"
-		expect $n 'L0 counted 0 exception loops, 40 split locks' "L0 counted all 40"
+		# an instruction whose step an EPT fault interrupted takes its #AC again
+		expect $n 'L0 counted 0 exception loops, (4[0-9]|[5-9][0-9]) split locks' "L0 counted all 40 (at least)"
 		expect_not $n 'stopping cpu' "no vCPU stopped"
 		;;
 	fatal)
