@@ -14,6 +14,11 @@
  *           split lock (CVE-2015-5307 in spirit). Needs split-lock detection.
  *   split:  GUARD_SPLITS split locks each (L1 has its detection off: they
  *           are L0's, for split_lock= to decide).
+ *   istloop: the CVE-2015-8104 #DB loop itself: #DB through an IST stack
+ *           with a data breakpoint on the IST slot the delivery writes, so
+ *           every delivery raises #DB again before the handler's first
+ *           instruction, on the same stack (no instruction ever retires:
+ *           what the notify model counts).
  *
  * With L0's #AC/#DB intercepts (the default) the loops end in L0's
  * exception-loop containment: both attacking vCPUs stop, the watcher's L0
@@ -31,8 +36,10 @@
 
 #define GUARD_SPLITS 20
 #define POLL_SPINS 100000ull
-#define POLL_MAX 4000
-#define STILL_POLLS 200
+#define WATCH_SECONDS 10 /* TSC seconds the watcher waits at most */
+/* L0's split-lock count at rest this long (TSC seconds): a vCPU stopped,
+ * not one ratelimit holds (a wait lasts at most one second) */
+#define REST_SECONDS 2
 #define STACK_BYTES (256 * 1024)
 #define MSR_TEST_CTRL 0x33
 #define MSR_CORE_CAPS 0xcf
@@ -41,6 +48,9 @@
 #define GUARD_DBLOOP 0
 #define GUARD_ACLOOP 1
 #define GUARD_SPLIT 2
+#define GUARD_ISTLOOP 3
+/* DR7: breakpoint 0 enabled (L0), on writes (R/W0 = 01), 8 bytes (LEN0 = 11) */
+#define DR7_W8_BP0 0xd0001ull
 
 /* The 64-byte line the split locks cross: 4 bytes at offset 62. */
 uint8_t guard_line[128] __attribute__((aligned(64))) HIDDEN;
@@ -60,6 +70,8 @@ void guard_l1_split(void) HIDDEN;
 L2_STUB(guard_l2_db);
 L2_STUB(guard_l2_ac);
 L2_STUB(guard_l2_split);
+void guard_l1_ist(void) HIDDEN;
+L2_STUB(guard_l2_ist);
 __asm__(".pushsection .text\n"
 	"guard_db_handler:\n\t.byte 0xf1\n\tiretq\n"
 	"guard_ac_handler:\n\tlock incl guard_line+62(%rip)\n\tiretq\n"
@@ -70,6 +82,10 @@ __asm__(".pushsection .text\n"
 	"guard_l1_split:\n\tmovl $" "20" ", %ecx\n"
 	"1:\tlock incl guard_line+62(%rip)\n\tdecl %ecx\n\tjnz 1b\n\tret\n"
 	"guard_l2_db:\n\t.byte 0xf1\n\tvmcall\n"
+	/* RAX = the DR7 to load: the guest loads it itself (Bochs flushes its
+	 * TLB's breakpoint marks only on MOV DR7) */
+	"guard_l1_ist:\n\tmovq %rax, %dr7\n\t.byte 0xf1\n\tret\n"
+	"guard_l2_ist:\n\tmovq %rax, %dr7\n\t.byte 0xf1\n\tvmcall\n"
 	"guard_l2_ac:\n\tlock incl guard_line+62(%rip)\n\tvmcall\n"
 	"guard_l2_split:\n\tmovl $" "20" ", %ecx\n"
 	"2:\tlock incl guard_line+62(%rip)\n\tdecl %ecx\n\tjnz 2b\n\tvmcall\n"
@@ -81,6 +97,9 @@ static struct {
 	volatile uint32_t l1_count; /* guard_line+62 after L1's split locks */
 	uint64_t idt_base;          /* AP 1's IDT (a copy with our gate) */
 	uint16_t idt_limit;
+	uint64_t gdt_base;          /* AP 1's GDT: the firmware's + a TSS */
+	uint16_t gdt_limit, tr_sel;
+	uint64_t l1_ist, l2_ist;    /* the IST stacks' tops (istloop) */
 	uint64_t l1_stack, l2_stack;
 } sh;
 
@@ -88,7 +107,10 @@ static struct vm vm;
 
 static const char *kind_name(void)
 {
-	return GUARD_KIND == GUARD_DBLOOP ? "#DB loop" : GUARD_KIND == GUARD_ACLOOP ? "#AC loop" : "split locks";
+	return GUARD_KIND == GUARD_DBLOOP    ? "#DB loop"
+	       : GUARD_KIND == GUARD_ACLOOP  ? "#AC loop"
+	       : GUARD_KIND == GUARD_ISTLOOP ? "#DB IST loop"
+					     : "split locks";
 }
 
 static uint64_t gev(unsigned kind, unsigned whose)
@@ -96,6 +118,15 @@ static uint64_t gev(unsigned kind, unsigned whose)
 	uint64_t rbx = kind, rcx = whose, rdx = 0;
 
 	return hypercall(HC_GUEST_EVENTS, &rbx, &rcx, &rdx) == HC_OK ? rbx : ~0ull;
+}
+
+static void set_gate_ist(uint64_t *idt, unsigned vector, uint64_t a,
+			 uint16_t cs, unsigned ist)
+{
+	idt[2 * vector] = (a & 0xffff) | (uint64_t)cs << 16 |
+			  (uint64_t)ist << 32 | 0x8eull << 40 |
+			  ((a >> 16) & 0xffff) << 48;
+	idt[2 * vector + 1] = a >> 32;
 }
 
 static void set_gate(uint64_t *idt, unsigned vector, uint64_t a, uint16_t cs)
@@ -134,17 +165,40 @@ static VOID EFIAPI l1_attack(VOID *arg)
 
 	(void)arg;
 	__asm__ volatile("cli; lidt %0" : : "m"(idtr));
+	if (GUARD_KIND == GUARD_ISTLOOP) {
+		struct {
+			uint16_t limit;
+			uint64_t base;
+		} __attribute__((packed)) gdtr = {sh.gdt_limit, sh.gdt_base};
+
+		__asm__ volatile("lgdt %0; ltr %1" : : "m"(gdtr), "r"(sh.tr_sel));
+		__asm__ volatile("movq %0, %%dr0" : : "r"(sh.l1_ist - 8));
+	}
 	sh.l1_started = 1;
 	if (GUARD_KIND == GUARD_ACLOOP)
 		wrmsr(MSR_TEST_CTRL, TEST_CTRL_SLD);
-	guard_on_stack(GUARD_KIND == GUARD_DBLOOP   ? guard_l1_db
-		       : GUARD_KIND == GUARD_ACLOOP ? guard_l1_ac
-					      : guard_l1_split,
-		       sh.l1_stack + STACK_BYTES);
+	if (GUARD_KIND == GUARD_ISTLOOP)
+		__asm__ volatile("call guard_l1_ist" : : "a"(DR7_W8_BP0)
+				 : "memory", "cc");
+	else
+		guard_on_stack(GUARD_KIND == GUARD_DBLOOP   ? guard_l1_db
+			       : GUARD_KIND == GUARD_ACLOOP ? guard_l1_ac
+							    : guard_l1_split,
+			       sh.l1_stack + STACK_BYTES);
 	sh.l1_count = *(volatile uint32_t *)(guard_line + 62);
 	sh.l1_done = 1; /* only where nothing looped */
 	for (;;)
 		__asm__ volatile("hlt");
+}
+
+/* The TSC rate from CPUID 0x15 (crystal * ratio), else 3 GHz. */
+static uint64_t tsc_hz(void)
+{
+	struct cpuid_regs r = cpuid(0, 0).eax >= 0x15 ? cpuid(0x15, 0)
+						       : (struct cpuid_regs){0, 0, 0, 0};
+
+	return r.eax && r.ebx && r.ecx ? (uint64_t)r.ecx * r.ebx / r.eax
+				       : 3000000000ull;
 }
 
 /* The event L0 counts for this kind's attack. */
@@ -156,13 +210,15 @@ static unsigned watched_event(void)
 /* AP 2: waits until both attacks ended or L0 saw them, then reports. */
 static VOID EFIAPI watch(VOID *arg)
 {
-	uint64_t loops = 0, notify = 0, splits = 0, last = 0;
-	int polls, still = 0;
+	uint64_t loops = 0, notify = 0, splits = 0, last = 0, since = rdtsc();
+	int polls;
 
 	(void)arg;
 	while (!sh.l1_started || !sh.l2_started)
 		cpu_relax();
-	for (polls = 0; polls < POLL_MAX; polls++) {
+	uint64_t end = rdtsc() + WATCH_SECONDS * tsc_hz();
+
+	for (polls = 0; rdtsc() < end; polls++) {
 		loops = gev(GEV_EXC_LOOP, HC_GEV_ALL);
 		notify = gev(GEV_NOTIFY_STUCK, HC_GEV_ALL);
 		splits = gev(GEV_SPLIT_LOCK, HC_GEV_ALL);
@@ -175,9 +231,11 @@ static VOID EFIAPI watch(VOID *arg)
 		 * for STILL_POLLS (stopped, not held by ratelimit's wait) */
 		uint64_t seen = gev(watched_event(), HC_GEV_ALL);
 
-		still = seen == last ? still + 1 : 0;
+		if (seen != last)
+			since = rdtsc();
 		last = seen;
-		if (seen >= 2 && (GUARD_KIND != GUARD_SPLIT || still >= STILL_POLLS))
+		if (seen >= 2 && (GUARD_KIND != GUARD_SPLIT ||
+				  rdtsc() - since > REST_SECONDS * tsc_hz()))
 			break;
 		for (uint64_t i = 0; i < POLL_SPINS; i++)
 			cpu_relax();
@@ -243,6 +301,40 @@ static bool l1_idt(void)
 	sh.idt_limit = idtr.limit < 4095 ? idtr.limit : 4095;
 	set_gate((uint64_t *)sh.idt_base, 1, (uint64_t)guard_db_handler, read_cs());
 	set_gate((uint64_t *)sh.idt_base, 17, (uint64_t)guard_ac_handler, read_cs());
+	if (GUARD_KIND == GUARD_ISTLOOP)
+		set_gate_ist((uint64_t *)sh.idt_base, 1, (uint64_t)guard_db_handler,
+			     read_cs(), 1);
+	return true;
+}
+
+/* A 64-bit TSS descriptor (SDM Vol. 3A 8.2.3), available. */
+static void tss_desc(uint64_t *d, uint64_t tss)
+{
+	d[0] = 0x67 | (tss & 0xffffff) << 16 | 0x89ull << 40 |
+	       ((tss >> 24) & 0xff) << 56;
+	d[1] = tss >> 32;
+}
+
+/* AP 1's GDT: the firmware's with a TSS whose IST1 is l1_ist. */
+static bool l1_gdt(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) gdtr;
+	uint64_t tss = low_pages(4096);
+
+	__asm__ volatile("sgdt %0" : "=m"(gdtr));
+	sh.gdt_base = low_pages(4096);
+	if (!tss || !sh.gdt_base || gdtr.limit > 4096 - 32)
+		return false;
+	ZeroMem((void *)tss, 4096);
+	CopyMem((void *)sh.gdt_base, (void *)gdtr.base, gdtr.limit + 1u);
+	sh.tr_sel = (uint16_t)((gdtr.limit + 1u + 7) & ~7u);
+	tss_desc((uint64_t *)(sh.gdt_base + sh.tr_sel), tss);
+	sh.gdt_limit = (uint16_t)(sh.tr_sel + 15);
+	*(uint64_t *)(tss + 0x24) = sh.l1_ist; /* IST1 */
+	*(uint16_t *)(tss + 0x66) = 0x68;      /* no I/O bitmap */
 	return true;
 }
 
@@ -258,9 +350,10 @@ static bool have_sld(void)
 /* The BSP: L2's attack, after its L1 side is set up. */
 static void l2_attack(void)
 {
-	const void *code = GUARD_KIND == GUARD_DBLOOP   ? guard_l2_db
-			   : GUARD_KIND == GUARD_ACLOOP ? guard_l2_ac
-						  : guard_l2_split;
+	const void *code = GUARD_KIND == GUARD_DBLOOP    ? guard_l2_db
+			   : GUARD_KIND == GUARD_ACLOOP  ? guard_l2_ac
+			   : GUARD_KIND == GUARD_ISTLOOP ? guard_l2_ist
+							 : guard_l2_split;
 
 	*(volatile uint32_t *)env.vmxon = env.cap.revision;
 	*(volatile uint32_t *)env.vmcs = env.cap.revision;
@@ -283,6 +376,14 @@ static void l2_attack(void)
 		      vm_exit_str(&vm), vm.x.intr & 0xff);
 		vmw(F_EXC_BITMAP, 0);
 		vmw(F_GUEST_RIP, (uint64_t)code);
+	}
+	if (GUARD_KIND == GUARD_ISTLOOP) {
+		/* L2's TSS is env.tss: IST1 there, the breakpoint on its slot */
+		*(volatile uint64_t *)(env.tss + 0x24) = sh.l2_ist;
+		set_gate_ist((uint64_t *)env.l2_idt, 1, (uint64_t)guard_db_handler,
+			     env.cs, 1);
+		__asm__ volatile("movq %0, %%dr0" : : "r"(sh.l2_ist - 8));
+		vm.r.rax = DR7_W8_BP0;
 	}
 	/* L1's own detection (per vCPU): L2's split locks become L1's #AC */
 	if (GUARD_KIND == GUARD_ACLOOP)
@@ -325,7 +426,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	sh.l1_stack = low_pages(STACK_BYTES);
 	sh.l2_stack = low_pages(STACK_BYTES);
-	if (!sh.l1_stack || !sh.l2_stack || !l1_idt() || !env_init()) {
+	sh.l1_ist = sh.l1_stack + STACK_BYTES / 2;
+	sh.l2_ist = sh.l2_stack + STACK_BYTES / 2;
+	if (!sh.l1_stack || !sh.l2_stack || !l1_idt() ||
+	    (GUARD_KIND == GUARD_ISTLOOP && !l1_gdt()) || !env_init()) {
 		check("setup", false, "no memory for the stacks, the IDT or nvmx");
 		guest_finish();
 	}

@@ -54,6 +54,18 @@ t_db_loop() {
 }
 ALL="$ALL db_loop"
 
+# The CVE-2015-8104 #DB loop itself (#DB through an IST stack whose slot
+# carries a data breakpoint: every delivery raises #DB again before the
+# handler's first instruction) in L1 and L2, contained by L0's #DB intercept.
+t_db_ist_loop() {
+	local n=db-ist-loop
+	guard_boot $n attack_istloop corei7_skylake_x ''
+	expect $n 'guard: cpu1: L1 re-delivers exception 1 at rip 0x[0-9a-f]+ without progress \(1000 rounds\): stopping this vCPU' "L1's IST #DB loop contained on cpu1"
+	expect $n 'guard: cpu0: L2 re-delivers exception 1 at rip 0x[0-9a-f]+ without progress \(1000 rounds\): stopping this vCPU' "L2's IST #DB loop contained on cpu0"
+	expect $n 'attack-istloop: seen after [0-9]+ polls: L1 attack did not complete, L2 attack did not complete; L0 counted 2 exception loops' "the watcher saw L0 count both loops"
+}
+ALL="$ALL db_ist_loop"
+
 # The #AC loop (the #AC handler starts with a split lock, L1's own
 # detection on) in L1 and L2: contained the same way.
 t_ac_loop() {
@@ -110,16 +122,18 @@ t_split_lock_skylake() {
 }
 ALL="$ALL split_lock_skylake"
 
-# The #DB loops with L0's intercepts off (exc_intercepts=off, debug) reach
-# the CPU: notify exits (window 0: the model's internal threshold alone)
+# The CVE-2015-8104 #DB loop (IST stack, data breakpoint on its slot:
+# attack_istloop.c) with L0's intercepts off (exc_intercepts=off, debug)
+# reaches the CPU: notify exits (window 0: the model's internal threshold alone)
 # end each round; L0 counts them, re-enters (context valid) and warns that
 # the RIP did not move. The L2 one is L0's too, never L1's.
 t_notify() {
 	local n=notify
-	guard_boot $n attack_dbloop sapphire_rapids 'exc_intercepts=off\nnotify_window=0\n' || return 0
+	guard_boot $n attack_istloop sapphire_rapids 'exc_intercepts=off\nnotify_window=0\n' || return 0
 	expect $n 'guard: notify VM exits on, window 0 crystal-clock cycles' "notify exits on"
 	expect $n 'notify: cpu1 L1 makes no progress: notify exit [0-9]+ at rip 0x[0-9a-f]+ again, bytes f1 ' "L1's loop: notify exits without progress, with the INT1 byte"
 	expect $n 'notify: cpu0 L2 makes no progress: notify exit [0-9]+ at rip 0x[0-9a-f]+ again, bytes f1 ' "L2's loop: notify exits handled by L0"
+	expect $n 'attack-istloop: seen after [0-9]+ polls: L1 attack did not complete, L2 attack did not complete; L0 counted 0 exception loops, 0 split locks, [0-9]+ no-progress notify exits' "the watcher saw L0's no-progress notify exits"
 	expect $n 'exits: cpu1 notify +[0-9]+' "cpu1's notify exits counted"
 	expect $n 'exits: cpu0 notify +[0-9]+' "cpu0's notify exits counted"
 	expect_not $n 'stopping cpu' "context valid: no vCPU stopped"
@@ -129,7 +143,7 @@ ALL="$ALL notify"
 # The model's test hook reports "VM context invalid": only those vCPUs stop.
 t_notify_invalid() {
 	local n=notify-invalid
-	BX_NOTIFY_CONTEXT_INVALID=1 guard_boot $n attack_dbloop sapphire_rapids 'exc_intercepts=off\nnotify_window=0\n' || return 0
+	BX_NOTIFY_CONTEXT_INVALID=1 guard_boot $n attack_istloop sapphire_rapids 'exc_intercepts=off\nnotify_window=0\n' || return 0
 	expect $n 'notify: cpu1: VM context invalid after a notify exit of L1 at rip 0x[0-9a-f]+' "L1's vCPU: context invalid"
 	expect $n 'notify: cpu0: VM context invalid after a notify exit of L2 at rip 0x[0-9a-f]+' "L2's vCPU: context invalid"
 	expect $n 'vmx: stopping cpu1 \(notify\)' "cpu1 stopped with a dump"
