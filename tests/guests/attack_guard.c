@@ -95,6 +95,7 @@ _Static_assert(GUARD_SPLITS == 20, "the asm above counts 20");
 static struct {
 	volatile int l1_done, l2_done, l1_started, l2_started;
 	volatile uint32_t l1_count; /* guard_line+62 after L1's split locks */
+	volatile uint64_t l1_tsc;   /* TSC (in Bochs: instructions) of them */
 	uint64_t idt_base;          /* AP 1's IDT (a copy with our gate) */
 	uint16_t idt_limit;
 	uint64_t gdt_base;          /* AP 1's GDT: the firmware's + a TSS */
@@ -180,11 +181,15 @@ static VOID EFIAPI l1_attack(VOID *arg)
 	if (GUARD_KIND == GUARD_ISTLOOP)
 		__asm__ volatile("call guard_l1_ist" : : "a"(DR7_W8_BP0)
 				 : "memory", "cc");
-	else
+	else {
+		uint64_t t0 = rdtsc();
+
 		guard_on_stack(GUARD_KIND == GUARD_DBLOOP   ? guard_l1_db
 			       : GUARD_KIND == GUARD_ACLOOP ? guard_l1_ac
 							    : guard_l1_split,
 			       sh.l1_stack + STACK_BYTES);
+		sh.l1_tsc = rdtsc() - t0;
+	}
 	sh.l1_count = *(volatile uint32_t *)(guard_line + 62);
 	sh.l1_done = 1; /* only where nothing looped */
 	for (;;)
@@ -249,6 +254,10 @@ static VOID EFIAPI watch(VOID *arg)
 	guest_printf("%s: seen after %d polls: L1 attack %s, L2 attack %s; L0 counted %lu exception loops, %lu split locks, %lu no-progress notify exits\n",
 		     GUARD_NAME, polls, sh.l1_done ? "completed" : "did not complete",
 		     sh.l2_done ? "completed" : "did not complete", loops, splits, notify);
+	if (GUARD_KIND == GUARD_SPLIT && sh.l1_done)
+		guest_printf("%s: L1's %u split locks took %lu TSC ticks (Bochs: instructions), %lu each\n",
+			     GUARD_NAME, GUARD_SPLITS, sh.l1_tsc,
+			     sh.l1_tsc / GUARD_SPLITS);
 	if (GUARD_KIND == GUARD_SPLIT && sh.l1_done)
 		check("split-lock-l1-completed", sh.l1_count == GUARD_SPLITS,
 		      "L1's %u locked increments across the line left %u",
