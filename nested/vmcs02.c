@@ -4,9 +4,9 @@
  * L0's (the same as vmcs01's, so an exit of L2 lands in vmx_exit_entry like
  * any other); the controls are vmcs12's merged with L0's own needs: L0's
  * intercepts always win (MSR bitmap OR-merged, #AC and #DB in the exception
- * bitmap and the notify window (vmx/guard.h), L0's CR0/CR4 mask bits), EPT is always on (EPT02 from EPT12, or EPT01 when
- * L1 does not use EPT: L2 then lives in L1's guest-physical space) and L2
- * always runs with VPID02.
+ * bitmap and the notify window (vmx/guard.h), L0's CR0/CR4 mask bits), EPT
+ * is always on (EPT02 from EPT12, or EPT01 when L1 does not use EPT: L2
+ * then lives in L1's guest-physical space) and L2 always runs with VPID02.
  */
 #include "lib/log.h"
 #include "lib/string.h"

@@ -39,8 +39,7 @@ static void notify_init(void)
 		log_warn("guard: notify_window=off: notify VM exits not used");
 		return;
 	}
-	guard_cfg.notify = true;
-	vmx_cfg.proc2 |= SEC_NOTIFY_VM_EXITING;
+	guard_cfg.notify = true; /* guard_proc2() sets the control */
 	log_info("guard: notify VM exits on, window %u crystal-clock cycles (vmcs01 and every vmcs02)",
 		 guard_cfg.notify_window);
 }

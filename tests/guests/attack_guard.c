@@ -52,8 +52,9 @@
 /* DR7: breakpoint 0 enabled (L0), on writes (R/W0 = 01), 8 bytes (LEN0 = 11) */
 #define DR7_W8_BP0 0xd0001ull
 
-/* The 64-byte line the split locks cross: 4 bytes at offset 62. */
-uint8_t guard_line[128] __attribute__((aligned(64))) HIDDEN;
+/* The 64-byte lines the split locks cross: 4 bytes at offset 62 (L1's)
+ * and at offset 126 (L2's). */
+uint8_t guard_line[192] __attribute__((aligned(64))) HIDDEN;
 
 /*
  * guard_db_handler / guard_ac_handler: a handler that raises its own
@@ -86,9 +87,9 @@ __asm__(".pushsection .text\n"
 	 * TLB's breakpoint marks only on MOV DR7) */
 	"guard_l1_ist:\n\tmovq %rax, %dr7\n\t.byte 0xf1\n\tret\n"
 	"guard_l2_ist:\n\tmovq %rax, %dr7\n\t.byte 0xf1\n\tvmcall\n"
-	"guard_l2_ac:\n\tlock incl guard_line+62(%rip)\n\tvmcall\n"
+	"guard_l2_ac:\n\tlock incl guard_line+126(%rip)\n\tvmcall\n"
 	"guard_l2_split:\n\tmovl $" "20" ", %ecx\n"
-	"2:\tlock incl guard_line+62(%rip)\n\tdecl %ecx\n\tjnz 2b\n\tvmcall\n"
+	"2:\tlock incl guard_line+126(%rip)\n\tdecl %ecx\n\tjnz 2b\n\tvmcall\n"
 	".popsection\n");
 _Static_assert(GUARD_SPLITS == 20, "the asm above counts 20");
 
@@ -263,8 +264,11 @@ static VOID EFIAPI watch(VOID *arg)
 		      "L1's %u locked increments across the line left %u",
 		      GUARD_SPLITS, sh.l1_count);
 	if (GUARD_KIND == GUARD_SPLIT && sh.l2_done)
-		check("split-lock-l2-completed", vm.x.reason == EXIT_VMCALL,
-		      "L2 reached its VMCALL after its split locks (%s)",
+		check("split-lock-l2-completed",
+		      vm.x.reason == EXIT_VMCALL &&
+			  *(volatile uint32_t *)(guard_line + 126) == GUARD_SPLITS,
+		      "L2 reached its VMCALL after its %u locked increments, which left %u (%s)",
+		      GUARD_SPLITS, *(volatile uint32_t *)(guard_line + 126),
 		      vm_exit_str(&vm));
 	uint64_t rbx = 0, rcx = 0, rdx = 0;
 
