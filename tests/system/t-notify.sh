@@ -9,14 +9,14 @@
 # tests that need them print SKIP with the reason and count nothing.
 # Run one alone: tests/system/run-all.sh db_loop (etc.).
 
-# guard_boot NAME PAYLOAD MODEL CONFIG: boots it with 3 CPUs on that model;
+# guard_boot NAME PAYLOAD MODEL CONFIG [TIMEOUT]: boots it with 3 CPUs on that model;
 # on sapphire_rapids returns 1 after a SKIP line when the Bochs in use does
 # not model the features (then nothing else is checked)
 guard_boot() {
 	local n=$1 g=$2 model=$3 cfg=$4 p
 	p=${g//_/-}
 	image $n "next=/EFI/BOOT/$g.efi\nlog=info\n$cfg" "$EFI" "build/guests/$g.efi=/EFI/BOOT/$g.efi"
-	MODEL=$model boot $n bochs "$p: summary" --disk "$OUT/$n.img" --cpus 3 --timeout 600
+	MODEL=$model boot $n bochs "$p: summary" --disk "$OUT/$n.img" --cpus 3 --timeout "${5:-600}"
 	if [ "$model" = sapphire_rapids ] && ! guard_models $n; then
 		return 1
 	fi
@@ -80,9 +80,10 @@ ALL="$ALL ac_loop"
 
 # split_lock POLICY: 20 split locks by L1 and 20 by L2 under split_lock=POLICY
 split_lock() {
-	local n=split-lock-$1 cfg="split_lock=$1\n"
+	local n=split-lock-$1 cfg="split_lock=$1\n" c
 	n=${n//:/-}
-	guard_boot $n attack_split sapphire_rapids "$cfg" || return 0
+	# a ratelimit wait is a second of TSC time: minutes in Bochs
+	guard_boot $n attack_split sapphire_rapids "$cfg" 900 || return 0
 	case $1 in
 	warn)
 		expect $n 'splitlock: cpu1: split lock by L1 at rip 0x[0-9a-f]+ \(1 so far\)' "L1's split lock logged"
@@ -108,7 +109,7 @@ split_lock() {
 }
 t_split_lock_warn() { split_lock warn; }
 t_split_lock_fatal() { split_lock fatal; }
-t_split_lock_ratelimit() { split_lock ratelimit:10; }
+t_split_lock_ratelimit() { split_lock ratelimit:15; } # 20 each: one wait
 ALL="$ALL split_lock_warn split_lock_fatal split_lock_ratelimit"
 
 # Split locks on a CPU without detection: nobody sees them, they complete.
