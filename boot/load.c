@@ -224,6 +224,11 @@ EFI_STATUS core_load(const struct options *o, const struct mp *mp,
 		.early_checks = o->early_checks,
 		.iommu = (uint8_t)o->iommu,
 		.nstate_stress = o->nstate_stress,
+		.notify_window = o->notify_window,
+		.notify_off = o->notify_off,
+		.split_lock = o->split_lock,
+		.split_lock_rate = o->split_lock_rate,
+		.exc_intercepts = o->exc_intercepts,
 		.rsdp_pa = boot_find_rsdp(),
 	};
 	_Static_assert(sizeof(bi->skip_check) == OPT_CHECK_NAME_MAX, "skip_check sizes differ");

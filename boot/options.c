@@ -16,6 +16,8 @@
 #include "boot/options.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
+#include "vmx/ac_policy.h"
+#include "vmx/notify_policy.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -32,9 +34,12 @@
 #define OPT_STRESS_MAX 1000000
 #define STRESS_EXPECT "a number from 0 (off) to " STR(OPT_STRESS_MAX)
 #define SKIP_EXPECT "a check name from docs/entry-checks.md (letters, digits, '.', '_', '-')"
+#define NOTIFY_EXPECT "'off' or a number of crystal-clock cycles from 0 to 0xffffffff"
+#define SPLIT_LOCK_EXPECT "one of off, warn, fatal, ratelimit:N (N from 1 to " STR(SL_RATELIMIT_MAX) ")"
+#define ONOFF_EXPECT "one of on, off"
 #define KNOWN_KEYS \
 	"serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, " \
-	"nested_state_stress"
+	"nested_state_stress, notify_window, split_lock, exc_intercepts"
 
 /* A piece of the input text. */
 struct span {
@@ -353,6 +358,65 @@ static bool set_iommu(struct parser *ps, struct span val)
 	return true;
 }
 
+static bool set_notify_window(struct parser *ps, struct span val)
+{
+	uint64_t n;
+
+	if (!val.len)
+		return empty_value(ps, "notify_window", NOTIFY_EXPECT);
+	if (span_is(val, "off")) {
+		ps->o->notify_off = true;
+		return true;
+	}
+	if (!take_number(ps, "notify_window", val, true, 0, 0xffffffffull,
+			 NOTIFY_EXPECT, "0xffffffff", &n))
+		return false;
+	ps->o->notify_window = (uint32_t)n;
+	ps->o->notify_off = false;
+	return true;
+}
+
+static bool set_split_lock(struct parser *ps, struct span val)
+{
+	static const struct span prefix = { "ratelimit:", 10 };
+	uint64_t n;
+
+	if (!val.len)
+		return empty_value(ps, "split_lock", SPLIT_LOCK_EXPECT);
+	if (span_is(val, "off"))
+		ps->o->split_lock = SL_OFF;
+	else if (span_is(val, "warn"))
+		ps->o->split_lock = SL_WARN;
+	else if (span_is(val, "fatal"))
+		ps->o->split_lock = SL_FATAL;
+	else if (val.len > prefix.len &&
+		 span_is((struct span){ val.p, prefix.len }, prefix.p)) {
+		if (!take_number(ps, "split_lock",
+				 (struct span){ val.p + prefix.len,
+						val.len - prefix.len },
+				 false, 1, SL_RATELIMIT_MAX, SPLIT_LOCK_EXPECT,
+				 STR(SL_RATELIMIT_MAX), &n))
+			return false;
+		ps->o->split_lock = SL_RATELIMIT;
+		ps->o->split_lock_rate = (uint32_t)n;
+	} else
+		return bad_value(ps, "split_lock", val, SPLIT_LOCK_EXPECT);
+	return true;
+}
+
+static bool set_exc_intercepts(struct parser *ps, struct span val)
+{
+	if (!val.len)
+		return empty_value(ps, "exc_intercepts", ONOFF_EXPECT);
+	if (span_is(val, "on"))
+		ps->o->exc_intercepts = true;
+	else if (span_is(val, "off"))
+		ps->o->exc_intercepts = false;
+	else
+		return bad_value(ps, "exc_intercepts", val, ONOFF_EXPECT);
+	return true;
+}
+
 static const struct {
 	const char *key;
 	bool (*set)(struct parser *ps, struct span val);
@@ -366,6 +430,9 @@ static const struct {
 	{ "nested_skip_check", set_skip_check },
 	{ "nested_state_stress", set_nstate_stress },
 	{ "iommu", set_iommu },
+	{ "notify_window", set_notify_window },
+	{ "split_lock", set_split_lock },
+	{ "exc_intercepts", set_exc_intercepts },
 };
 
 /* Checked before anything quotes the word back in an error. */
@@ -425,6 +492,11 @@ void options_default(struct options *o)
 	o->skip_check[0] = '\0';
 	o->nstate_stress = 0;
 	o->iommu = IOMMU_AUTO;
+	o->notify_window = NOTIFY_WINDOW_DEFAULT;
+	o->notify_off = false;
+	o->split_lock = SL_WARN;
+	o->split_lock_rate = 0;
+	o->exc_intercepts = true;
 }
 
 bool options_parse(struct options *o, const char *text, size_t len,

@@ -14,7 +14,7 @@
 
 #define OPT_NEXT_MAX 256  /* bytes of next= including the NUL */
 #define OPT_CPUS_MAX 1024 /* largest number cpus= accepts */
-#define OPT_ERR_MAX 192   /* bytes of an error message including the NUL */
+#define OPT_ERR_MAX 256   /* bytes of an error message including the NUL */
 
 /* A deliberate fault for the system tests (docs/options.md). */
 enum selftest { SELFTEST_NONE = 0, SELFTEST_FAULT = 1, SELFTEST_IOMMU = 2 };
@@ -40,6 +40,14 @@ struct options {
 	enum iommu_mode iommu;
 	/* Save, wipe and restore the nested state every Nth nested event (0 = off). */
 	uint32_t nstate_stress;
+	/* notify_window=: crystal-clock cycles (vmx/notify_policy.h); off = no notify exits */
+	uint32_t notify_window;
+	bool notify_off;
+	/* split_lock=: enum sl_mode (vmx/ac_policy.h) and ratelimit:N's N */
+	uint8_t split_lock;
+	uint32_t split_lock_rate;
+	/* exc_intercepts= (debug): L0 intercepts #AC and #DB (default true) */
+	bool exc_intercepts;
 };
 
 void options_default(struct options *o);

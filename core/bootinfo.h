@@ -54,6 +54,11 @@ struct boot_info {
 	char skip_check[48];   /* nested_skip_check (OPT_CHECK_NAME_MAX), "" = none */
 	uint8_t iommu;         /* enum iommu_mode (boot/options.h) */
 	uint32_t nstate_stress; /* nested_state_stress: every Nth nested event, 0 = off */
+	uint32_t notify_window; /* notify_window= in crystal-clock cycles */
+	uint8_t notify_off;     /* notify_window=off */
+	uint8_t split_lock;     /* enum sl_mode (vmx/ac_policy.h) */
+	uint8_t exc_intercepts; /* exc_intercepts= (debug): 1 on, 0 off */
+	uint32_t split_lock_rate; /* ratelimit:N's N */
 	uint64_t rsdp_pa;      /* ACPI RSDP from the EFI configuration table, 0 = none */
 	uint32_t nram;         /* entries of ram[], sorted and merged */
 	uint32_t ram_dropped;  /* RAM ranges that did not fit in ram[] */

@@ -12,6 +12,7 @@
 #include "nested/reflect.h"
 #include "vmx/exit.h"
 #include "vmx/gmem.h"
+#include "vmx/guard.h"
 #include "vmx/vmx.h"
 
 /* L1's I/O and MSR bitmaps: in no memory they read as all ones (exits). */
@@ -82,6 +83,27 @@ static enum exit_action cr_fixed_bits(struct vcpu *v)
 	return EXIT_RESUME;
 }
 
+/*
+ * #AC and #DB L0 intercepts in every vmcs02: a split lock is L0's, a loop
+ * is contained, the rest is L1's when vmcs12 intercepts it, else L2's own.
+ */
+static enum exit_action l0_guard(struct vcpu *v)
+{
+	uint32_t bitmap12 = (uint32_t)vmcs12_get(v->nested.vmcs12, EXCEPTION_BITMAP);
+
+	switch (guard_exception(v, true, bitmap12)) {
+	case GUARD_TO_L1:
+		nested_reflect(v);
+		return EXIT_RESUME;
+	case GUARD_DONE_STOP:
+		v->nested.l0_handled++;
+		return EXIT_STOP;
+	default:
+		v->nested.l0_handled++;
+		return EXIT_RESUME;
+	}
+}
+
 enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 {
 	uint32_t info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO);
@@ -102,6 +124,9 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 		return reason == EXIT_EPT_VIOLATION ? exit_ept_violation(v)
 						    : exit_ept_misconfig(v);
 	}
+	if (reason == EXIT_EXCEPTION_NMI && guard_cfg.intercepts &&
+	    ((info & 0xff) == VEC_AC || (info & 0xff) == VEC_DB))
+		return l0_guard(v);
 	if ((reason == EXIT_VMREAD || reason == EXIT_VMWRITE) &&
 	    nested_shadow12_access(v, reason)) {
 		v->nested.l0_handled++;
@@ -132,6 +157,8 @@ enum exit_action nested_l2_exit(struct vcpu *v, unsigned reason)
 		return cr_fixed_bits(v);
 	case EXIT_XSETBV:
 		return exit_xsetbv(v);
+	case EXIT_NOTIFY: /* L0's window (L1 is never offered notify exits) */
+		return exit_notify(v);
 	default:
 		log_err("nested: cpu%u: L2 exit %u (%s) is neither L1's nor "
 			"handled by L0",

@@ -68,8 +68,13 @@
  * misconfiguration, 56 APIC write, 60 ENCLS, 62 PML full, 63 XSAVES and
  * 64 XRSTORS (L1 would need an XSS-exiting bitmap, which L0 does not
  * offer), 66 SPP, 69 LOADIWKEY, 70 ENCLV, 72/73 ENQCMD(S), 74 bus lock,
- * 75 notify, and every reason not listed above: the caller then logs the
- * exit and stops, rather than hand L1 an exit it never asked for.
+ * 75 notify (L0's window in every vmcs02, handled by vmx/notify.c), and
+ * every reason not listed above: the caller then logs the exit and stops,
+ * rather than hand L1 an exit it never asked for.
+ *
+ * Before this decision, nested/l2exit.c gives L0's guards (vmx/guard.h)
+ * the #AC and #DB exits: a split lock is L0's whatever vmcs12 says; the
+ * rest follow the exception-bitmap rule above.
  */
 #ifndef NESTED_REFLECT_H
 #define NESTED_REFLECT_H

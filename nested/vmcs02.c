@@ -3,8 +3,9 @@
  * vmcs02: what L2 really runs on. Guest state is vmcs12's; host state is
  * L0's (the same as vmcs01's, so an exit of L2 lands in vmx_exit_entry like
  * any other); the controls are vmcs12's merged with L0's own needs: L0's
- * intercepts always win (MSR bitmap OR-merged, #AC in the exception bitmap,
- * L0's CR0/CR4 mask bits), EPT is always on (EPT02 from EPT12, or EPT01 when
+ * intercepts always win (MSR bitmap OR-merged, #AC and #DB in the exception
+ * bitmap and the notify window (vmx/guard.h), L0's CR0/CR4 mask bits),
+ * EPT is always on (EPT02 from EPT12, or EPT01 when
  * L1 does not use EPT: L2 then lives in L1's guest-physical space) and L2
  * always runs with VPID02.
  *
@@ -27,6 +28,7 @@
 #include "vmx/config.h"
 #include "vmx/ept.h"
 #include "vmx/gmem.h"
+#include "vmx/guard.h"
 #include "vmx/vmx.h"
 
 #define CR0_PG	       (1ull << 31)
@@ -250,8 +252,10 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 		    vmx_cfg.proc | io;
 	vmcs02_put(PIN_BASED_VM_EXEC_CONTROL,
 		   vmx_cfg.pin | (pin12 & PIN_FROM_12));
-	vmcs02_put(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_EPT | SEC_ENABLE_VPID |
-						  (proc2_12 & PROC2_FROM_12));
+	/* L0's notify window and #AC/#DB intercepts, whatever vmcs12 says */
+	vmcs02_put(SECONDARY_VM_EXEC_CONTROL,
+		   guard_proc2(SEC_ENABLE_EPT | SEC_ENABLE_VPID |
+			       (proc2_12 & PROC2_FROM_12)));
 	vmcs02_put(VM_EXIT_CONTROLS,
 		   vmx_cfg.exit | ((uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS) &
 				   EXIT_FROM_12));
@@ -259,7 +263,9 @@ static void controls(struct vcpu *v, const struct vmcs12 *c)
 		   vmx_cfg.entry | ((uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS) &
 				    ENTRY_IA32E_MODE));
 	vmcs02_put(EXCEPTION_BITMAP,
-		   (uint32_t)vmcs12_get(c, EXCEPTION_BITMAP) | (1u << VEC_AC));
+		   guard_exceptions((uint32_t)vmcs12_get(c, EXCEPTION_BITMAP)));
+	if (guard_cfg.notify)
+		vmcs02_put(NOTIFY_WINDOW, guard_cfg.notify_window);
 	if (proc2_12 & SEC_ENABLE_EPT) {
 		uint64_t eptp12 = vmcs12_get(c, EPT_POINTER);
 

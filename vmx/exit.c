@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "nested/nested.h"
 #include "nested/nstate_vcpu.h"
+#include "vmx/guard.h"
 #include "vmx/vmx.h"
 
 int vmx_handle_exit(struct vcpu *v);
@@ -25,12 +26,11 @@ static enum exit_action exit_exception_nmi(struct vcpu *v)
 		nmi_unblock();
 		return EXIT_RESUME;
 	}
-	if (vector == VEC_AC) {
-		/* Split-lock policy is still to come: every #AC is L1's own. */
-		vcpu_inject_exception(v, VEC_AC, true,
-				      (uint32_t)vmcs_read(VM_EXIT_INTR_ERROR_CODE));
-		return EXIT_RESUME;
-	}
+	/* L0's #AC and #DB intercepts (vmx/exc_guard.c) */
+	if (vector == VEC_AC || vector == VEC_DB)
+		return guard_exception(v, false, 0) == GUARD_DONE_STOP
+			       ? EXIT_STOP
+			       : EXIT_RESUME;
 	log_err("vmx: unexpected exception %u exit (info 0x%x)", vector, info);
 	return EXIT_STOP;
 }
@@ -76,6 +76,7 @@ static const exit_handler handlers[EXIT_REASON_COUNT] = {
 	[EXIT_INVVPID] = nested_vmx_instruction,
 	[EXIT_VMFUNC] = nested_vmx_instruction,
 	[EXIT_XSETBV] = exit_xsetbv,
+	[EXIT_NOTIFY] = exit_notify,
 };
 
 /*
@@ -110,6 +111,11 @@ int vmx_handle_exit(struct vcpu *v)
 	if (basic < EXIT_REASON_COUNT)
 		v->exits[basic]++;
 	v->nested.run_pending = false;
+	if (splitlock_exit_hook(v, basic)) {
+		/* the MTF exit of L0's step over a split lock: nobody else's */
+		prepare_entry(v);
+		return entry_kind(v);
+	}
 	if (v->nested.guest_mode) {
 		if (reason & EXIT_REASON_ENTRY_FAILURE) {
 			/* a failed VMLAUNCH leaves vmcs02 clear (SDM 31.3 VMLAUNCH) */

@@ -84,16 +84,21 @@ static bool read64(void *ctx, uint64_t gpa, uint64_t *value)
 
 unsigned gmem_fetch_insn(uint8_t *buf, unsigned n)
 {
+	bool long_mode = (vmcs_read(GUEST_IA32_EFER) & EFER_LMA) &&
+			 (vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
+	uint64_t rip = vmcs_read(GUEST_RIP);
+
+	/* outside 64-bit mode the CS base applies and addresses wrap at 4 GiB */
+	return gmem_read_linear(
+	    long_mode ? rip : (uint32_t)(vmcs_read(GUEST_CS_BASE) + rip), buf, n);
+}
+
+unsigned gmem_read_linear(uint64_t gla, void *out, unsigned n)
+{
 	struct gwalk_regs r = {vmcs_read(GUEST_CR0), vmcs_read(GUEST_CR3),
 			       vmcs_read(GUEST_CR4),
 			       vmcs_read(GUEST_IA32_EFER)};
-	bool long_mode =
-	    (r.efer & EFER_LMA) && (vmcs_read(GUEST_CS_AR_BYTES) & AR_L);
-	uint64_t rip = vmcs_read(GUEST_RIP);
-	/* outside 64-bit mode the CS base applies and addresses wrap at 4 GiB
-	 */
-	uint64_t gla =
-	    long_mode ? rip : (uint32_t)(vmcs_read(GUEST_CS_BASE) + rip);
+	uint8_t *buf = out;
 	unsigned got = 0;
 
 	while (got < n) {

@@ -40,5 +40,7 @@ bool gmem_write(uint64_t gpa, const void *buf, size_t n);
  * from RAM (0 if none): bytes in no memory are not made up.
  */
 unsigned gmem_fetch_insn(uint8_t *buf, unsigned n);
+/* The same for n bytes at a linear address of the current guest. */
+unsigned gmem_read_linear(uint64_t gla, void *buf, unsigned n);
 
 #endif

@@ -9,6 +9,7 @@
 #include "vmx/apic.h"
 #include "vmx/config.h"
 #include "vmx/ept.h"
+#include "vmx/guard.h"
 #include "vmx/vmcs01.h"
 #include "vmx/vmx.h"
 
@@ -24,6 +25,7 @@ bool vmx_global_init(void)
 {
 	if (!vmx_config_init())
 		return false;
+	guard_global_init();
 	bool ept_1g = vmx_cfg.msrs.ept_vpid & EPT_CAP_1G;
 
 	apic_init();
@@ -86,6 +88,7 @@ int vmx_cpu_start(struct percpu *pc)
 		log_err("vmx: VMCLEAR/VMPTRLD of vmcs01 failed on cpu%u", pc->cpu);
 		return undo(cr0, cr4, true, 3);
 	}
+	guard_cpu_init(v);
 	if (!vmcs01_setup(pc, cr0, cr4))
 		return undo(cr0, cr4, true, 4);
 	/* vmx_exit_entry finds its vCPU here, at HOST_RSP */

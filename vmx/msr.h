@@ -52,6 +52,10 @@
 #define MSR_X2APIC_LAST 0x8ff
 #define MSR_IA32_DEBUG_INTERFACE 0xc80
 #define MSR_IA32_XSS 0xda0
+#define MSR_TEST_CTRL 0x33          /* bit 29: split-lock detection */
+#define MSR_IA32_CORE_CAPABILITIES 0xcf /* bit 5: split-lock detection exists */
+#define TEST_CTRL_SLD (1ull << 29)
+#define CORE_CAPS_SLD (1ull << 5)
 #define MSR_IA32_VMX_BASIC 0x480
 #define MSR_IA32_VMX_PINBASED_CTLS 0x481
 #define MSR_IA32_VMX_PROCBASED_CTLS 0x482

@@ -10,6 +10,7 @@
 #include "core/gevent.h"
 #include "nested/nested.h"
 #include "vmx/apic.h"
+#include "vmx/guard.h"
 #include "vmx/msr.h"
 #include "vmx/msr_policy.h"
 
@@ -38,6 +39,9 @@ static struct msr_ctx ctx_of(struct vcpu *v, uint32_t msr)
 		    rdmsr_safe(MSR_IA32_TSC_ADJUST, &m->tsc_adjust) == 0;
 		m->has_x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC;
 		m->phys_bits = phys_bits();
+		m->sld_offered = splitlock_offered();
+		m->has_core_caps = rdmsr_safe(MSR_IA32_CORE_CAPABILITIES,
+					      &m->core_caps) == 0;
 		m->ready = true;
 	}
 	return (struct msr_ctx){
@@ -120,6 +124,10 @@ static bool carry_out(struct vcpu *v, uint32_t msr, uint64_t value,
 		v->msrv.tsc_adjust += d.value - v->msrv.tsc_offset;
 		v->msrv.tsc_offset = d.value;
 		nested_tsc_offset_changed(v);
+		return true;
+	case MSR_ACT_TEST_CTRL:
+		*d.slot = d.value;
+		splitlock_sync(v);
 		return true;
 	case MSR_ACT_REFUSE:
 		refused(v, msr, "write", value);

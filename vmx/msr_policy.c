@@ -132,6 +132,17 @@ struct msr_verdict msr_decide_read(uint32_t msr, const struct msr_ctx *c)
 	case MSR_RD_TSC:
 		return act(MSR_ACT_VALUE, c->tsc + c->virt->tsc_offset, 0);
 	case MSR_RD_EMUL:
+		if (msr == MSR_TEST_CTRL)
+			return c->virt->sld_offered
+				   ? act(MSR_ACT_VALUE, c->virt->test_ctrl, 0)
+				   : act(MSR_ACT_GP, 0, 0);
+		if (msr == MSR_IA32_CORE_CAPABILITIES)
+			return c->virt->has_core_caps
+				   ? act(MSR_ACT_VALUE,
+					 (c->virt->core_caps & ~CORE_CAPS_SLD) |
+					     (c->virt->sld_offered ? CORE_CAPS_SLD : 0),
+					 0)
+				   : act(MSR_ACT_GP, 0, 0);
 		if (msr == MSR_IA32_TSC_ADJUST)
 			return c->virt->has_tsc_adjust
 				   ? act(MSR_ACT_VALUE, c->virt->tsc_adjust, 0)
@@ -173,6 +184,10 @@ static struct msr_verdict emulated_write(uint32_t msr, uint64_t value,
 					: act(MSR_ACT_HW, value, 0);
 	case MSR_X2APIC_ICR:
 		return act(MSR_ACT_ICR, value, 0);
+	case MSR_TEST_CTRL: /* bit 29 only, where L0 offers it */
+		if (!c->virt->sld_offered || (value & ~TEST_CTRL_SLD))
+			return act(MSR_ACT_GP, 0, 0);
+		return act(MSR_ACT_TEST_CTRL, value, &c->virt->test_ctrl);
 	case MSR_IA32_TSC: /* L1's TSC becomes value */
 		return act(MSR_ACT_TSC, value - c->tsc, 0);
 	case MSR_IA32_TSC_ADJUST: /* the TSC moves by the change (SDM 3B 18.17.3) */

@@ -54,6 +54,12 @@ struct msr_virt {
 	uint64_t tsc_adjust;  /* L1's IA32_TSC_ADJUST */
 	bool has_tsc_adjust;  /* the CPU has IA32_TSC_ADJUST */
 	bool tsc_stale01;     /* vmcs01's TSC_OFFSET lags tsc_offset */
+	/* split-lock detection (vmx/splitlock.c): offered to L1 where the
+	 * CPU has it; L1's virtual MSR_TEST_CTRL holds only bit 29 */
+	bool sld_offered;
+	bool has_core_caps;   /* IA32_CORE_CAPABILITIES exists */
+	uint64_t core_caps;   /* its value on the CPU */
+	uint64_t test_ctrl;   /* L1's MSR_TEST_CTRL */
 };
 
 /* What the decisions need to know about the vCPU and the CPU. */
@@ -75,6 +81,7 @@ enum msr_act {
 	MSR_ACT_GP,	/* #GP as the CPU would raise it (bad value) */
 	MSR_ACT_REFUSE, /* #GP by L0's policy (counted as a guest event) */
 	MSR_ACT_TSC,	/* write: L1's TSC offset becomes value */
+	MSR_ACT_TEST_CTRL, /* write: L1's MSR_TEST_CTRL (*slot) becomes value */
 };
 
 struct msr_verdict {

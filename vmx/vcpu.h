@@ -9,6 +9,7 @@
 #include "core/gevent.h"
 #include "nested/state.h"
 #include "vmx/controls.h"
+#include "vmx/guard_state.h"
 #include "vmx/msr_policy.h"
 
 /* Saved by vmx_entry.asm on every exit (RSP and RIP live in the VMCS). */
@@ -36,6 +37,7 @@ struct vcpu {
 	uint64_t exits_total;
 	struct gevent_stats gev; /* guest-caused events (core/gevent.h) */
 	struct msr_virt msrv;    /* L1's virtualized MSRs (vmx/msr_policy.def) */
+	struct vcpu_guard guard; /* notify, split-lock, exception loops */
 };
 
 /* What an exit handler tells the dispatcher (see vmx/exit.c). */

@@ -13,6 +13,7 @@
 #include "mm/page_alloc.h"
 #include "vmx/config.h"
 #include "vmx/ept.h"
+#include "vmx/guard.h"
 #include "vmx/msr.h"
 #include "vmx/segment.h"
 #include "vmx/vmx.h"
@@ -31,12 +32,14 @@ static void controls(struct vcpu *v, uint64_t efer, uint64_t cr0, uint64_t cr4)
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.proc);
 	v->proc_ctls = vmx_cfg.proc;
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vmx_cfg.proc2);
 	vmcs_write(VM_EXIT_CONTROLS, vmx_cfg.exit);
 	vmcs_write(VM_ENTRY_CONTROLS,
 		   vmx_cfg.entry | ((efer & EFER_LMA) ? ENTRY_IA32E_MODE : 0));
-	/* split-lock and alignment-check #AC come to L0 first */
-	vmcs_write(EXCEPTION_BITMAP, 1u << VEC_AC);
+	/* notify window, #AC and #DB intercepts (vmx/guard.h) */
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, guard_proc2(vmx_cfg.proc2));
+	vmcs_write(EXCEPTION_BITMAP, guard_exceptions(0));
+	if (guard_cfg.notify)
+		vmcs_write(NOTIFY_WINDOW, guard_cfg.notify_window);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);

@@ -119,7 +119,7 @@ t_bad_key() {
 	image $n 'serial=com1\n# a comment\nsreial=0x2f8\n'
 	boot $n qemu 'nothing was changed' --disk "$OUT/$n.img" --timeout 90
 	expect $n "$BANNER" "banner"
-	expect $n "\\[error cpu0\\] boot: matryoshka.cfg:3: unknown option 'sreial' \\(known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress\\)" "unknown key named with its line"
+	expect $n "\\[error cpu0\\] boot: matryoshka.cfg:3: unknown option 'sreial' \\(known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress, notify_window, split_lock, exc_intercepts\\)" "unknown key named with its line"
 	expect $n 'boot: bad configuration: nothing was changed, returning to the firmware' "returns to the firmware"
 	expect_not $n 'vmx:' "no survey ran"
 }

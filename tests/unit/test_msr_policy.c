@@ -414,6 +414,49 @@ static void tsc_moves_only_the_offset(void **state)
 			 MSR_ACT_GP);
 }
 
+/* L1's virtual split-lock detection (vmx/splitlock.c) and what 0xCF shows. */
+static void split_lock_detection_is_virtual(void **state)
+{
+	struct msr_ctx c = ctx(XAPIC);
+	struct msr_verdict d;
+
+	(void)state;
+	virt.sld_offered = false;
+	virt.has_core_caps = true;
+	virt.core_caps = CORE_CAPS_SLD | 1;
+	virt.test_ctrl = 0;
+	/* not offered: MSR_TEST_CTRL #GPs, 0xCF hides bit 5 */
+	assert_int_equal(msr_decide_read(MSR_TEST_CTRL, &c).act, MSR_ACT_GP);
+	assert_int_equal(msr_decide_write(MSR_TEST_CTRL, TEST_CTRL_SLD, &c).act,
+			 MSR_ACT_GP);
+	d = msr_decide_read(MSR_IA32_CORE_CAPABILITIES, &c);
+	assert_int_equal(d.act, MSR_ACT_VALUE);
+	assert_int_equal(d.value, 1);
+	/* offered: bit 29 is L1's own, nothing else may be set */
+	virt.sld_offered = true;
+	d = msr_decide_read(MSR_IA32_CORE_CAPABILITIES, &c);
+	assert_int_equal(d.value, CORE_CAPS_SLD | 1);
+	d = msr_decide_write(MSR_TEST_CTRL, TEST_CTRL_SLD, &c);
+	assert_int_equal(d.act, MSR_ACT_TEST_CTRL);
+	assert_int_equal(d.value, TEST_CTRL_SLD);
+	assert_ptr_equal(d.slot, &virt.test_ctrl);
+	*d.slot = d.value;
+	d = msr_decide_read(MSR_TEST_CTRL, &c);
+	assert_int_equal(d.act, MSR_ACT_VALUE);
+	assert_int_equal(d.value, TEST_CTRL_SLD);
+	assert_int_equal(msr_decide_write(MSR_TEST_CTRL, 1ull << 31, &c).act,
+			 MSR_ACT_GP);
+	assert_int_equal(msr_decide_write(MSR_TEST_CTRL, 0, &c).act,
+			 MSR_ACT_TEST_CTRL);
+	/* read-only, and absent where the CPU has none */
+	assert_int_equal(msr_decide_write(MSR_IA32_CORE_CAPABILITIES, 0, &c).act,
+			 MSR_ACT_REFUSE);
+	virt.has_core_caps = false;
+	assert_int_equal(msr_decide_read(MSR_IA32_CORE_CAPABILITIES, &c).act,
+			 MSR_ACT_GP);
+	virt.sld_offered = false;
+}
+
 static void docs_in_sync(void **state)
 {
 	static char doc[64 * 1024];
@@ -455,6 +498,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(misc_enable_and_xss),
 	    cmocka_unit_test(apic_base_transitions),
 	    cmocka_unit_test(tsc_moves_only_the_offset),
+	    cmocka_unit_test(split_lock_detection_is_virtual),
 	    cmocka_unit_test(docs_in_sync),
 	};
 

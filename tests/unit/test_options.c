@@ -11,6 +11,8 @@
 #include <cmocka.h>
 
 #include "boot/options.h"
+#include "vmx/ac_policy.h"
+#include "vmx/notify_policy.h"
 
 #define CFG "matryoshka.cfg"
 #define LOADOPT "load options"
@@ -81,6 +83,10 @@ static void assert_defaults(const struct options *o)
 	assert_int_equal(o->iommu, IOMMU_AUTO);
 	assert_string_equal(o->skip_check, "");
 	assert_int_equal(o->nstate_stress, 0);
+	assert_int_equal(o->notify_window, NOTIFY_WINDOW_DEFAULT);
+	assert_false(o->notify_off);
+	assert_int_equal(o->split_lock, SL_WARN);
+	assert_true(o->exc_intercepts);
 }
 
 static void test_defaults(void **state)
@@ -273,11 +279,11 @@ static void test_syntax_errors(void **state)
 
 	(void)state;
 	bad("log=info\nserial=com1\nsreial=com2",
-	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress)");
+	    CFG ":3: unknown option 'sreial' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress, notify_window, split_lock, exc_intercepts)");
 	bad("Log=info",
-	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress)");
+	    CFG ":1: unknown option 'Log' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress, notify_window, split_lock, exc_intercepts)");
 	bad("foo=",
-	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress)");
+	    CFG ":1: unknown option 'foo' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress, notify_window, split_lock, exc_intercepts)");
 	bad("=5", CFG ":1: '=5' has no option name before '='");
 	bad("=", CFG ":1: '=' has no option name before '='");
 	bad("verbose", CFG ":1: 'verbose' is not key=value");
@@ -294,7 +300,7 @@ static void test_long_words_are_cut_in_errors(void **state)
 {
 	(void)state;
 	bad("abcdefghijklmnopqrstuvwxyz0123456789=1",
-	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress)");
+	    CFG ":1: unknown option 'abcdefghijklmnopqrstuvwxyz012...' (known: serial, log, next, cpus, selftest, early_consistency_checks, nested_skip_check, iommu, nested_state_stress, notify_window, split_lock, exc_intercepts)");
 	bad("log=abcdefghijklmnopqrstuvwxyz0123456789",
 	    CFG ":1: option 'log': 'abcdefghijklmnopqrstuvwxyz012...' is not one of error, warn, info, debug");
 	/* Exactly 32 bytes are quoted whole. */
@@ -545,6 +551,60 @@ static void test_nstate_stress(void **state)
 	    CFG ":1: option 'nested_state_stress': the value is empty; expected a number from 0 (off) to 1000000");
 }
 
+static void test_notify_window(void **state)
+{
+	(void)state;
+	assert_int_equal(good("notify_window=0").notify_window, 0);
+	assert_int_equal(good("notify_window=4096").notify_window, 4096);
+	assert_int_equal(good("notify_window=0xffffffff").notify_window, 0xffffffffu);
+	assert_true(good("notify_window=off").notify_off);
+	/* a number after off turns it back on */
+	assert_false(good("notify_window=off notify_window=7").notify_off);
+	assert_int_equal(good("notify_window=off notify_window=7").notify_window, 7);
+	bad("notify_window=0x100000000",
+	    CFG ":1: option 'notify_window': '0x100000000' is not 'off' or a number of crystal-clock cycles from 0 to 0xffffffff");
+	bad("notify_window=on",
+	    CFG ":1: option 'notify_window': 'on' is not 'off' or a number of crystal-clock cycles from 0 to 0xffffffff");
+	bad("notify_window=",
+	    CFG ":1: option 'notify_window': the value is empty; expected 'off' or a number of crystal-clock cycles from 0 to 0xffffffff");
+}
+
+static void test_split_lock(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(good("split_lock=off").split_lock, SL_OFF);
+	assert_int_equal(good("split_lock=warn").split_lock, SL_WARN);
+	assert_int_equal(good("split_lock=fatal").split_lock, SL_FATAL);
+	o = good("split_lock=ratelimit:5");
+	assert_int_equal(o.split_lock, SL_RATELIMIT);
+	assert_int_equal(o.split_lock_rate, 5);
+	o = good("split_lock=ratelimit:1000000");
+	assert_int_equal(o.split_lock_rate, 1000000);
+	bad("split_lock=ratelimit:0",
+	    CFG ":1: option 'split_lock': '0' is not one of off, warn, fatal, ratelimit:N (N from 1 to 1000000)");
+	bad("split_lock=ratelimit:1000001",
+	    CFG ":1: option 'split_lock': '1000001' is not one of off, warn, fatal, ratelimit:N (N from 1 to 1000000)");
+	bad("split_lock=ratelimit:",
+	    CFG ":1: option 'split_lock': 'ratelimit:' is not one of off, warn, fatal, ratelimit:N (N from 1 to 1000000)");
+	bad("split_lock=ratelimit:3x",
+	    CFG ":1: option 'split_lock': '3x' has trailing junk 'x' after the number");
+	bad("split_lock=Warn",
+	    CFG ":1: option 'split_lock': 'Warn' is not one of off, warn, fatal, ratelimit:N (N from 1 to 1000000)");
+	bad("split_lock=",
+	    CFG ":1: option 'split_lock': the value is empty; expected one of off, warn, fatal, ratelimit:N (N from 1 to 1000000)");
+}
+
+static void test_exc_intercepts(void **state)
+{
+	(void)state;
+	assert_false(good("exc_intercepts=off").exc_intercepts);
+	assert_true(good("exc_intercepts=off exc_intercepts=on").exc_intercepts);
+	bad("exc_intercepts=0",
+	    CFG ":1: option 'exc_intercepts': '0' is not one of on, off");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +613,9 @@ int main(void)
 		cmocka_unit_test(test_iommu),
 		cmocka_unit_test(test_skip_check),
 		cmocka_unit_test(test_nstate_stress),
+		cmocka_unit_test(test_notify_window),
+		cmocka_unit_test(test_split_lock),
+		cmocka_unit_test(test_exc_intercepts),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_empty_and_blank_text),
 		cmocka_unit_test(test_serial_good),
