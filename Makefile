@@ -77,7 +77,7 @@ CORE_C += nested/prof.c
 # The fast path's sets of changed vmcs12 fields.
 CORE_C += nested/dirty12.c
 # Guards: notify window, split-lock #AC, exception loops (vmx/guard.h).
-CORE_C += vmx/guard.c vmx/notify.c vmx/notify_policy.c vmx/splitlock.c vmx/ac_policy.c vmx/exc_guard.c vmx/excloop.c
+CORE_C += vmx/guard.c vmx/guard_ctl.c vmx/notify.c vmx/notify_policy.c vmx/splitlock.c vmx/ac_policy.c vmx/exc_guard.c vmx/excloop.c
 CORE_ASM := arch/x86/entry.asm arch/x86/isr.asm arch/x86/msr_safe.asm \
 	vmx/vmx_entry.asm
 CORE_OBJ := $(CORE_C:%.c=$(B)/core/%.o) $(CORE_ASM:%.asm=$(B)/core/%.o)

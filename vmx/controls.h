@@ -31,6 +31,7 @@
 #define SEC_SHADOW_VMCS (1u << 14)
 #define SEC_ENABLE_XSAVES (1u << 20)
 #define SEC_ENABLE_USER_WAIT_PAUSE (1u << 26)
+#define SEC_NOTIFY_VM_EXITING (1u << 31) /* SDM Vol. 3C 25.6.2 */
 
 /* 25.7.1 VM-exit controls */
 #define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)

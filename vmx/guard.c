@@ -10,10 +10,8 @@
 #include "vmx/msr.h"
 #include "vmx/vmx.h"
 
-#define SEC_NOTIFY_VM_EXITING (1u << 31)
 #define CPUID7_EDX_CORE_CAPS (1u << 30)
 
-struct guard_cfg guard_cfg;
 
 static bool cpu_has_sld(void)
 {
@@ -93,14 +91,3 @@ void guard_cpu_init(struct vcpu *v)
 	splitlock_sync(v);
 }
 
-uint32_t guard_proc2(uint32_t proc2)
-{
-	return guard_cfg.notify ? proc2 | SEC_NOTIFY_VM_EXITING
-				: proc2 & ~SEC_NOTIFY_VM_EXITING;
-}
-
-uint32_t guard_exceptions(uint32_t exceptions)
-{
-	return guard_cfg.intercepts ? exceptions | (1u << VEC_AC) | (1u << VEC_DB)
-				    : exceptions;
-}

@@ -51,7 +51,7 @@ check has replay "^  HOST_CR3 +L0's own \(vmcs01's\)$"
 check has replay '^  PIN_BASED_VM_EXEC_CONTROL +0x3f \(vmcs12 0x17\)$'
 # #AC (vector 17) always in the exception bitmap, EPT02 with WB 4-level
 # walks, L0's VPID02, no link pointer (L0 shadows L1 itself)
-check has replay '^  EXCEPTION_BITMAP +0x20000 \(vmcs12 0x0\)$'
+check has replay '^  EXCEPTION_BITMAP +0x20002 \(vmcs12 0x0\)$'
 check has replay '^  EPT_POINTER +0xe0201e \(vmcs12 0x601e\)$'
 check has replay '^  VPID +0x8000 \(vmcs12 0x1\)$'
 check has replay '^  VMCS_LINK_POINTER +0xffffffffffffffff \(vmcs12 0x12000\)$'

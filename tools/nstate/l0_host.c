@@ -18,6 +18,7 @@
 #include "vmx/config.h"
 #include "vmx/ept.h"
 #include "vmx/gmem.h"
+#include "vmx/guard.h"
 
 struct vmx_config vmx_cfg; /* vmx/config.c in L0 */
 struct ept01 ept01;	    /* vmx/ept.c in L0 */
@@ -83,5 +84,7 @@ bool l0_host_setup(const struct vmx_msrs *cpu, struct vcpu *v)
 	v->nested.ept02_root = L0_HOST_EPT02_ROOT;
 	v->nested.vpid02 = L0_HOST_VPID02;
 	vmcs02_global_init(); /* as nested_global_init does on the BSP */
+	/* L0's guards by default (exc_intercepts=on); skylake_x has no notify */
+	guard_cfg.intercepts = true;
 	return true;
 }
