@@ -31,6 +31,7 @@
 #define CR0_WP	      (1ull << 16)
 #define CR0_PE	      (1ull << 0)
 #define CR4_PAE	      (1ull << 5)
+#define CR4_LA57      (1ull << 12)
 #define CR4_PCIDE     (1ull << 17)
 #define CR4_CET	      (1ull << 23)
 #define EFER_LME      (1ull << 8)
@@ -370,8 +371,14 @@ static bool address_space(struct nc_run *r)
 		CHECK(host_as_rip_high, !(rip >> 32), "rip 0x%lx", rip);
 	} else {
 		CHECK(host_as_pae, cr4 & CR4_PAE, "cr4 0x%lx", cr4);
-		CHECK(host_as_rip_canonical, nc_canonical(rip), "rip 0x%lx",
-		      rip);
+		/*
+		 * The VM exit loads RIP in the paging mode the host CR4
+		 * field gives: 57-bit canonical with its LA57, else 48 (as
+		 * a CPU with 5-level paging checks it).
+		 */
+		CHECK(host_as_rip_canonical,
+		      x86_canonical_to(rip, x86_linear_bits(cr4 & CR4_LA57)),
+		      "rip 0x%lx cr4 0x%lx", rip, cr4);
 	}
 	return true;
 }

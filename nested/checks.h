@@ -29,6 +29,12 @@ struct check_env {
 	uint64_t current_ptr;	     /* the current vmcs12's address */
 	/* CPUID.(EAX=7,ECX=0):EBX as L1 sees it: SGX (bit 2), RTM (bit 11) */
 	uint32_t cpuid7_ebx;
+	/*
+	 * CPUID.(EAX=7,ECX=0):ECX.LA57 as L1 sees it: 5-level paging, and
+	 * 57-bit linear addresses in the canonical checks that do not depend
+	 * on CR4.LA57 (nested/x86_rules.h).
+	 */
+	bool la57;
 	/* Reads n bytes of L1 guest-physical memory (the link pointer's VMCS
 	 * revision, the PDPTEs at CR3); false if gpa is not L1 memory. */
 	bool (*read)(void *ctx, uint64_t gpa, void *buf, unsigned n);
@@ -565,7 +571,13 @@ static inline bool nc_part_runs(const struct nc_run *r, enum nc_part p)
 /* fn(&run) of part p, or true when p need not run. */
 #define NC_RUN(p, call)                                                        	(!nc_part_runs(&run, NC_PART_##p) || (NC_PART_BEGIN(NC_PART_##p), call))
 
-#define nc_canonical x86_canonical
+/*
+ * The canonical checks of SDM 27.2.2, 27.2.3, 27.3.1.1-27.3.1.4: relative to
+ * the CPU's linear-address width (57 bits with 5-level paging), whatever
+ * CR4.LA57 L1 or L2 runs with; the host RIP alone follows the host CR4
+ * field (nested/checks.c).
+ */
+#define nc_canonical(a) x86_canonical_to((a), x86_linear_bits(r->e->la57))
 
 static inline bool nc_within(const struct nc_run *r, uint64_t pa)
 {

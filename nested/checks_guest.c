@@ -146,7 +146,12 @@ static bool rip_rflags(struct nc_run *r, const struct guest_mode *g)
 	uint32_t info = (uint32_t)G(VM_ENTRY_INTR_INFO);
 	bool cs_l = G(GUEST_CS_AR_BYTES) & AR_L;
 
-	/* 48-bit linear addresses: L0 offers no 5-level paging */
+	/*
+	 * "bits 63:N identical", N the CPU's linear-address width: taken as
+	 * canonical to N bits, 57 with 5-level paging whatever the guest's
+	 * CR4.LA57 (a 4-level guest cannot fetch there, but the entry is
+	 * valid; the fetch faults in L2)
+	 */
 	if (g->ia32e && cs_l)
 		CHECK(guest_rip_canonical, nc_canonical(rip), "rip 0x%lx", rip);
 	else

@@ -138,6 +138,7 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	    .l1_long_mode = nvmx_long_mode(),
 	    .current_ptr = n->current_ptr,
 	    .cpuid7_ebx = l1_cpuid7_ebx(),
+	    .la57 = nested_la57,
 	    .read = check_read,
 	    .ctx = v,
 	    .skip = nested_skip_check,

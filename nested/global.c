@@ -13,6 +13,7 @@
 
 struct vmx_msrs nested_caps;
 unsigned nested_phys_bits;
+bool nested_la57;
 bool nested_early_checks;
 const char *nested_skip_check;
 
@@ -20,6 +21,7 @@ void nested_global_init(void)
 {
 	vcaps12_compute(&vmx_cfg.msrs, &nested_caps);
 	nested_phys_bits = ept01.phys_bits;
+	nested_la57 = cpuid(7, 0).ecx & (1u << 16); /* CPUID.7.0:ECX.LA57 */
 	log_info("nested: L1 gets VMCS revision 0x%x, %u-bit physical "
 		 "addresses, VMCS fields up to index %u",
 		 (uint32_t)nested_caps.basic & 0x7fffffff, nested_phys_bits,

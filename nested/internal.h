@@ -13,6 +13,8 @@
 extern struct vmx_msrs nested_caps;
 /* L1's MAXPHYADDR: VMX pointers with bits at or above it are invalid. */
 extern unsigned nested_phys_bits;
+/* The CPU (and so L1, whose CPUID leaf 7 is the CPU's) has 5-level paging. */
+extern bool nested_la57;
 /* early_consistency_checks resolved (auto -> bare metal?) */
 extern bool nested_early_checks;
 /* nested_skip_check, or NULL */

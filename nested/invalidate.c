@@ -80,7 +80,8 @@ enum exit_action nvmx_invvpid(struct vcpu *v)
 	if (type > 3 ||
 	    !(nested_caps.ept_vpid & (1ull << (VPID_CAP_TYPE0 + type))) ||
 	    (desc[0] >> 16) || (type != 2 && vpid == 0) ||
-	    (type == 0 && !x86_canonical(desc[1]))) {
+	    (type == 0 &&
+	     !x86_canonical_to(desc[1], x86_linear_bits(nested_la57)))) {
 		nvmx_fail(v, ERR_INV_OPERAND);
 		return EXIT_RESUME;
 	}

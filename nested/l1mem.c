@@ -17,6 +17,7 @@
 #define RFLAGS_VM (1ull << 17)
 #define RFLAGS_AC (1ull << 18)
 #define CR0_PE	  1ull
+#define CR4_LA57  (1ull << 12)
 #define PAGE	  4096ull
 
 bool nvmx_long_mode(void)
@@ -43,6 +44,7 @@ bool nvmx_operand(struct vcpu *v, unsigned size, bool write,
 	for (unsigned i = 0; i < 6; i++)
 		read_seg(&c.seg[i], i);
 	c.long_mode = nvmx_long_mode();
+	c.la57 = vmcs_read(GUEST_CR4) & CR4_LA57;
 	c.cs_db = c.seg[1].ar & AR_DB;
 	c.real_or_v86 =
 	    !(vcpu_cr0() & CR0_PE) || (vmcs_read(GUEST_RFLAGS) & RFLAGS_VM);
@@ -90,8 +92,9 @@ static bool translate(struct vcpu *v, uint64_t gla, bool write, uint64_t *gpa)
 		vcpu_inject_exception(v, 14, true, pfec);
 		return false;
 	}
-	/* 5-level paging (GWALK_UNSUPPORTED): not offered to L1; #GP rather
-	 * than a guess */
+	/* GWALK_NON_CANONICAL: operand_decode() raised #GP/#SS for such an
+	 * address already (GWALK_NO_MEMORY cannot happen with read64); #GP
+	 * rather than a guess */
 	vcpu_inject_exception(v, VEC_GP, true, 0);
 	return false;
 }

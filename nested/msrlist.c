@@ -14,6 +14,7 @@
 #include "core/gevent.h"
 #include "core/percpu.h"
 #include "lib/log.h"
+#include "nested/internal.h"
 #include "nested/x86_rules.h"
 #include "nested/msrlist.h"
 #include "vmx/gmem.h"
@@ -82,7 +83,7 @@ static bool load_one(struct vcpu *v, const struct msr_entry *e,
 		return true;
 	case MSR_SYSENTER_ESP:
 	case MSR_SYSENTER_EIP:
-		if (!x86_canonical(e->data))
+		if (!x86_canonical_to(e->data, x86_linear_bits(nested_la57)))
 			return false;
 		vmcs_write(e->index == MSR_SYSENTER_ESP ? GUEST_SYSENTER_ESP
 							: GUEST_SYSENTER_EIP,

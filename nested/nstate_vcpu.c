@@ -134,6 +134,7 @@ static struct nstate_result check_guest(const struct nstate *s)
 	    .l1_long_mode = vmcs12_get(s->vmcs12, VM_EXIT_CONTROLS) &
 			    EXIT_HOST_ADDR_SPACE_SIZE,
 	    .cpuid7_ebx = cpuid(7, 0).ebx,
+	    .la57 = nested_la57,
 	    .read = l1_read,
 	    .skip = nested_skip_check,
 	};

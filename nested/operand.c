@@ -98,7 +98,10 @@ enum operand_fault operand_decode(const struct operand_ctx *c,
 		la = ea;
 		if (sreg == OPERAND_SEG_FS || sreg == OPERAND_SEG_GS)
 			la += c->seg[sreg].base;
-		if (!x86_canonical(la) || !x86_canonical(la + size - 1) ||
+		unsigned bits = x86_linear_bits(c->la57);
+
+		if (!x86_canonical_to(la, bits) ||
+		    !x86_canonical_to(la + size - 1, bits) ||
 		    la + size - 1 < la)
 			return fault;
 	} else {

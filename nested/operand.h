@@ -59,6 +59,11 @@ struct operand_ctx {
 	struct seg seg[6]; /* ES CS SS DS FS GS */
 	bool long_mode;	   /* EFER.LMA and CS.L: 64-bit mode */
 	/*
+	 * CR4.LA57: in 64-bit mode, 5-level paging and 57-bit canonical
+	 * addresses (SDM Vol. 3A 4.5); 48 bits without it.
+	 */
+	bool la57;
+	/*
 	 * CS.D/B outside 64-bit mode. Not consulted: the exit reports the
 	 * address size the instruction used, prefixes included.
 	 */
@@ -97,7 +102,8 @@ enum operand_fault {
  * as is: out->reg is reg1. For memory: base + (index << scale) + the
  * displacement, truncated to the address size, then:
  * - in 64-bit mode, plus the FS or GS base (the others are taken as 0);
- *   the first and the last byte must be canonical (48 bits) and the
+ *   the first and the last byte must be canonical (48 bits, or 57 with
+ *   la57: the current paging mode's width, SDM Vol. 3A 3.3.7.1) and the
  *   access must not wrap at 2^64, else #SS(0) for SS and #GP(0) otherwise;
  * - elsewhere the segment must be usable, readable for a read (not an
  *   execute-only code segment), writable for a write (a data segment with

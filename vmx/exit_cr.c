@@ -15,6 +15,7 @@
 #define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
+#define CR4_LA57 (1ull << 12)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 
@@ -68,11 +69,26 @@ static bool set_cr0(struct vcpu *v, uint64_t val)
 	return true;
 }
 
+/*
+ * The IA-32e mode #GP(0) conditions of MOV to CR4 (SDM Vol. 2B MOV-Move
+ * to/from Control Registers): clearing PAE, changing LA57. 5-level paging
+ * is chosen before paging is turned on (SDM Vol. 3A 4.1.2), as Linux's
+ * trampoline does, and that write needs no exit: LA57 is L1's wherever the
+ * CPU has it (not in the guest/host mask, vmx/config.c).
+ */
+static bool ia32e_cr4_ok(uint64_t val)
+{
+	bool lma = vmcs_read(GUEST_IA32_EFER) & EFER_LMA;
+
+	return !lma || ((val & CR4_PAE) && !((val ^ vcpu_cr4()) & CR4_LA57));
+}
+
 static bool set_cr4(struct vcpu *v, uint64_t val)
 {
 	/* bits the CPU cannot set are reserved: #GP(0) */
 	if ((val & ~vmx_cfg.cr4_fixed1) ||
-	    !vmx_fixed_ok(v, val, nested_caps.cr4_fixed0, nested_caps.cr4_fixed1))
+	    !vmx_fixed_ok(v, val, nested_caps.cr4_fixed0, nested_caps.cr4_fixed1) ||
+	    !ia32e_cr4_ok(val))
 		return false;
 	vmcs_write(CR4_READ_SHADOW, val);
 	vmcs_write(GUEST_CR4, vmx_guest_cr4(val));

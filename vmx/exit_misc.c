@@ -10,6 +10,7 @@
 #define XCR0_BNDREGS (1ull << 3)
 #define XCR0_BNDCSR (1ull << 4)
 #define XCR0_AVX512 (7ull << 5)
+#define XCR0_XTILE (3ull << 17) /* TILECFG, TILEDATA */
 
 /* The #GP(0) rules of XSETBV (SDM Vol. 1 13.3, Vol. 2D XSETBV). */
 static bool xcr0_valid(uint64_t v)
@@ -21,19 +22,24 @@ static bool xcr0_valid(uint64_t v)
 	       (!(v & XCR0_AVX) || (v & XCR0_SSE)) &&
 	       !(v & XCR0_BNDREGS) == !(v & XCR0_BNDCSR) &&
 	       ((v & XCR0_AVX512) == 0 ||
-		((v & XCR0_AVX512) == XCR0_AVX512 && (v & XCR0_AVX)));
+		((v & XCR0_AVX512) == XCR0_AVX512 && (v & XCR0_AVX))) &&
+	       ((v & XCR0_XTILE) == 0 || (v & XCR0_XTILE) == XCR0_XTILE);
 }
 
 enum exit_action exit_xsetbv(struct vcpu *v)
 {
 	uint64_t value = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
 
-	if ((uint32_t)v->regs.rcx != 0 || !xcr0_valid(value)) {
+	/*
+	 * L0 uses no extended state, so L1's XCR0 can stay loaded in root
+	 * mode. A value the CPU refuses for a rule xcr0_valid() lacks is
+	 * L1's #GP too (the fault leaves XCR0 as it was).
+	 */
+	if ((uint32_t)v->regs.rcx != 0 || !xcr0_valid(value) ||
+	    xsetbv_safe(0, value) != 0) {
 		vcpu_inject_exception(v, VEC_GP, true, 0);
 		return EXIT_RESUME;
 	}
-	/* L0 uses no extended state, so L1's XCR0 can stay loaded in root mode */
-	xsetbv(0, value);
 	vcpu_skip_instruction(v);
 	return EXIT_RESUME;
 }

@@ -40,8 +40,8 @@ const char *gwalk_strerror(enum gwalk_result r)
 		return "reserved bit set in a paging-structure entry";
 	case GWALK_NO_MEMORY:
 		return "paging structure outside readable guest memory";
-	case GWALK_UNSUPPORTED:
-		return "5-level paging not supported";
+	case GWALK_NON_CANONICAL:
+		return "linear address not canonical for the paging mode";
 	case GWALK_PROTECTION:
 		return "access not allowed by the page's access rights";
 	}
@@ -134,9 +134,10 @@ static enum gwalk_result walk32(const struct gwalk_regs *r, uint32_t la,
 }
 
 /*
- * SDM Vol. 3A 4.4 (PAE) and 4.5 (4-level): 9 bits per level, 8-byte entries.
- * levels is 3 for PAE (PDPT, PD, PT: the top level takes 2 bits) and 4 for
- * 4-level paging (PML4 first).
+ * SDM Vol. 3A 4.4 (PAE) and 4.5 (4-level and 5-level): 9 bits per level,
+ * 8-byte entries. levels is 3 for PAE (PDPT, PD, PT: the top level takes 2
+ * bits), 4 for 4-level paging (PML4 first) and 5 for 5-level paging (PML5
+ * first, indexed by linear-address bits 56:48).
  */
 static enum gwalk_result walk64(const struct gwalk_regs *r, uint64_t la,
 				int levels, gwalk_read64 read, void *ctx,
@@ -173,8 +174,8 @@ static enum gwalk_result walk64(const struct gwalk_regs *r, uint64_t la,
 			return GWALK_NOT_PRESENT;
 		if (pae && l == 2)
 			rsvd = PAE_PDPTE_RSVD;
-		else if (l == 3)
-			rsvd |= PTE_PS; /* no 512 GiB pages (SDM 4.5) */
+		else if (l >= 3)
+			rsvd |= PTE_PS; /* no 512 GiB or 256 TiB pages (SDM 4.5) */
 		/*
 		 * A PS in a 4-level PDPTE maps 1 GiB, taken as supported
 		 * (CPUID.80000001H:EDX.Page1GB): the CPU just fetched through
@@ -204,8 +205,24 @@ static enum gwalk_result walk64(const struct gwalk_regs *r, uint64_t la,
 }
 
 /*
+ * In IA-32e mode, bits 63:N-1 of a linear address all equal, N being 57
+ * with CR4.LA57 and 48 without (SDM Vol. 3A 4.5.1 and 3.3.7.1). Outside
+ * IA-32e mode addresses are 32 bits and always canonical.
+ */
+bool gwalk_canonical(const struct gwalk_regs *r, uint64_t gla)
+{
+	unsigned keep = (r->cr4 & CR4_LA57) ? 7 : 16; /* 64 - N */
+
+	if (!(r->cr0 & CR0_PG) || !(r->efer & EFER_LMA))
+		return true;
+	return (uint64_t)((int64_t)(gla << keep) >> keep) == gla;
+}
+
+/*
  * Walks with paging on; fills *w on GWALK_OK. SDM Vol. 3A 4.1.1, Table 4-1:
- * CR4.PAE and EFER.LMA (which is LME && PG) select the mode.
+ * CR4.PAE, EFER.LMA (which is LME && PG) and CR4.LA57 select the mode.
+ * CR4.LA57 counts only in IA-32e mode: software sets it before paging is
+ * enabled (SDM 4.1.2), and PAE paging ignores it.
  */
 static enum gwalk_result walk(const struct gwalk_regs *r, uint64_t gla,
 			      gwalk_read64 read, void *ctx,
@@ -216,9 +233,9 @@ static enum gwalk_result walk(const struct gwalk_regs *r, uint64_t gla,
 		return walk32(r, (uint32_t)gla, read, ctx, w);
 	if (!(r->efer & EFER_LMA))
 		return walk64(r, gla & 0xffffffffu, 3, read, ctx, w);
-	if (r->cr4 & CR4_LA57)
-		return GWALK_UNSUPPORTED;
-	return walk64(r, gla, 4, read, ctx, w);
+	if (!gwalk_canonical(r, gla))
+		return GWALK_NON_CANONICAL;
+	return walk64(r, gla, (r->cr4 & CR4_LA57) ? 5 : 4, read, ctx, w);
 }
 
 enum gwalk_result gwalk_translate(const struct gwalk_regs *r, uint64_t gla,
@@ -236,9 +253,9 @@ enum gwalk_result gwalk_translate(const struct gwalk_regs *r, uint64_t gla,
 		return GWALK_OK;
 	}
 	/*
-	 * In IA-32e mode bits 63:48 are not looked at: the CPU fetched from
-	 * gla, so it is canonical (and an instruction fetch is never subject
-	 * to LAM).
+	 * In IA-32e mode the CPU fetched from gla, so it is canonical (and
+	 * an instruction fetch is never subject to LAM); walk() checks it
+	 * all the same.
 	 */
 	res = walk(r, gla, read, ctx, &w);
 	if (res == GWALK_OK)

@@ -23,7 +23,6 @@
  * - Every access is taken as explicit: implicit supervisor accesses (to
  *   the GDT, IDT, ...), to which SMAP applies whatever RFLAGS.AC says, are
  *   not modelled. Shadow-stack accesses and LAM are not modelled either.
- * - 5-level paging (CR4.LA57) gives GWALK_UNSUPPORTED.
  * - Physical-address bits above MAXPHYADDR are not checked as reserved.
  */
 #ifndef VMX_GWALK_H
@@ -53,18 +52,32 @@ enum gwalk_result {
 	GWALK_NOT_PRESENT, /* an entry on the way has P = 0: a guest #PF */
 	GWALK_RESERVED,    /* a present entry sets a reserved bit: a #PF too */
 	GWALK_NO_MEMORY,   /* the read callback refused a table address */
-	GWALK_UNSUPPORTED, /* 5-level paging (CR4.LA57) */
+	/*
+	 * IA-32e mode, and gla not canonical for the paging mode (48 bits,
+	 * 57 with CR4.LA57): a #GP or #SS, the caller's to raise; no entry
+	 * was read.
+	 */
+	GWALK_NON_CANONICAL,
 	GWALK_PROTECTION,  /* translated, but the access is not allowed: #PF */
 };
 
 const char *gwalk_strerror(enum gwalk_result r);
 
 /*
+ * Whether gla is canonical for the paging mode r selects (SDM Vol. 3A
+ * 3.3.7.1, 4.5.1): in IA-32e mode bits 63:47 all equal with 4-level paging,
+ * bits 63:56 with 5-level paging (CR4.LA57); outside IA-32e mode always.
+ */
+bool gwalk_canonical(const struct gwalk_regs *r, uint64_t gla);
+
+/*
  * Translates gla for a supervisor instruction fetch (no permission checks
  * beyond presence and reserved bits: the fetch already happened on the CPU);
  * sets *gpa only on GWALK_OK. Outside IA-32e mode only bits 31:0 of gla
- * count, as linear addresses are 32 bits wide there. Accessed and dirty
- * flags are never set: the walk only reads.
+ * count, as linear addresses are 32 bits wide there. In IA-32e mode the
+ * walk has four levels (PML4 first), or five with CR4.LA57 (PML5 first,
+ * SDM Vol. 3A 4.5). Accessed and dirty flags are never set: the walk only
+ * reads.
  */
 enum gwalk_result gwalk_translate(const struct gwalk_regs *r, uint64_t gla,
 				  gwalk_read64 read, void *ctx, uint64_t *gpa);
@@ -99,10 +112,11 @@ enum gwalk_access {
  * code. *gpa and *pf_error are left alone otherwise.
  *
  * With paging off (CR0.PG = 0) the address is physical and nothing faults.
- * Outside IA-32e mode only bits 31:0 of gla count. In IA-32e mode gla must
- * be canonical (a #GP, the caller's check, comes before any #PF); bits
- * 63:48 are not looked at. One call covers one page: an access that
- * crosses a page boundary needs a call for each page.
+ * Outside IA-32e mode only bits 31:0 of gla count. In IA-32e mode a gla
+ * that is not canonical for the paging mode gives GWALK_NON_CANONICAL (a
+ * #GP or #SS, which the caller should have raised before any #PF) and no
+ * error code. One call covers one page: an access that crosses a page
+ * boundary needs a call for each page.
  */
 enum gwalk_result gwalk_translate_access(const struct gwalk_regs *r,
 					 uint64_t gla, unsigned access,

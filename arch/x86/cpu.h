@@ -51,6 +51,8 @@ DEFINE_READ_CR(4)
 /* 0, or -1 if the CPU raised #GP (arch/x86/msr_safe.asm). */
 int rdmsr_safe(uint32_t msr, uint64_t *value);
 int wrmsr_safe(uint32_t msr, uint64_t value);
+/* XSETBV; 0, or -1 if the CPU raised #GP (arch/x86/msr_safe.asm). */
+int xsetbv_safe(uint32_t index, uint64_t value);
 
 /* arch/x86/entry.asm: ends NMI blocking with an IRET to the next instruction. */
 void nmi_unblock(void);

@@ -36,6 +36,7 @@ void exception_dump(const struct exc_frame *f)
 }
 
 extern const char rdmsr_fault_at[], rdmsr_fixup[], wrmsr_fault_at[], wrmsr_fixup[];
+extern const char xsetbv_fault_at[], xsetbv_fixup[];
 
 /* The few instructions allowed to fault, and where they go on when they do. */
 static bool fixup(struct exc_frame *f)
@@ -46,6 +47,8 @@ static bool fixup(struct exc_frame *f)
 		f->rip = (uint64_t)rdmsr_fixup;
 	else if (f->rip == (uint64_t)wrmsr_fault_at)
 		f->rip = (uint64_t)wrmsr_fixup;
+	else if (f->rip == (uint64_t)xsetbv_fault_at)
+		f->rip = (uint64_t)xsetbv_fixup;
 	else
 		return false;
 	return true;

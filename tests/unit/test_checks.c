@@ -1564,6 +1564,118 @@ static void t_valid_next_to_deviations(void **state)
 }
 
 /* ================= the list, the skip option, the log ================= */
+/*
+ * 5-level paging (nested/x86_rules.h): on a CPU with LA57 the canonical
+ * checks of bases, SYSENTER MSRs and the guest RIP take 57 bits whatever
+ * CR4.LA57 says; the host RIP follows the host CR4 field's LA57.
+ */
+#define CR4_LA57   (1ull << 12)
+#define CANON57	   NONCANON /* bit 47 set, 63:48 clear: 57-bit canonical */
+#define NONCANON57 0x0100000000000000ull
+
+static const struct {
+	uint32_t field;
+	enum nested_check_id id;
+} la57_fields[] = {
+	{HOST_IA32_SYSENTER_ESP, NC_host_sysenter_esp},
+	{HOST_IA32_SYSENTER_EIP, NC_host_sysenter_eip},
+	{HOST_FS_BASE, NC_host_base_canonical},
+	{HOST_GS_BASE, NC_host_base_canonical},
+	{HOST_TR_BASE, NC_host_base_canonical},
+	{HOST_GDTR_BASE, NC_host_base_canonical},
+	{HOST_IDTR_BASE, NC_host_base_canonical},
+	{GUEST_SYSENTER_ESP, NC_guest_sysenter_esp},
+	{GUEST_SYSENTER_EIP, NC_guest_sysenter_eip},
+	{GUEST_GDTR_BASE, NC_guest_gdtr_base},
+	{GUEST_IDTR_BASE, NC_guest_idtr_base},
+	{GUEST_FS_BASE, NC_guest_base_canonical},
+	{GUEST_GS_BASE, NC_guest_base_canonical},
+	{GUEST_TR_BASE, NC_guest_base_canonical},
+	{GUEST_RIP, NC_guest_rip_canonical},
+};
+
+static void expect_fails(struct tc *t, enum nested_check_id id)
+{
+	struct verdict v = run(t);
+
+	if (!v.name || strcmp(v.name, nested_check_names[id]))
+		fail_msg("expected %s to fail, got %s", nested_check_names[id],
+			 v.name ? v.name : "a pass");
+}
+
+static void t_la57_field_widths(void **state)
+{
+	struct tc tc, *t = &tc;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(la57_fields) / sizeof(la57_fields[0]);
+	     i++) {
+		uint32_t f = la57_fields[i].field;
+
+		/* a CPU without LA57: 48 bits */
+		base(t);
+		SET(f, CANON57);
+		expect_fails(t, la57_fields[i].id);
+		/* with LA57, CR4.LA57 clear in both host and guest fields */
+		t->e.la57 = true;
+		assert_passes(t);
+		SET(f, CANON57 | 0xfe00000000000000ull);
+		expect_fails(t, la57_fields[i].id);
+		SET(f, NONCANON57);
+		expect_fails(t, la57_fields[i].id);
+		SET(f, 0xff00000000000000ull);
+		assert_passes(t);
+	}
+}
+
+static void t_la57_host_rip(void **state)
+{
+	struct tc tc, *t = &tc;
+
+	(void)state;
+	base(t);
+	t->e.la57 = true;
+	t->caps.cr4_fixed1 |= CR4_LA57;
+	/* L1 returns to 4-level paging: RIP canonical to 48 bits */
+	SET(HOST_RIP, CANON57);
+	expect_fails(t, NC_host_as_rip_canonical);
+	SET(HOST_RIP, 0xff11000000001000ull);
+	expect_fails(t, NC_host_as_rip_canonical);
+	/* L1 returns to 5-level paging: 57 bits */
+	OR(HOST_CR4, CR4_LA57);
+	assert_passes(t);
+	SET(HOST_RIP, CANON57);
+	assert_passes(t);
+	SET(HOST_RIP, NONCANON57);
+	expect_fails(t, NC_host_as_rip_canonical);
+	/* a CPU without LA57 cannot have it in the host CR4 field */
+	SET(HOST_RIP, 0xffffffff81000000ull);
+	t->caps.cr4_fixed1 &= ~CR4_LA57;
+	expect_fails(t, NC_host_cr4_fixed);
+}
+
+/* Linux with 5-level paging as L1 and as L2: its addresses all pass. */
+static void t_la57_five_level_guest(void **state)
+{
+	struct tc tc, *t = &tc;
+
+	(void)state;
+	base(t);
+	t->e.la57 = true;
+	t->caps.cr4_fixed1 |= CR4_LA57;
+	OR(HOST_CR4, CR4_LA57);
+	OR(GUEST_CR4, CR4_LA57);
+	SET(HOST_GS_BASE, 0xff11000100000000ull);
+	SET(HOST_RIP, 0xff11000000001000ull);
+	SET(GUEST_GS_BASE, 0xff11000200000000ull);
+	SET(GUEST_RIP, 0x00ff800000001000ull);
+	assert_passes(t);
+	/* LA57 in the guest CR4 field outside IA-32e mode: no check */
+	guest32(t);
+	SET(GUEST_RIP, 0x1000);
+	assert_passes(t);
+}
+
 static void t_skip_only_named(void **state)
 {
 	struct tc tc, *t = &tc;
@@ -1789,6 +1901,9 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(t_host_as_l1_mode_host32_in_long_mode),
 	    cmocka_unit_test(t_guest_cr0_fixed_pe_without_ug),
 	    cmocka_unit_test(t_guest_base_canonical_tr),
+	    cmocka_unit_test(t_la57_field_widths),
+	    cmocka_unit_test(t_la57_host_rip),
+	    cmocka_unit_test(t_la57_five_level_guest),
 	    cmocka_unit_test(t_guest_cs_type_data_without_ug),
 	    cmocka_unit_test(t_guest_ss_dpl_zero_real_mode),
 	    cmocka_unit_test(t_guest_seg_p_cs),

@@ -4,7 +4,9 @@
  * guest-physical memory, walked in every paging mode and page size, with a
  * not-present entry at each level and the reserved bits that matter; then
  * the access-rights rules of SDM Vol. 3A 4.6 and the page-fault error codes
- * of 4.7, each rule in both senses, at every level of every mode.
+ * of 4.7, each rule in both senses, at every level of every mode; 5-level
+ * paging (CR4.LA57) in every page size, its canonical form, and the same
+ * tables walked with LA57 on and off.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -369,16 +371,6 @@ static void four_level_reserved(void **state)
 	expect_fail(&r, LA4K, GWALK_RESERVED);
 }
 
-static void five_level_unsupported(void **state)
-{
-	struct gwalk_regs r = four_level_tables();
-
-	(void)state;
-	r.cr4 |= CR4_LA57;
-	expect_fail(&r, LA4K, GWALK_UNSUPPORTED);
-	assert_int_equal(gm.reads, 0);
-}
-
 /* Tables outside guest memory: the callback's refusal is reported. */
 static void no_memory(void **state)
 {
@@ -407,8 +399,8 @@ static void strerror_names(void **state)
 	assert_string_equal(gwalk_strerror(GWALK_OK), "ok");
 	assert_string_equal(gwalk_strerror(GWALK_RESERVED),
 			    "reserved bit set in a paging-structure entry");
-	assert_string_equal(gwalk_strerror(GWALK_UNSUPPORTED),
-			    "5-level paging not supported");
+	assert_string_equal(gwalk_strerror(GWALK_NON_CANONICAL),
+			    "linear address not canonical for the paging mode");
 	assert_string_not_equal(gwalk_strerror(GWALK_NOT_PRESENT),
 				gwalk_strerror(GWALK_NO_MEMORY));
 	assert_string_not_equal(gwalk_strerror(GWALK_PROTECTION),
@@ -532,6 +524,7 @@ static void no_memory_reads_ones(void **state)
  * so the pseudo-flag cannot be mistaken for a real one.
  */
 #define NOT_P (1ull << 9)
+#define NLEVELS 5 /* entries with rights on the longest walk (5-level 4K) */
 
 static uint64_t ent(uint64_t rt)
 {
@@ -619,6 +612,50 @@ static struct setup build_l4_1g(const uint64_t *rt)
 	return (struct setup){ l4_regs, LA1G, 0x1c2345678ull };
 }
 
+/*
+ * 5-level paging: a PML5 at 0x9000 above the 4-level tables; LA5* differ
+ * from LA4K/LA2M/LA1G in bits 63:48 only (PML5 index 0x13f), and are not
+ * canonical with 4-level paging.
+ */
+#define LA5_4K 0xff3f800012345678ull
+#define LA5_2M 0xff3f800012745678ull
+#define LA5_1G 0xff3f8000c2345678ull
+
+static const struct gwalk_regs l5_regs = { .cr0 = CR0_PG | CR0_PE,
+					   .cr3 = 0x9000,
+					   .cr4 = CR4_PAE | CR4_LA57,
+					   .efer = EFER_LME | EFER_LMA };
+
+static struct setup build_l5_4k(const uint64_t *rt)
+{
+	reset();
+	set64(0x9000, LA5_4K, 4, 0x1000 | ent(rt[0]));
+	set64(0x1000, LA5_4K, 3, 0x2000 | ent(rt[1]));
+	set64(0x2000, LA5_4K, 2, 0x3000 | ent(rt[2]));
+	set64(0x3000, LA5_4K, 1, 0x4000 | ent(rt[3]));
+	set64(0x4000, LA5_4K, 0, 0xabcdef000ull | ent(rt[4]));
+	return (struct setup){ l5_regs, LA5_4K, 0xabcdef678ull };
+}
+
+static struct setup build_l5_2m(const uint64_t *rt)
+{
+	reset();
+	set64(0x9000, LA5_2M, 4, 0x1000 | ent(rt[0]));
+	set64(0x1000, LA5_2M, 3, 0x2000 | ent(rt[1]));
+	set64(0x2000, LA5_2M, 2, 0x3000 | ent(rt[2]));
+	set64(0x3000, LA5_2M, 1, 0x40000000ull | PS | ent(rt[3]));
+	return (struct setup){ l5_regs, LA5_2M, 0x40145678ull };
+}
+
+static struct setup build_l5_1g(const uint64_t *rt)
+{
+	reset();
+	set64(0x9000, LA5_1G, 4, 0x1000 | ent(rt[0]));
+	set64(0x1000, LA5_1G, 3, 0x2000 | ent(rt[1]));
+	set64(0x2000, LA5_1G, 2, 0x1c0000000ull | PS | ent(rt[2]));
+	return (struct setup){ l5_regs, LA5_1G, 0x1c2345678ull };
+}
+
 static const struct mode modes[] = {
 	{ "32-bit 4K", 2, false, build_32_4k },
 	{ "32-bit 4M", 1, false, build_32_4m },
@@ -627,6 +664,9 @@ static const struct mode modes[] = {
 	{ "4-level 4K", 4, true, build_l4_4k },
 	{ "4-level 2M", 3, true, build_l4_2m },
 	{ "4-level 1G", 2, true, build_l4_1g },
+	{ "5-level 4K", 5, true, build_l5_4k },
+	{ "5-level 2M", 4, true, build_l5_2m },
+	{ "5-level 1G", 3, true, build_l5_1g },
 };
 
 #define NMODES (sizeof(modes) / sizeof(modes[0]))
@@ -634,7 +674,8 @@ static const struct mode modes[] = {
 /* Builds mode m with rights rt at entry k and full rights everywhere else. */
 static struct setup build_one(const struct mode *m, unsigned k, uint64_t rt)
 {
-	uint64_t rights[4] = { RW | US, RW | US, RW | US, RW | US };
+	uint64_t rights[NLEVELS] = { RW | US, RW | US, RW | US, RW | US,
+				     RW | US };
 
 	rights[k] = rt;
 	return m->build(rights);
@@ -798,7 +839,7 @@ static void access_rules_xd(void **state)
 			run_rule(&modes[i], &xd_rules[j]);
 		ran++;
 	}
-	assert_int_equal(ran, 5);
+	assert_int_equal(ran, 8);
 }
 
 /*
@@ -810,7 +851,8 @@ static void access_combines_levels(void **state)
 	(void)state;
 	for (unsigned i = 0; i < NMODES; i++) {
 		const struct mode *m = &modes[i];
-		uint64_t rights[4] = { US | RW, US | RW, US | RW, US | RW };
+		uint64_t rights[NLEVELS] = { US | RW, US | RW, US | RW, US | RW,
+					     US | RW };
 		struct setup s;
 
 		if (m->nrights < 2)
@@ -880,7 +922,7 @@ static void access_not_present(void **state)
 
 		for (unsigned k = 0; k < m->nrights; k++) {
 			/* entries above k deny everything, k is not present */
-			uint64_t rights[4] = { 0, 0, 0, 0 };
+			uint64_t rights[NLEVELS] = { 0, 0, 0, 0, 0 };
 			struct setup s;
 
 			rights[k] = NOT_P | US | RW;
@@ -918,8 +960,8 @@ static void access_pae_pdpte_not_present(void **state)
  */
 static void access_reserved(void **state)
 {
-	uint64_t full[4] = { US | RW, US | RW, US | RW, US | RW };
-	uint64_t deny[4] = { 0, 0, 0, 0 };
+	uint64_t full[NLEVELS] = { US | RW, US | RW, US | RW, US | RW, US | RW };
+	uint64_t deny[NLEVELS] = { 0, 0, 0, 0, 0 };
 	struct setup s;
 
 	(void)state;
@@ -972,14 +1014,14 @@ static void access_paging_off(void **state)
 /* What is not a #PF leaves the error code alone; NULL is accepted. */
 static void access_no_fault_cases(void **state)
 {
-	uint64_t full[4] = { US | RW, US | RW, US | RW, US | RW };
+	uint64_t full[NLEVELS] = { US | RW, US | RW, US | RW, US | RW, US | RW };
 	struct setup s = build_l4_4k(full);
 
 	(void)state;
-	s.r.cr4 |= CR4_LA57;
-	expect_pf(&s.r, s.gla, U_READ, GWALK_UNSUPPORTED, NO_ERR);
+	/* not canonical: no walk, no error code (a #GP, not a #PF) */
+	expect_pf(&s.r, s.gla ^ (1ull << 60), U_READ, GWALK_NON_CANONICAL,
+		  NO_ERR);
 	assert_int_equal(gm.reads, 0);
-	s.r.cr4 &= ~CR4_LA57;
 	set64(0x3000, LA4K, 1, 0x123456789000ull | US | RW | P);
 	expect_pf(&s.r, s.gla, U_READ, GWALK_NO_MEMORY, NO_ERR);
 	/* pf_error may be NULL, for a fault and for success */
@@ -1001,7 +1043,7 @@ static void access_no_fault_cases(void **state)
  */
 static void translate_ignores_rights(void **state)
 {
-	uint64_t rights[4] = { US | NX, US, US, US };
+	uint64_t rights[NLEVELS] = { US | NX, US, US, US, US };
 
 	(void)state;
 	for (unsigned i = 0; i < NMODES; i++) {
@@ -1014,6 +1056,230 @@ static void translate_ignores_rights(void **state)
 		/* while the checked walk refuses a supervisor fetch */
 		expect_pf(&s.r, s.gla, S_FETCH, GWALK_PROTECTION, E_P | E_I);
 	}
+}
+
+/* ---- 5-level paging (SDM Vol. 3A 4.5) and CR4.LA57 ---- */
+
+static void five_level_pages(void **state)
+{
+	uint64_t full[NLEVELS] = { RW, RW, RW, RW, RW };
+	struct setup s = build_l5_4k(full);
+
+	(void)state;
+	expect(&s.r, LA5_4K, 0xabcdef678ull);
+	assert_int_equal(gm.reads, 5);
+	s = build_l5_2m(full);
+	expect(&s.r, LA5_2M, 0x40145678ull);
+	assert_int_equal(gm.reads, 4);
+	s = build_l5_1g(full);
+	expect(&s.r, LA5_1G, 0x1c2345678ull);
+	assert_int_equal(gm.reads, 3);
+	/* the last byte of a 1 GiB page, and its PAT bit */
+	set64(0x2000, LA5_1G, 2, 0x1c0000000ull | PAT_LARGE | PS | P);
+	expect(&s.r, LA5_1G | 0x3fffffff, 0x1ffffffffull);
+	/* bits 62:52 of a PML5E are ignored, XD is allowed with NXE */
+	s.r.efer |= EFER_NXE;
+	set64(0x9000, LA5_1G, 4, 0x1000 | (0x7ffull << 52) | NX | P);
+	expect(&s.r, LA5_1G, 0x1c2345678ull);
+	/* CR3 bits 11:0 (PCID) are no address bits with LA57 either */
+	s.r.cr3 |= 0x123;
+	expect(&s.r, LA5_1G, 0x1c2345678ull);
+	/* another PML5 slot (511, the top of the high half) to the same PML4 */
+	set64(0x9000, 0xffff8000c2345678ull, 4, 0x1000 | P);
+	expect(&s.r, 0xffff8000c2345678ull, 0x1c2345678ull);
+	reset();
+	set64(0x9000, 0x0000000000401abcull, 4, 0x5000 | P);
+	set64(0x5000, 0x0000000000401abcull, 3, 0x6000 | P);
+	set64(0x6000, 0x0000000000401abcull, 2, 0x7000 | P);
+	set64(0x7000, 0x0000000000401abcull, 1, 0x8000 | P);
+	set64(0x8000, 0x0000000000401abcull, 0, 0xa000 | P);
+	/* compatibility mode: a 32-bit address, still five levels */
+	expect(&s.r, 0x00401abc, 0xaabc);
+	assert_int_equal(gm.reads, 5);
+	/* the top of the low half: PML5 index 0xff */
+	set64(0x9000, 0x00ff000000000000ull, 4, 0x5000 | P);
+	expect(&s.r, 0x00ff000000401abcull, 0xaabc);
+}
+
+static void five_level_not_present(void **state)
+{
+	uint64_t full[NLEVELS] = { RW, RW, RW, RW, RW };
+	struct setup s = build_l5_4k(full);
+
+	(void)state;
+	/* another PML5 slot: nothing there */
+	gm.reads = 0;
+	expect_fail(&s.r, 0x00fe800012345678ull, GWALK_NOT_PRESENT);
+	assert_int_equal(gm.reads, 1);
+	/* each level in turn, bottom up */
+	set64(0x4000, LA5_4K, 0, 0xabcdef000ull | RW);
+	expect_fail(&s.r, LA5_4K, GWALK_NOT_PRESENT);
+	set64(0x3000, LA5_4K, 1, 0x4000 | RW);
+	expect_fail(&s.r, LA5_4K, GWALK_NOT_PRESENT);
+	set64(0x2000, LA5_4K, 2, 0x3000 | RW);
+	expect_fail(&s.r, LA5_4K, GWALK_NOT_PRESENT);
+	set64(0x1000, LA5_4K, 3, 0x2000 | RW);
+	expect_fail(&s.r, LA5_4K, GWALK_NOT_PRESENT);
+	/* P = 0 in the PML5E wins over its reserved PS bit */
+	set64(0x9000, LA5_4K, 4, 0x1000 | PS | RW);
+	gm.reads = 0;
+	expect_fail(&s.r, LA5_4K, GWALK_NOT_PRESENT);
+	assert_int_equal(gm.reads, 1);
+}
+
+static void five_level_reserved(void **state)
+{
+	uint64_t full[NLEVELS] = { RW, RW, RW, RW, RW };
+	struct setup s = build_l5_4k(full);
+
+	(void)state;
+	/* no 256 TiB pages: PS in a PML5E is reserved */
+	set64(0x9000, LA5_4K, 4, 0x1000 | PS | RW | P);
+	gm.reads = 0;
+	expect_fail(&s.r, LA5_4K, GWALK_RESERVED);
+	assert_int_equal(gm.reads, 1);
+	/* XD in the PML5E without NXE; allowed with it */
+	set64(0x9000, LA5_4K, 4, 0x1000 | NX | RW | P);
+	expect_fail(&s.r, LA5_4K, GWALK_RESERVED);
+	s.r.efer |= EFER_NXE;
+	expect(&s.r, LA5_4K, 0xabcdef678ull);
+	set64(0x9000, LA5_4K, 4, 0x1000 | RW | P);
+	/* a PML4E below a PML5E: still no 512 GiB pages */
+	set64(0x1000, LA5_4K, 3, 0x2000 | PS | RW | P);
+	expect_fail(&s.r, LA5_4K, GWALK_RESERVED);
+	/* large-page reserved bits as with four levels */
+	s = build_l5_1g(full);
+	set64(0x2000, LA5_1G, 2, 0x1c0000000ull | (1ull << 13) | PS | P);
+	expect_fail(&s.r, LA5_1G, GWALK_RESERVED);
+	s = build_l5_2m(full);
+	set64(0x3000, LA5_2M, 1, 0x40000000ull | (1ull << 20) | PS | P);
+	expect_fail(&s.r, LA5_2M, GWALK_RESERVED);
+	/* the checked walk: P and RSVD in the error code */
+	set64(0x3000, LA5_2M, 1, 0x40000000ull | PS | RW | P);
+	set64(0x9000, LA5_2M, 4, 0x1000 | PS | US | RW | P);
+	expect_pf(&s.r, LA5_2M, U_WRITE, GWALK_RESERVED,
+		  E_P | E_RSVD | E_W | E_U);
+}
+
+/* Canonical: bits 63:47 equal with four levels, 63:56 with five. */
+static void canonical_widths(void **state)
+{
+	struct gwalk_regs l4 = l4_regs, l5 = l5_regs;
+	struct gwalk_regs pae = { .cr0 = CR0_PG | CR0_PE,
+				  .cr4 = CR4_PAE | CR4_LA57 };
+	struct gwalk_regs off = { .cr4 = CR4_LA57, .efer = EFER_LME };
+
+	(void)state;
+	assert_true(gwalk_canonical(&l4, 0x00007fffffffffffull));
+	assert_false(gwalk_canonical(&l4, 0x0000800000000000ull));
+	assert_true(gwalk_canonical(&l4, 0xffff800000000000ull));
+	assert_false(gwalk_canonical(&l4, 0xfffe800000000000ull));
+	assert_false(gwalk_canonical(&l4, LA5_4K));
+	assert_true(gwalk_canonical(&l5, 0x0000800000000000ull));
+	assert_true(gwalk_canonical(&l5, 0x00ffffffffffffffull));
+	assert_false(gwalk_canonical(&l5, 0x0100000000000000ull));
+	assert_true(gwalk_canonical(&l5, 0xff00000000000000ull));
+	assert_false(gwalk_canonical(&l5, 0xfeffffffffffffffull));
+	assert_false(gwalk_canonical(&l5, 0x8000000000000000ull));
+	assert_true(gwalk_canonical(&l5, LA5_4K));
+	/* outside IA-32e mode every address is (32 bits are used) */
+	assert_true(gwalk_canonical(&pae, 0x8000000000000000ull));
+	assert_true(gwalk_canonical(&off, 0x0000800000000000ull));
+}
+
+/* Non-canonical addresses: no entry read, no #PF error code. */
+static void five_level_non_canonical(void **state)
+{
+	uint64_t full[NLEVELS] = { US | RW, US | RW, US | RW, US | RW,
+				   US | RW };
+	struct setup s = build_l5_4k(full);
+
+	(void)state;
+	gm.reads = 0;
+	expect_fail(&s.r, LA5_4K ^ (1ull << 57), GWALK_NON_CANONICAL);
+	expect_pf(&s.r, LA5_4K ^ (1ull << 63), U_WRITE, GWALK_NON_CANONICAL,
+		  NO_ERR);
+	assert_int_equal(gm.reads, 0);
+	/* the same address with four levels is not canonical either */
+	s.r.cr4 &= ~CR4_LA57;
+	expect_fail(&s.r, LA5_4K, GWALK_NON_CANONICAL);
+	expect_pf(&s.r, LA5_4K, S_READ, GWALK_NON_CANONICAL, NO_ERR);
+	assert_int_equal(gm.reads, 0);
+}
+
+/*
+ * The same tables and CR3 under CR4.LA57 = 1 and 0: the table at CR3 is a
+ * PML5 or a PML4. 0x9000 holds both views: slot 511 (a PML5E for the top
+ * 2^48 bytes) and slot 256 (the PML4E of LA4K in a 4-level walk).
+ */
+static void la57_transition(void **state)
+{
+	struct gwalk_regs r = l5_regs;
+
+	(void)state;
+	reset();
+	/* five levels: PML5[511] -> PML4 0x1000 -> PDPT 0x2000 (1 GiB) */
+	set64(0x9000, LA4K, 4, 0x1000 | RW | P);
+	set64(0x1000, LA4K, 3, 0x2000 | RW | P);
+	set64(0x2000, LA4K, 2, 0x1c0000000ull | PS | RW | P);
+	/* four levels: PML4[256] -> PDPT 0xa000 -> PD 0xb000 (2 MiB) */
+	set64(0x9000, LA4K, 3, 0xa000 | RW | P);
+	set64(0xa000, LA4K, 2, 0xb000 | RW | P);
+	set64(0xb000, LA4K, 1, 0x40000000ull | PS | RW | P);
+
+	gm.reads = 0;
+	expect(&r, LA4K, 0x1c0000000ull | (LA4K & 0x3fffffff));
+	assert_int_equal(gm.reads, 3);
+	r.cr4 &= ~CR4_LA57;
+	gm.reads = 0;
+	expect(&r, LA4K, 0x40000000ull | (LA4K & 0x1fffff));
+	assert_int_equal(gm.reads, 3);
+	/* and back: nothing is remembered between walks */
+	r.cr4 |= CR4_LA57;
+	expect(&r, LA4K, 0x1c0000000ull | (LA4K & 0x3fffffff));
+	/* an address only five levels reach */
+	expect_fail(&r, LA5_4K, GWALK_NOT_PRESENT);
+	r.cr4 &= ~CR4_LA57;
+	expect_fail(&r, LA5_4K, GWALK_NON_CANONICAL);
+}
+
+/* CR4.LA57 means nothing outside IA-32e mode (SDM Vol. 3A 4.1.1). */
+static void la57_outside_ia32e(void **state)
+{
+	struct gwalk_regs pae = pae_tables();
+	struct gwalk_regs r32 = { .cr0 = CR0_PG | CR0_PE, .cr3 = 0x1000,
+				  .cr4 = CR4_PSE | CR4_LA57 };
+	struct gwalk_regs off = { .cr0 = CR0_PE, .cr3 = 0x9000,
+				  .cr4 = CR4_PAE | CR4_LA57,
+				  .efer = EFER_LME };
+
+	(void)state;
+	/* PAE paging, LA57 set before long mode (Linux's trampoline) */
+	pae.cr4 |= CR4_LA57;
+	expect(&pae, 0xc0201abc, 0x123456abcull);
+	assert_int_equal(gm.reads, 3);
+	expect(&pae, 0x40400abc, 0x200600abcull);
+	/* 32-bit paging */
+	reset();
+	put32(0x1fec, 0xfec00000 | PS | RW | P);
+	expect(&r32, 0xfee000b0, 0xfee000b0);
+	/* paging off with LME and LA57: physical, 32 bits */
+	reset();
+	expect(&off, 0x100000000ull | 0x7c00, 0x7c00);
+	assert_int_equal(gm.reads, 0);
+}
+
+/* A PML5 in no memory: an all-ones PML5E, present with PS (reserved). */
+static void five_level_reads_ones(void **state)
+{
+	uint64_t full[NLEVELS] = { RW, RW, RW, RW, RW };
+	struct setup s = build_l5_4k(full);
+
+	(void)state;
+	s.r.cr3 = 0x10000;
+	assert_int_equal(walk_ones(&s.r, LA5_4K, GWALK_WRITE), GWALK_RESERVED);
+	assert_int_equal(err, E_P | E_W | E_RSVD);
+	assert_int_equal(out, NO_GPA);
 }
 
 int main(void)
@@ -1029,7 +1295,6 @@ int main(void)
 		cmocka_unit_test(four_level_pages),
 		cmocka_unit_test(four_level_not_present),
 		cmocka_unit_test(four_level_reserved),
-		cmocka_unit_test(five_level_unsupported),
 		cmocka_unit_test(no_memory),
 		cmocka_unit_test(no_memory_reads_ones),
 		cmocka_unit_test(strerror_names),
@@ -1043,6 +1308,14 @@ int main(void)
 		cmocka_unit_test(access_paging_off),
 		cmocka_unit_test(access_no_fault_cases),
 		cmocka_unit_test(translate_ignores_rights),
+		cmocka_unit_test(five_level_pages),
+		cmocka_unit_test(five_level_not_present),
+		cmocka_unit_test(five_level_reserved),
+		cmocka_unit_test(canonical_widths),
+		cmocka_unit_test(five_level_non_canonical),
+		cmocka_unit_test(la57_transition),
+		cmocka_unit_test(la57_outside_ia32e),
+		cmocka_unit_test(five_level_reads_ones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

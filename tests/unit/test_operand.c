@@ -578,6 +578,48 @@ static void canonical_faults(void **state)
 	expect_fault(&c, EXIT(VMPTRLD_FS_RAX, 64), 8, false, OPERAND_GP);
 }
 
+/* With CR4.LA57 (5-level paging) the canonical width is 57 bits. */
+static void canonical_faults_la57(void **state)
+{
+	struct operand_ctx c = ctx64();
+
+	(void)state;
+	c.la57 = true;
+	/* what 48 bits refuse, 57 bits take */
+	c.gpr[RAX] = 0x0000800000000000ull;
+	expect_gla(&c, EXIT(VMPTRLD_RAX, 64), 8, false, c.gpr[RAX]);
+	c.gpr[RAX] = 0xff11000000001000ull; /* Linux's 5-level direct map */
+	expect_gla(&c, EXIT(VMPTRLD_RAX, 64), 8, true, c.gpr[RAX]);
+	/* the edges of both 57-bit halves */
+	c.gpr[RAX] = 0x00fffffffffffff8ull;
+	expect_gla(&c, EXIT(VMPTRLD_RAX, 64), 8, false, c.gpr[RAX]);
+	expect_fault(&c, EXIT(VMPTRLD_RAX, 64), 16, false, OPERAND_GP);
+	c.gpr[RAX] = 0x0100000000000000ull;
+	expect_fault(&c, EXIT(VMPTRLD_RAX, 64), 8, false, OPERAND_GP);
+	c.gpr[RAX] = 0xff00000000000000ull;
+	expect_gla(&c, EXIT(VMPTRLD_RAX, 64), 8, false, c.gpr[RAX]);
+	c.gpr[RAX] = 0xfeff000000000000ull;
+	expect_fault(&c, EXIT(VMPTRLD_RAX, 64), 8, false, OPERAND_GP);
+	/* #SS for SS references, as with 48 bits */
+	c.gpr[RSP] = 0x0100000000000000ull;
+	expect_fault(&c, EXIT(VMPTRLD_RSP, 64), 8, false, OPERAND_SS);
+	/* a 57-bit FS base plus an offset */
+	c.seg[FS].base = 0xff11000000000000ull;
+	c.gpr[RAX] = 0x1000;
+	expect_gla(&c, EXIT(VMPTRLD_FS_RAX, 64), 8, false,
+		   0xff11000000001000ull);
+	/* LA57 does not matter outside 64-bit mode */
+	c = ctx32();
+	c.la57 = true;
+	c.gpr[RAX] = 0x1000;
+	expect_gla(&c, EXIT(VMPTRLD_RAX, 32), 8, false,
+		   (uint32_t)(c.seg[DS].base + 0x1000));
+	/* and the same address without LA57 faults */
+	c = ctx64();
+	c.gpr[RAX] = 0xff11000000001000ull;
+	expect_fault(&c, EXIT(VMPTRLD_RAX, 64), 8, false, OPERAND_GP);
+}
+
 /* In 64-bit mode nothing of a segment but the FS/GS base matters. */
 static void mode64_ignores_segments(void **state)
 {
@@ -791,6 +833,7 @@ int main(void)
 	    cmocka_unit_test(mode32_memory),
 	    cmocka_unit_test(mode16_memory),
 	    cmocka_unit_test(canonical_faults),
+	    cmocka_unit_test(canonical_faults_la57),
 	    cmocka_unit_test(mode64_ignores_segments),
 	    cmocka_unit_test(limit_faults),
 	    cmocka_unit_test(expand_down),
