@@ -34,6 +34,12 @@ static const struct {
 	{ 0xa, -1, R_ECX, ~0u },
 	{ 0xa, -1, R_EDX, ~0u },
 	{ 0xd, 1, R_ECX, 1u << 8 },     /* PT state in IA32_XSS */
+	/* CET: L0 does not switch its state between L1 and L2 (no "load CET
+	 * state" controls for L1) nor offer EPTP bit 7 (supervisor shadow-
+	 * stack control, reserved without CET: SDM Vol. 3C 25.6.11) */
+	{ 7, 0, R_ECX, 1u << 7 },       /* CET_SS */
+	{ 7, 0, R_EDX, 1u << 20 },      /* CET_IBT */
+	{ 0xd, 1, R_ECX, 3u << 11 },    /* CET state in IA32_XSS */
 	{ 0x14, -1, R_EAX, ~0u },       /* the Intel PT leaf */
 	{ 0x14, -1, R_EBX, ~0u },
 	{ 0x14, -1, R_ECX, ~0u },

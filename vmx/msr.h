@@ -52,6 +52,8 @@
 #define MSR_X2APIC_LAST 0x8ff
 #define MSR_IA32_DEBUG_INTERFACE 0xc80
 #define MSR_IA32_XSS 0xda0
+#define MSR_IA32_U_CET 0x6a0        /* CET: U_CET, S_CET 0x6a2, PL0..3_SSP 0x6a4..0x6a7 */
+#define MSR_IA32_INTERRUPT_SSP_TABLE_ADDR 0x6a8
 #define MSR_TEST_CTRL 0x33          /* bit 29: split-lock detection */
 #define MSR_IA32_CORE_CAPABILITIES 0xcf /* bit 5: split-lock detection exists */
 #define TEST_CTRL_SLD (1ull << 29)
@@ -97,5 +99,8 @@
 
 /* IA32_XSS: the Intel PT state component (SDM Vol. 1 13.5.6). */
 #define XSS_PT (1ull << 8)
+/* IA32_XSS: CET user and supervisor state (SDM Vol. 1 13.1, bits 11 and 12). */
+#define XSS_CET_U (1ull << 11)
+#define XSS_CET_S (1ull << 12)
 
 #endif

@@ -140,7 +140,9 @@ struct msr_verdict msr_decide_read(uint32_t msr, const struct msr_ctx *c)
 			return c->virt->has_core_caps
 				   ? act(MSR_ACT_VALUE,
 					 (c->virt->core_caps & ~CORE_CAPS_SLD) |
-					     (c->virt->sld_offered ? CORE_CAPS_SLD : 0),
+					     (c->virt->sld_offered
+						  ? CORE_CAPS_SLD
+						  : 0),
 					 0)
 				   : act(MSR_ACT_GP, 0, 0);
 		if (msr == MSR_IA32_TSC_ADJUST)
@@ -180,8 +182,9 @@ static struct msr_verdict emulated_write(uint32_t msr, uint64_t value,
 			       MISC_ENABLE_PEBS_UNAVAIL,
 			   &c->virt->misc_enable);
 	case MSR_IA32_XSS:
-		return (value & XSS_PT) ? act(MSR_ACT_REFUSE, 0, 0)
-					: act(MSR_ACT_HW, value, 0);
+		return (value & (XSS_PT | XSS_CET_U | XSS_CET_S))
+			   ? act(MSR_ACT_REFUSE, 0, 0)
+			   : act(MSR_ACT_HW, value, 0);
 	case MSR_X2APIC_ICR:
 		return act(MSR_ACT_ICR, value, 0);
 	case MSR_TEST_CTRL: /* bit 29 only, where L0 offers it */
@@ -190,11 +193,13 @@ static struct msr_verdict emulated_write(uint32_t msr, uint64_t value,
 		return act(MSR_ACT_TEST_CTRL, value, &c->virt->test_ctrl);
 	case MSR_IA32_TSC: /* L1's TSC becomes value */
 		return act(MSR_ACT_TSC, value - c->tsc, 0);
-	case MSR_IA32_TSC_ADJUST: /* the TSC moves by the change (SDM 3B 18.17.3) */
+	case MSR_IA32_TSC_ADJUST: /* the TSC moves by the change (SDM
+				     3B 18.17.3) */
 		if (!c->virt->has_tsc_adjust)
 			return act(MSR_ACT_GP, 0, 0);
 		return act(MSR_ACT_TSC,
-			   c->virt->tsc_offset + (value - c->virt->tsc_adjust), 0);
+			   c->virt->tsc_offset + (value - c->virt->tsc_adjust),
+			   0);
 	default:
 		return act(MSR_ACT_REFUSE, 0, 0); /* an EMUL row without code */
 	}

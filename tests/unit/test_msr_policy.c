@@ -281,7 +281,11 @@ static void misc_enable_and_xss(void **state)
 				      MISC_ENABLE_PEBS_UNAVAIL);
 	d = msr_decide_write(MSR_IA32_XSS, XSS_PT, &c);
 	assert_int_equal(d.act, MSR_ACT_REFUSE);
-	d = msr_decide_write(MSR_IA32_XSS, 1ull << 11, &c);
+	d = msr_decide_write(MSR_IA32_XSS, XSS_CET_U, &c);
+	assert_int_equal(d.act, MSR_ACT_REFUSE); /* CET hidden from L1 */
+	d = msr_decide_write(MSR_IA32_XSS, XSS_CET_S, &c);
+	assert_int_equal(d.act, MSR_ACT_REFUSE);
+	d = msr_decide_write(MSR_IA32_XSS, 1ull << 14, &c);
 	assert_int_equal(d.act, MSR_ACT_HW);
 	d = msr_decide_write(MSR_X2APIC_ICR, 0x4500, &c);
 	assert_int_equal(d.act, MSR_ACT_ICR);
