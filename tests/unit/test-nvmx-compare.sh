@@ -34,7 +34,10 @@ grep -q '^DEVIATION fixed-by-l0: ' "$tmp/out" && ok "the difference is shown as 
 run "L0 regressed to Bochs' answer" 1 'nvmx: PASS a x=1' 'nvmx: FAIL fixed-by-l0 VMfailValid(7)' 'nvmx: FAIL fails-on-both entered' 'nvmx: SKIP b no MTF not advertised'
 grep -q '^UNEXPECTED fixed-by-l0: l0=FAIL' "$tmp/out" && ok "named UNEXPECTED" || bad "not named: $(cat "$tmp/out")"
 run "a FAIL-listed check that passes under L0" 1 'nvmx: PASS a x=1' 'nvmx: PASS fixed-by-l0 VMfailInvalid' 'nvmx: PASS fails-on-both exit 1' 'nvmx: SKIP b no MTF not advertised'
-run "a SKIP where bare ran the check" 1 'nvmx: PASS a x=1' 'nvmx: PASS fixed-by-l0 VMfailInvalid' 'nvmx: FAIL fails-on-both entered' 'nvmx: PASS b mtf exit'
+run "a check bare skips and L0 makes and passes" 0 'nvmx: PASS a x=1' 'nvmx: PASS fixed-by-l0 VMfailInvalid' 'nvmx: FAIL fails-on-both entered' 'nvmx: PASS b mtf exit'
+grep -q '^ONESIDED b: bare=SKIP' "$tmp/out" && ok "shown as ONESIDED" || bad "no ONESIDED line: $(cat "$tmp/out")"
+run "a check bare skips and L0 makes and fails" 1 'nvmx: PASS a x=1' 'nvmx: PASS fixed-by-l0 VMfailInvalid' 'nvmx: FAIL fails-on-both entered' 'nvmx: FAIL b mtf exit'
+run "a SKIP under L0 where bare ran the check" 1 'nvmx: SKIP a not advertised' 'nvmx: PASS fixed-by-l0 VMfailInvalid' 'nvmx: FAIL fails-on-both entered' 'nvmx: SKIP b no MTF not advertised'
 run "a check missing under L0" 1 'nvmx: PASS a x=1' 'nvmx: PASS fixed-by-l0 VMfailInvalid' 'nvmx: FAIL fails-on-both entered'
 echo '- nvmx: no-verdict — listed without the verdict L0 must give' >>"$tmp/devs.md"
 run "a list line without its L0 verdict" 1 'nvmx: PASS a x=1' 'nvmx: PASS fixed-by-l0 VMfailInvalid' 'nvmx: FAIL fails-on-both entered' 'nvmx: SKIP b no MTF not advertised'
