@@ -158,6 +158,13 @@ enum guard_route guard_exception(struct vcpu *v, bool l2, uint32_t exc_bitmap12)
 		return GUARD_TO_L1;
 	if (looping(v, vector))
 		return GUARD_DONE_STOP;
+	/* In the shutdown and wait-for-SIPI states the CPU delivers no #AC or
+	 * #DB (SDM Vol. 3C 27.3.1.5: only NMI and #MC may even be injected
+	 * into shutdown): one reported there (Bochs reports a pending #DB of
+	 * the VM entry) is dropped, as without L0's intercept; injecting it
+	 * would fail the next entry. */
+	if (vmcs_read(GUEST_ACTIVITY_STATE) >= ACTIVITY_SHUTDOWN)
+		return GUARD_DONE_RESUME;
 	deliver(v, info);
 	return GUARD_DONE_RESUME;
 }
