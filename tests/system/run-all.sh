@@ -144,45 +144,32 @@ t_load_options() { # the shell passes load options; they override matryoshka.cfg
 
 # caps_rows: L0's capability-table rows (regular expressions) that the Bochs
 # 3.0 model $MODEL gives, one a line, measured on each model. On 3.0 both
-# models offer MTF and posted interrupts (2.7's corei7_skylake_x did not).
+# models offer MTF and posted interrupts (2.7's corei7_skylake_x did not);
+# Sapphire Rapids differs in its VMCS revision and notify VM exits (patch
+# 0100); its 5-level EPT, SPP, MBEC and APIC virtualization are not rows of
+# L0's table.
 caps_rows() {
+	local rev notify
 	case $MODEL in
-	corei7_skylake_x) cat <<'EOT'
-VMCS +revision 0x2b, 4096 bytes, WB
-true controls +yes
-EPT +yes \(4-level walk, WB\+UC, 2M\+1G pages, A/D, INVEPT single\+all\)
-VPID +yes
-unrestricted guest +yes
-monitor trap flag +yes
-VMCS shadowing +yes
-preemption timer +yes
-PML +yes
-posted interrupts +yes
-notify VM exit +no
-VM functions +yes \(EPTP switching\)
-VMCS max index +0x28
-EOT
-		;;
-	# the same table with Sapphire Rapids' VMCS revision (its 5-level EPT,
-	# SPP, MBEC, APIC virtualization are not rows of L0's table)
-	sapphire_rapids) cat <<'EOT'
-VMCS +revision 0x4, 4096 bytes, WB
-true controls +yes
-EPT +yes \(4-level walk, WB\+UC, 2M\+1G pages, A/D, INVEPT single\+all\)
-VPID +yes
-unrestricted guest +yes
-monitor trap flag +yes
-VMCS shadowing +yes
-preemption timer +yes
-PML +yes
-posted interrupts +yes
-notify VM exit +yes
-VM functions +yes \(EPTP switching\)
-VMCS max index +0x28
-EOT
-		;;
+	corei7_skylake_x) rev=0x2b notify=no ;;
+	sapphire_rapids) rev=0x4 notify=yes ;;
 	*) return 1 ;;
 	esac
+	cat <<EOT
+VMCS +revision $rev, 4096 bytes, WB
+true controls +yes
+EPT +yes \\(4-level walk, WB\\+UC, 2M\\+1G pages, A/D, INVEPT single\\+all\\)
+VPID +yes
+unrestricted guest +yes
+monitor trap flag +yes
+VMCS shadowing +yes
+preemption timer +yes
+PML +yes
+posted interrupts +yes
+notify VM exit +$notify
+VM functions +yes \\(EPTP switching\\)
+VMCS max index +0x28
+EOT
 }
 
 bochs_core() { # NAME CPUS CONFIG ENTERING: every chosen CPU becomes a vCPU of L1 in place
