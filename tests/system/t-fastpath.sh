@@ -5,7 +5,7 @@
 # verdicts must still be bare Bochs' (Bochs deviations apart).
 t_fuzz_resume() {
 	local n=fuzz-resume start=$SECONDS
-	if tests/system/fuzz.sh --resume --seed 3 --cases 1000 --out "$OUT/fuzz-resume" \
+	if tests/system/fuzz.sh --resume --seed 3 --cases 1000 --stall 45 --out "$OUT/fuzz-resume" \
 		>"$OUT/fuzz-resume.txt" 2>&1; then
 		ok $n "$(tail -n 1 "$OUT/fuzz-resume.txt") in $((SECONDS - start))s"
 	else
