@@ -230,11 +230,12 @@ t_shell_counters() { # the firmware goes on as L1 to its shell, whose startup.ns
 }
 
 # linux_on_model NAME: Debian's Linux 6.1 does not boot on every Bochs model.
-# On Bochs 3.0's sapphire_rapids it hangs early in the kernel on bare Bochs
-# as under L0 (after "LSM: Security Framework initializing", found with
-# initcall_debug; tests/bochs/patches/0005 fixed the first stop, AMX without
-# XFD; docs/bochs-deviations.md): the Linux tests print SKIP there instead
-# of failing on a model bug or passing untested. LINUX_MODELS= overrides.
+# On Bochs 3.0's sapphire_rapids it stops early on bare Bochs as under L0:
+# the model offers AMX without XFD (a patch modelling XFD is not in the
+# series yet), and past that the kernel stops after "LSM: Security Framework
+# initializing" (FSRM's rep movsb path, docs/bochs-deviations.md "Open"):
+# the Linux tests print SKIP there instead of failing on a model bug or
+# passing untested. LINUX_MODELS= overrides.
 LINUX_MODELS=${LINUX_MODELS:-corei7_skylake_x}
 linux_on_model() {
 	case " $LINUX_MODELS " in *" $MODEL "*) return 0 ;; esac
