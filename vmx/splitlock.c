@@ -32,7 +32,9 @@ static void detection(struct vcpu *v, bool on)
 	if (rdmsr_safe(MSR_TEST_CTRL, &ctrl) != 0 ||
 	    wrmsr_safe(MSR_TEST_CTRL, on ? ctrl | TEST_CTRL_SLD
 					 : ctrl & ~TEST_CTRL_SLD) != 0) {
-		log_err("splitlock: cpu%u: MSR_TEST_CTRL refused the write", v->cpu);
+		/* rate-limited: a guest's split locks would repeat it */
+		gevent(v, GEV_SPLIT_LOCK, LOG_ERROR,
+		       "splitlock: cpu%u: MSR_TEST_CTRL refused the write", v->cpu);
 		return;
 	}
 	v->guard.sld_hw = on;
