@@ -36,22 +36,22 @@ void bitmap_merge_msr(uint8_t out[BITMAP_PAGE_SIZE],
 }
 
 /* SDM Vol. 3C 25.6.9: read low, read high, write low, write high. */
-static bool add_hole_byte(struct bitmap_holes *h, unsigned off, uint8_t bit,
-			  const uint8_t *l0)
+static bool add_hole_bit(struct bitmap_holes *h, unsigned byte, uint8_t bit,
+			 const uint8_t *l0)
 {
-	unsigned i;
+	unsigned i, w = byte / 8;
 
-	if (l0[off] & bit) /* L0 intercepts it: stays one */
+	if (l0[byte] & bit) /* L0 intercepts it: stays one */
 		return true;
-	for (i = 0; i < h->n && h->off[i] != off; i++)
+	for (i = 0; i < h->n && h->off[i] != w; i++)
 		;
 	if (i == h->n) {
 		if (h->n == BITMAP_HOLES_MAX)
 			return false;
-		h->off[h->n] = (uint16_t)off;
+		h->off[h->n] = (uint16_t)w;
 		h->mask[h->n++] = 0;
 	}
-	h->mask[i] |= bit;
+	h->mask[i] |= (uint64_t)bit << (8 * (byte % 8)); /* little endian */
 	return true;
 }
 
@@ -64,8 +64,8 @@ bool bitmap_holes_from(struct bitmap_holes *h, const uint32_t *msrs,
 		unsigned high = msrs[i] >= 0xc0000000u ? 1024 : 0;
 		uint8_t bit = (uint8_t)(1u << (idx % 8));
 
-		if (!add_hole_byte(h, high + idx / 8, bit, l0) ||
-		    !add_hole_byte(h, 2048 + high + idx / 8, bit, l0))
+		if (!add_hole_bit(h, high + idx / 8, bit, l0) ||
+		    !add_hole_bit(h, 2048 + high + idx / 8, bit, l0))
 			return false;
 	}
 	return true;
@@ -79,11 +79,16 @@ void bitmap_msr_fill(uint8_t out[BITMAP_PAGE_SIZE])
 void bitmap_merge_msr_holes(uint8_t out[BITMAP_PAGE_SIZE],
 			    const struct bitmap_holes *h, const uint8_t *l1)
 {
-	for (unsigned i = 0; i < h->n; i++) {
-		uint8_t m = h->mask[i];
+	word *o = (word *)out;
+	const word *in = (const word *)l1;
 
-		out[h->off[i]] = (uint8_t)(~m | (l1 ? l1[h->off[i]] & m : m));
+	if (!in) {
+		for (unsigned i = 0; i < h->n; i++)
+			o[h->off[i]] = ~0ull;
+		return;
 	}
+	for (unsigned i = 0; i < h->n; i++)
+		o[h->off[i]] = ~h->mask[i] | (in[h->off[i]] & h->mask[i]);
 }
 
 static void io_one(uint8_t *out, const uint8_t *l1, bool all)

@@ -32,17 +32,19 @@ void bitmap_merge_msr(uint8_t out[BITMAP_PAGE_SIZE],
  */
 /*
  * vmcs02's MSR bitmap by holes (nested/msr_holes.def): all ones except the
- * read and write bits of the hole MSRs, which are L0's OR L1's. The bytes
- * of the page that hold hole bits L0 leaves clear, and those bits.
+ * read and write bits of the hole MSRs, which are L0's OR L1's. The
+ * 64-bit words of the page (little endian, as the CPU reads it: bit k of
+ * byte j is bit 8 * (j % 8) + k of word j / 8) that hold hole bits L0
+ * leaves clear, and those bits: one merge per word at every entry.
  */
 #define BITMAP_HOLES_MAX 64
 struct bitmap_holes {
 	unsigned n;
-	uint16_t off[BITMAP_HOLES_MAX];
-	uint8_t mask[BITMAP_HOLES_MAX];
+	uint16_t off[BITMAP_HOLES_MAX]; /* word index */
+	uint64_t mask[BITMAP_HOLES_MAX];
 };
 /* From the hole MSRs (each in one of the bitmap's ranges) and L0's page;
- * false if they need more than BITMAP_HOLES_MAX bytes. */
+ * false if they need more than BITMAP_HOLES_MAX words. */
 bool bitmap_holes_from(struct bitmap_holes *h, const uint32_t *msrs,
 		       unsigned n, const uint8_t l0[BITMAP_PAGE_SIZE]);
 /*

@@ -22,6 +22,14 @@ _Static_assert(DIRTY12_WORDS == 3, "nc_part_inputs spells out 3 words");
 const struct dirty12 nc_part_inputs[NC_PART_COUNT] = {
     NC_PART_LIST(NC_MASK)};
 
+/* The inputs of the parts of nested_check_controls_host(), together. */
+#define NC_CTL_HOST_W(F)                                                       \
+	NC_IN_EXEC(F) NC_IN_EXIT(F) NC_IN_ENTRY(F) NC_IN_HOST_REGS(F)          \
+	NC_IN_HOST_SEGS(F) NC_IN_ADDRESS_SPACE(F)
+const struct dirty12 nc_ctl_host_inputs = {
+    .w = {0 NC_CTL_HOST_W(NC_W0), 0 NC_CTL_HOST_W(NC_W1),
+	  0 NC_CTL_HOST_W(NC_W2)}};
+
 #ifdef UNIT_TEST
 int nc_part_now = -1;
 /* test_checks.c records the reads; other unit tests need not */

@@ -389,6 +389,10 @@ unsigned nested_check_controls_host(const struct vmcs12 *c,
 {
 	struct nc_run run = {.c = c, .e = e, .failed = -1};
 
+	/* the common VMRESUME: no control or host field changed (one test
+	 * for the six parts' inputs, the same rule as nc_part_runs) */
+	if (e->changed && !dirty12_any(e->changed, &nc_ctl_host_inputs))
+		return 0;
 	if (NC_RUN(exec_controls, exec_controls(&run)) &&
 	    NC_RUN(exit_controls, exit_controls(&run)) &&
 	    NC_RUN(entry_controls, entry_controls(&run)) &&

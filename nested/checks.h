@@ -484,6 +484,9 @@ enum nc_part {
 
 /* The part's inputs as a set (nested/check_parts.c). */
 extern const struct dirty12 nc_part_inputs[NC_PART_COUNT];
+/* The inputs of every part of nested_check_controls_host() (none is
+ * always run): when none changed, none of them runs. */
+extern const struct dirty12 nc_ctl_host_inputs;
 /* The parts that run whatever changed (they read L1's memory). */
 #define NC_ALWAYS(part, always, inputs) [NC_PART_##part] = (always),
 static const bool nc_part_always[NC_PART_COUNT] = {NC_PART_LIST(NC_ALWAYS)};

@@ -151,6 +151,9 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	/* L1's mode is an input too (host address-space size, 27.2.4) */
 	if (env.l1_long_mode != n->checked_l1_long_mode)
 		env.changed = NULL;
+	/* parts that will run and read fields vmcs02 still holds: sync */
+	if (!env.changed || dirty12_any(env.changed, &nested_lazy_readers))
+		nested_sync_lazy(n);
 	unsigned err = nested_check_controls_host(c, &env, NULL);
 
 	if (err) {

@@ -54,6 +54,7 @@ void nvmx_release_current(struct vcpu *v)
 
 	if (n->current_ptr == VMCS12_NONE)
 		return;
+	nested_sync_lazy(n);
 	/* a region in no memory: the write goes nowhere, as the CPU's would
 	 * (VMPTRLD accepted it, so it was RAM then; gmem records the event) */
 	gmem_write(n->current_ptr, n->vmcs12, sizeof(struct vmcs12));
@@ -276,6 +277,11 @@ enum exit_action nested_vmx_instruction(struct vcpu *v)
 	prof_skip(&v->nested.prof);
 	nested_shadow_pull(v);
 	prof_mark(&v->nested.prof, PROF_E_PULL);
+	/* VMREAD, VMWRITE, VMCLEAR, VMPTRLD... may read or write vmcs12's
+	 * guest fields: vmcs12 gets what vmcs02 still holds of L2 first;
+	 * VMLAUNCH/VMRESUME sync only for the checks that need it */
+	if (reason != EXIT_VMLAUNCH && reason != EXIT_VMRESUME)
+		nested_sync_lazy(&v->nested);
 	enum exit_action a = dispatch(v, reason);
 
 	if (!v->nested.guest_mode)

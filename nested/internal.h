@@ -88,8 +88,14 @@ bool vmcs02_enter(struct vcpu *v);
  * VM-entry checks have not passed since they changed. Forgetting fills
  * both: the next entry writes all of vmcs02 and runs every check.
  */
+void nested_sync_lazy(struct nested *n); /* nested/vmexit.c */
+/* The inputs of every check part that reads a GUEST_FIELD_LAZY field: a
+ * VMRESUME whose changed inputs meet them syncs first. */
+extern struct dirty12 nested_lazy_readers;
 static inline void nested_forget(struct nested *n)
 {
+	/* what vmcs02 still holds of L2 is vmcs12's first */
+	nested_sync_lazy(n);
 	dirty12_fill(&n->dirty02);
 	dirty12_fill(&n->unchecked);
 }

@@ -76,6 +76,8 @@ static size_t get(struct vcpu *v, void *buf, size_t len, bool sync)
 			   .vmcs12 = &img_cur,
 			   .shadow = &img_shadow};
 
+	/* vmcs12 whole: with what vmcs02 still holds of L2 */
+	nested_sync_lazy(n);
 	if (n->vmxon) {
 		s.vmxon_pa = n->vmxon_ptr;
 		s.vmcs12_pa = n->current_ptr;
@@ -191,6 +193,8 @@ static void wipe(struct vcpu *v, bool keep_ept02)
 	if (n->guest_mode)
 		vmcs01_current(v);
 	n->guest_mode = n->run_pending = false;
+	/* vmcs02's L2 values go with it (a get before synced them) */
+	n->lazy_stale = false;
 	if (n->vmcs02_ready)
 		scrub(v, n->vmcs02_pa, false);
 	n->vmcs02_ready = n->vmcs02_launched = false;

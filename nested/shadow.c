@@ -44,11 +44,12 @@ static bool usable;
  */
 static bool ro_too;
 
-/* The fields in the shadow (push), those L1 can write there (pull), and
- * the shadow's fields by vmcs12 slot. */
+/* L1 can write the read-only fields in the shadow: they are pulled too. */
+static bool pull_ro;
+/* The fields in the shadow (push) and the shadow's fields by vmcs12 slot. */
 static struct {
-	unsigned n_push, n_pull;
-	struct vmcs12_foff push[NFIELDS], pull[NFIELDS];
+	unsigned n_push;
+	struct vmcs12_foff push[NFIELDS];
 	struct dirty12 in_shadow;
 	enum vmcs_field field_of[VMCS12_SLOT_COUNT];
 } lists;
@@ -69,9 +70,8 @@ static void make_lists(void)
 		lists.push[lists.n_push++] = fs;
 		dirty12_mark(&lists.in_shadow, fields[i].slot);
 		lists.field_of[fields[i].slot] = fields[i].f;
-		if (!fields[i].ro || l1_writes_ro)
-			lists.pull[lists.n_pull++] = fs;
 	}
+	pull_ro = ro_too && l1_writes_ro;
 }
 
 static void let_through(uint8_t *bitmap, enum vmcs_field f)
@@ -134,6 +134,35 @@ static void vmcs01_again(struct vcpu *v)
 		vcpu_stop(v, "VMPTRLD of vmcs01 failed");
 }
 
+/*
+ * One field of the shadow into the cache: straight-line code per field
+ * (the encoding is each VMREAD's constant); most fields did not change.
+ */
+#define PULL(n, name)                                                          \
+	do {                                                                   \
+		uint64_t v_ = vmcs_read(name);                                 \
+		if (__builtin_expect(                                          \
+			(n)->vmcs12->field[VMCS12_SLOT_##name] != v_, 0))      \
+			nested_pulled((n), VMCS12_SLOT_##name, v_);            \
+	} while (0)
+
+/* The fields L1 can VMWRITE without an exit, the shadow VMCS current. */
+static void pull_fields(struct nested *n)
+{
+#define SHADOW_FIELD_RO(name)
+#define SHADOW_FIELD_RW(name) PULL(n, name);
+#include "nested/shadow_fields.def"
+#undef SHADOW_FIELD_RO
+#undef SHADOW_FIELD_RW
+	if (!pull_ro)
+		return;
+#define SHADOW_FIELD_RO(name) PULL(n, name);
+#define SHADOW_FIELD_RW(name)
+#include "nested/shadow_fields.def"
+#undef SHADOW_FIELD_RO
+#undef SHADOW_FIELD_RW
+}
+
 /* Runs with the shadow VMCS current, then makes vmcs01 current again. The
  * shadow holds values of each field's width, as the slots must. */
 static void sync(struct vcpu *v, bool pull)
@@ -141,22 +170,12 @@ static void sync(struct vcpu *v, bool pull)
 	struct vmcs12 *c = v->nested.vmcs12;
 
 	shadow_current(v);
-	if (pull) {
-		const struct vmcs12_foff *f = lists.pull,
-					 *end = lists.pull + lists.n_pull;
-
-		for (; f < end; f++) {
-			uint64_t value = vmcs_read(f->field);
-
-			if (__builtin_expect(*vmcs12_at(c, f->off) != value, 0))
-				nested_pulled(&v->nested,
-					      vmcs12_off_slot(f->off), value);
-		}
-	} else {
+	if (pull)
+		pull_fields(&v->nested);
+	else
 		for (unsigned i = 0; i < lists.n_push; i++)
 			vmcs_write(lists.push[i].field,
 				   *vmcs12_at(c, lists.push[i].off));
-	}
 	vmcs01_again(v);
 }
 

@@ -52,6 +52,9 @@ struct nested {
 	bool ept02_filled;
 	/* the fast path (nested/internal.h: nested_forget) */
 	struct dirty12 dirty02, unchecked;
+	/* vmcs02 holds L2's GUEST_FIELD_LAZY values, vmcs12 older ones
+	 * (nested/guest_fields.def, nested_sync_lazy) */
+	bool lazy_stale;
 	uint32_t proc02;      /* vmcs02's primary controls from vmcs12 */
 	bool msr02_filled;    /* vmcs02's MSR bitmap is all ones but holes */
 	bool checked_l1_long_mode; /* L1's mode when the checks last passed */

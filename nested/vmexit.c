@@ -8,6 +8,7 @@
 #include "arch/x86/cpu.h"
 #include "core/gevent.h"
 #include "lib/log.h"
+#include "nested/checks.h"
 #include "nested/internal.h"
 #include "nested/msrlist.h"
 #include "vmx/config.h"
@@ -26,17 +27,6 @@
 #define AR_CODE64   (AR_P | AR_S | AR_G | 0xbu)
 #define AR_DATA	    (AR_P | AR_S | AR_G | AR_DB | 0x3u)
 #define AR_TSS_BUSY (AR_P | 0xbu)
-
-/* Guest-state fields saved as they are (28.3.1, 28.3.2). */
-static const struct vmcs12_foff saved[] = {
-#define GUEST_FIELD(name) VMCS12_FOFF(name),
-#include "nested/guest_fields.def"
-#undef GUEST_FIELD
-    /* the real registers: L0 changes only VMX's fixed bits, which vmcs12 had */
-    VMCS12_FOFF(GUEST_CR0),
-    VMCS12_FOFF(GUEST_CR4),
-};
-#define NSAVED (sizeof(saved) / sizeof(saved[0]))
 
 static const struct vmcs12_field_slot pdptes[] = {
     VMCS12_FIELD(GUEST_PDPTR0),
@@ -61,23 +51,41 @@ static const uint16_t exit_written_slots[] = {
 };
 static struct dirty12 exit_written;
 
+static const uint16_t lazy_slots[] = {
+#define GUEST_FIELD_EXIT(name)
+#define GUEST_FIELD_LAZY(name) VMCS12_SLOT_##name,
+#include "nested/guest_fields.def"
+#undef GUEST_FIELD_EXIT
+#undef GUEST_FIELD_LAZY
+};
+struct dirty12 nested_lazy_readers;
+
 void nested_vmexit_init(void)
 {
+	struct dirty12 lazy;
+
 	dirty12_of(&exit_written, exit_written_slots,
 		   sizeof(exit_written_slots) / sizeof(exit_written_slots[0]));
+	/* the check parts that read a lazy field, by their inputs */
+	dirty12_of(&lazy, lazy_slots, sizeof(lazy_slots) / sizeof(lazy_slots[0]));
+	dirty12_clear(&nested_lazy_readers);
+	for (unsigned p = 0; p < NC_PART_COUNT; p++)
+		if (dirty12_any(&nc_part_inputs[p], &lazy))
+			dirty12_or(&nested_lazy_readers, &nc_part_inputs[p]);
 }
 
 /*
  * A saved value into vmcs12; u (if not NULL) learns which check inputs
  * changed, s (if not NULL) which fields changed at all.
  */
-static inline void store(struct vmcs12 *c, struct dirty12 *u,
-			 struct dirty12 *s, unsigned slot, uint64_t value)
+static __attribute__((noinline)) void store_changed(struct vmcs12 *c,
+						    struct dirty12 *u,
+						    struct dirty12 *s,
+						    unsigned slot,
+						    uint64_t value)
 {
 	uint64_t old = c->field[slot];
 
-	if (__builtin_expect(old == value, 1))
-		return;
 	c->field[slot] = value;
 	if (s)
 		dirty12_mark(s, slot);
@@ -85,35 +93,64 @@ static inline void store(struct vmcs12 *c, struct dirty12 *u,
 		dirty12_mark(u, slot);
 }
 
-/* vmcs02's guest state into c (SDM 28.3); fields vmcs02 reads as they are
- * go into their slots whole. */
+/* Most saved fields keep their value: one VMREAD and one compare each. */
+static inline void store(struct vmcs12 *c, struct dirty12 *u,
+			 struct dirty12 *s, unsigned slot, uint64_t value)
+{
+	if (__builtin_expect(c->field[slot] != value, 0))
+		store_changed(c, u, s, slot, value);
+}
+
+/* Straight-line code per field (the field is a constant of each VMREAD). */
+#define SAVE(c, u, s, name) store(c, u, s, VMCS12_SLOT_##name, vmcs_read(name))
+
+/* The guest fields L1 reads without an exit (nested/guest_fields.def). */
+static void save_exit_fields(struct vmcs12 *c, struct dirty12 *u,
+			     struct dirty12 *s)
+{
+#define GUEST_FIELD_EXIT(name) SAVE(c, u, s, name);
+#define GUEST_FIELD_LAZY(name)
+#include "nested/guest_fields.def"
+#undef GUEST_FIELD_EXIT
+#undef GUEST_FIELD_LAZY
+	/* the real registers: L0 changes only VMX's fixed bits, which vmcs12
+	 * had */
+	SAVE(c, u, s, GUEST_CR0);
+	SAVE(c, u, s, GUEST_CR4);
+}
+
+/* The guest fields L1 reads only through an exit (GUEST_FIELD_LAZY). */
+static void save_lazy_fields(struct vmcs12 *c, struct dirty12 *u)
+{
+#define GUEST_FIELD_EXIT(name)
+#define GUEST_FIELD_LAZY(name) SAVE(c, u, 0, name);
+#include "nested/guest_fields.def"
+#undef GUEST_FIELD_EXIT
+#undef GUEST_FIELD_LAZY
+}
+
+/*
+ * vmcs02's guest state into c (SDM 28.3) as an exit saves it, without the
+ * GUEST_FIELD_LAZY fields (the caller saves them or leaves them in vmcs02:
+ * nested_sync_lazy()).
+ */
 static void save_guest(struct vmcs12 *c, struct dirty12 *u,
 		       struct dirty12 *s)
 {
 	uint32_t exit12 = (uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS);
 	uint32_t entry12 = (uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS);
 
-	for (const struct vmcs12_foff *f = saved; f < saved + NSAVED; f++) {
-		uint64_t value = vmcs_read(f->field);
-
-		/* most fields keep their value: one compare for them */
-		if (__builtin_expect(*vmcs12_at(c, f->off) != value, 0))
-			store(c, u, s, vmcs12_off_slot(f->off), value);
-	}
+	save_exit_fields(c, u, s);
 	if (exit12 & EXIT_SAVE_DEBUG_CONTROLS) {
-		store(c, u, s, VMCS12_SLOT_GUEST_DR7, vmcs_read(GUEST_DR7));
-		store(c, u, s, VMCS12_SLOT_GUEST_IA32_DEBUGCTL,
-		      vmcs_read(GUEST_IA32_DEBUGCTL));
+		SAVE(c, u, s, GUEST_DR7);
+		SAVE(c, u, s, GUEST_IA32_DEBUGCTL);
 	}
 	if (exit12 & EXIT_SAVE_IA32_PAT)
-		store(c, u, s, VMCS12_SLOT_GUEST_IA32_PAT,
-		      vmcs_read(GUEST_IA32_PAT));
+		SAVE(c, u, s, GUEST_IA32_PAT);
 	if (exit12 & EXIT_SAVE_IA32_EFER)
-		store(c, u, s, VMCS12_SLOT_GUEST_IA32_EFER,
-		      vmcs_read(GUEST_IA32_EFER));
+		SAVE(c, u, s, GUEST_IA32_EFER);
 	if (exit12 & EXIT_SAVE_PREEMPTION_TIMER)
-		store(c, u, s, VMCS12_SLOT_VMX_PREEMPTION_TIMER_VALUE,
-		      vmcs_read(VMX_PREEMPTION_TIMER_VALUE));
+		SAVE(c, u, s, VMX_PREEMPTION_TIMER_VALUE);
 	/* 28.2: the IA-32e mode guest control records EFER.LMA */
 	entry12 &= ~(uint32_t)ENTRY_IA32E_MODE;
 	if (vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE)
@@ -127,9 +164,36 @@ static void save_guest(struct vmcs12 *c, struct dirty12 *u,
 			store(c, u, s, pdptes[i].slot, vmcs_read(pdptes[i].field));
 }
 
+/*
+ * vmcs02 holds L2's GUEST_FIELD_LAZY values since the last exit of L2
+ * (n->lazy_stale): they go into vmcs12 now, as the exit would have saved
+ * them, and become check inputs that changed. Whatever VMCS is current
+ * stays current. Called before anything reads those vmcs12 fields: an
+ * emulated VMX instruction (VMREAD/VMWRITE/VMCLEAR/VMPTRLD...), a VMRESUME
+ * whose checks read them, nested-state get, forgetting the fast path's
+ * records (nested_forget).
+ */
+void nested_sync_lazy(struct nested *n)
+{
+	if (!n->lazy_stale)
+		return;
+	struct vcpu *v =
+	    (struct vcpu *)((char *)n - __builtin_offsetof(struct vcpu, nested));
+	uint64_t cur = vmptrst();
+	bool load = cur != n->vmcs02_pa;
+
+	n->lazy_stale = false;
+	if (load && vmptrld(n->vmcs02_pa) != VMX_OK)
+		vcpu_stop(v, "VMPTRLD of vmcs02 failed");
+	save_lazy_fields(n->vmcs12, &n->unchecked);
+	if (load && cur != ~0ull && vmptrld(cur) != VMX_OK)
+		vcpu_stop(v, "VMPTRLD of the VMCS current before failed");
+}
+
 void nvmx_save_guest(struct vmcs12 *c)
 {
 	save_guest(c, 0, 0);
+	save_lazy_fields(c, 0);
 }
 
 static void exit_info(struct nested *n, const struct nested_exit_info *e)
@@ -294,6 +358,8 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 	prof_mark(&n->prof, PROF_X_INFO);
 	if (from_l2) {
 		save_guest(c, &n->unchecked, &changed);
+		/* the rest stays in vmcs02 until someone looks */
+		n->lazy_stale = true;
 		prof_mark(&n->prof, PROF_X_GUEST);
 		if (msrlist_store(
 			vmcs12_get(c, VM_EXIT_MSR_STORE_ADDR),

@@ -55,6 +55,23 @@ static const uint64_t shadow_rw[] = {
 #undef SHADOW_FIELD_RW
 };
 
+/* nested/guest_fields.def's split: saved at every exit, or lazily */
+static const uint64_t guest_exit[] = {
+#define GUEST_FIELD_EXIT(name) name,
+#define GUEST_FIELD_LAZY(name)
+#include "nested/guest_fields.def"
+#undef GUEST_FIELD_EXIT
+#undef GUEST_FIELD_LAZY
+};
+
+static const uint64_t guest_lazy[] = {
+#define GUEST_FIELD_EXIT(name)
+#define GUEST_FIELD_LAZY(name) name,
+#include "nested/guest_fields.def"
+#undef GUEST_FIELD_EXIT
+#undef GUEST_FIELD_LAZY
+};
+
 static struct vmcs12 vmcs, before;
 
 static bool expect_supported(uint64_t encoding)
@@ -441,6 +458,41 @@ static void shadow_field_list(void **state)
 	}
 }
 
+static bool in_list(const uint64_t *list, size_t n, uint64_t f)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == f)
+			return true;
+	return false;
+}
+
+/*
+ * A guest field L1 can VMREAD without an exit (shadowed) must be saved at
+ * every exit of L2 (GUEST_FIELD_EXIT); a lazy one must not be shadowed,
+ * or L1 would read a stale value from the shadow (nested_sync_lazy runs
+ * only at exits to L0).
+ */
+static void guest_field_split_follows_shadow(void **state)
+{
+	(void)state;
+	assert_true(ARRAY_SIZE(guest_exit) > 0);
+	assert_true(ARRAY_SIZE(guest_lazy) > 0);
+	for (size_t i = 0; i < ARRAY_SIZE(guest_exit); i++)
+		assert_true(in_list(shadow_rw, ARRAY_SIZE(shadow_rw), guest_exit[i]));
+	for (size_t i = 0; i < ARRAY_SIZE(guest_lazy); i++) {
+		assert_false(in_list(shadow_rw, ARRAY_SIZE(shadow_rw), guest_lazy[i]));
+		assert_false(in_list(shadow_ro, ARRAY_SIZE(shadow_ro), guest_lazy[i]));
+		assert_false(in_list(guest_exit, ARRAY_SIZE(guest_exit), guest_lazy[i]));
+	}
+	/* and every shadowed guest-state field is in the list at all, but
+	 * those nested/vmexit.c saves apart at every exit */
+	for (size_t i = 0; i < ARRAY_SIZE(shadow_rw); i++)
+		if (vmcs12_field_class(shadow_rw[i]) == VMCS12_CLASS_GUEST &&
+		    shadow_rw[i] != GUEST_CR0 && shadow_rw[i] != GUEST_CR4 &&
+		    shadow_rw[i] != VMX_PREEMPTION_TIMER_VALUE)
+			assert_true(in_list(guest_exit, ARRAY_SIZE(guest_exit), shadow_rw[i]));
+}
+
 static void class_and_width_helpers(void **state)
 {
 	(void)state;
@@ -469,6 +521,7 @@ int main(void)
 		cmocka_unit_test(max_index),
 		cmocka_unit_test(field_names),
 		cmocka_unit_test(shadow_field_list),
+		cmocka_unit_test(guest_field_split_follows_shadow),
 		cmocka_unit_test(class_and_width_helpers),
 	};
 
