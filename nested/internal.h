@@ -59,8 +59,9 @@ void nested_shadow_pull(struct vcpu *v); /* shadow VMCS -> cache */
 void nested_shadow_push(
     struct vcpu *v); /* cache -> shadow VMCS, link in vmcs01 */
 void nested_shadow_enable(struct vcpu *v, bool on);
-/* After an exit of L2: only the cache's fields in changed. */
-void nested_shadow_push_changed(struct vcpu *v, const struct dirty12 *changed);
+/* After an exit of L2: the exit information, the injected-event field and
+ * the cache's saved guest fields in changed. */
+void nested_shadow_push_exit(struct vcpu *v, const struct dirty12 *changed);
 
 /* VMCS shadowing offered to L1 (nested/shadow12.c). */
 bool nested_shadow12_access(struct vcpu *v,

@@ -11,8 +11,9 @@
  *
  * Only what can differ moves: the pull reads the fields L1 can VMWRITE
  * without an exit (the read-only ones only where L1 may write those); the
- * push after an exit of L2 writes only the fields the exit changed in the
- * cache (nested_shadow_push_changed), every other push writes them all.
+ * push after an exit of L2 writes only the fields an exit writes and the
+ * guest fields it changed in the cache (nested_shadow_push_exit), every
+ * other push writes them all.
  */
 #include "lib/log.h"
 #include "lib/string.h"
@@ -185,18 +186,33 @@ void nested_shadow_pull(struct vcpu *v)
 		sync(v, true);
 }
 
+/* One cache field into the shadow VMCS (the shadow current). */
+#define PUSH(c, name)                                                          \
+	vmcs_write(name, (c)->field[VMCS12_SLOT_##name])
+
 /*
  * After an exit of L2: the shadow held the cache's values since the pull
- * at L1's VMRESUME (or the push after it), and only the fields in changed
- * moved since. vmcs01 is current and links the shadow already.
+ * at L1's VMRESUME (or the push after it); the exit wrote every exit
+ * information field (the read-only ones, which are in the shadow only
+ * where L0 may VMWRITE them, and VM_INSTRUCTION_ERROR), consumed the
+ * injected event, and changed the saved guest fields in changed. vmcs01
+ * is current and links the shadow already.
  */
-void nested_shadow_push_changed(struct vcpu *v, const struct dirty12 *changed)
+void nested_shadow_push_exit(struct vcpu *v, const struct dirty12 *changed)
 {
 	struct vmcs12 *c = v->nested.vmcs12;
 
 	if (!active(v))
 		return;
 	shadow_current(v);
+	if (ro_too) {
+#define SHADOW_FIELD_RO(name) PUSH(c, name);
+#define SHADOW_FIELD_RW(name)
+#include "nested/shadow_fields.def"
+#undef SHADOW_FIELD_RO
+#undef SHADOW_FIELD_RW
+	}
+	PUSH(c, VM_ENTRY_INTR_INFO);
 	DIRTY12_FOR_EACH(changed, &lists.in_shadow, slot)
 		vmcs_write(lists.field_of[slot], c->field[slot]);
 	vmcs01_again(v);

@@ -35,22 +35,6 @@ static const struct vmcs12_field_slot pdptes[] = {
     VMCS12_FIELD(GUEST_PDPTR3),
 };
 
-/*
- * What an exit of L2 changes in vmcs12 (for the shadow push): the exit
- * information, the injected event's valid bit, VM_INSTRUCTION_ERROR (an L2
- * VMREAD/VMWRITE that L0 did may have set it), and the saved guest fields
- * that store() finds changed.
- */
-static const uint16_t exit_written_slots[] = {
-    VMCS12_SLOT_VM_EXIT_REASON,	      VMCS12_SLOT_EXIT_QUALIFICATION,
-    VMCS12_SLOT_VM_EXIT_INTR_INFO,    VMCS12_SLOT_VM_EXIT_INTR_ERROR_CODE,
-    VMCS12_SLOT_IDT_VECTORING_INFO,   VMCS12_SLOT_IDT_VECTORING_ERROR_CODE,
-    VMCS12_SLOT_VM_EXIT_INSTRUCTION_LEN, VMCS12_SLOT_VMX_INSTRUCTION_INFO,
-    VMCS12_SLOT_GUEST_LINEAR_ADDRESS, VMCS12_SLOT_GUEST_PHYSICAL_ADDRESS,
-    VMCS12_SLOT_VM_ENTRY_INTR_INFO,   VMCS12_SLOT_VM_INSTRUCTION_ERROR,
-};
-static struct dirty12 exit_written;
-
 static const uint16_t lazy_slots[] = {
 #define GUEST_FIELD_EXIT(name)
 #define GUEST_FIELD_LAZY(name) VMCS12_SLOT_##name,
@@ -64,8 +48,6 @@ void nested_vmexit_init(void)
 {
 	struct dirty12 lazy;
 
-	dirty12_of(&exit_written, exit_written_slots,
-		   sizeof(exit_written_slots) / sizeof(exit_written_slots[0]));
 	/* the check parts that read a lazy field, by their inputs */
 	dirty12_of(&lazy, lazy_slots, sizeof(lazy_slots) / sizeof(lazy_slots[0]));
 	dirty12_clear(&nested_lazy_readers);
@@ -217,7 +199,8 @@ static void exit_info(struct nested *n, const struct nested_exit_info *e)
 			  ~(uint64_t)INTR_INFO_VALID);
 }
 
-static void host_segment(enum vmcs_field sel_field, uint64_t sel, uint64_t base,
+static inline __attribute__((always_inline)) void
+host_segment(enum vmcs_field sel_field, uint64_t sel, uint64_t base,
 			 uint32_t ar)
 {
 	unsigned i = (unsigned)(sel_field - GUEST_ES_SELECTOR) / 2;
@@ -349,7 +332,8 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 {
 	struct nested *n = &v->nested;
 	struct vmcs12 *c = n->vmcs12;
-	struct dirty12 changed = exit_written;
+	/* the saved guest fields that changed (nested_shadow_push_exit) */
+	struct dirty12 changed = {{0}};
 	bool nmi = (e->reason & 0xffff) == EXIT_EXCEPTION_NMI &&
 		   (e->intr_info & INTR_TYPE_MASK) == INTR_TYPE_NMI;
 
@@ -386,7 +370,7 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 	/* the event L0 queued for L1 before L2 ran is not L1's business now */
 	v->injected = true;
 	if (from_l2)
-		nested_shadow_push_changed(v, &changed);
+		nested_shadow_push_exit(v, &changed);
 	else
 		nested_shadow_push(v);
 	prof_mark(&n->prof, PROF_X_PUSH);
