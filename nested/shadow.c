@@ -10,7 +10,8 @@
  * back after it changed the cache (after the exit, and after an exit of L2).
  *
  * Only what can differ moves: the pull reads the fields L1 can VMWRITE
- * without an exit (the read-only ones only where L1 may write those); the
+ * without an exit (SHADOW_FIELD_RW; L1's VMWRITE of an RO or RD field
+ * exits, so L0 knows those already); the
  * push after an exit of L2 writes only the fields an exit writes and the
  * guest fields it changed in the cache (nested_shadow_push_exit), every
  * other push writes them all.
@@ -26,16 +27,19 @@
 
 struct shadow_field {
 	enum vmcs_field f;
-	bool ro;
+	bool ro;       /* VM-exit information */
+	bool writable; /* L1 writes it without an exit (pulled) */
 	uint16_t slot;
 };
 
 static const struct shadow_field fields[] = {
-#define SHADOW_FIELD_RO(name) {name, true, VMCS12_SLOT_##name},
-#define SHADOW_FIELD_RW(name) {name, false, VMCS12_SLOT_##name},
+#define SHADOW_FIELD_RO(name) {name, true, false, VMCS12_SLOT_##name},
+#define SHADOW_FIELD_RW(name) {name, false, true, VMCS12_SLOT_##name},
+#define SHADOW_FIELD_RD(name) {name, false, false, VMCS12_SLOT_##name},
 #include "nested/shadow_fields.def"
 #undef SHADOW_FIELD_RO
 #undef SHADOW_FIELD_RW
+#undef SHADOW_FIELD_RD
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -45,8 +49,6 @@ static bool usable;
  */
 static bool ro_too;
 
-/* L1 can write the read-only fields in the shadow: they are pulled too. */
-static bool pull_ro;
 /* The fields in the shadow (push) and the shadow's fields by vmcs12 slot. */
 static struct {
 	unsigned n_push;
@@ -57,8 +59,6 @@ static struct {
 
 static void make_lists(void)
 {
-	bool l1_writes_ro = nested_caps.misc & MISC_VMWRITE_ANY;
-
 	dirty12_clear(&lists.in_shadow);
 	for (unsigned i = 0; i < NFIELDS; i++) {
 		struct vmcs12_foff fs = {
@@ -72,7 +72,6 @@ static void make_lists(void)
 		dirty12_mark(&lists.in_shadow, fields[i].slot);
 		lists.field_of[fields[i].slot] = fields[i].f;
 	}
-	pull_ro = ro_too && l1_writes_ro;
 }
 
 static void let_through(uint8_t *bitmap, enum vmcs_field f)
@@ -105,16 +104,21 @@ void nested_shadow_init(void)
 		if (fields[i].ro && !ro_too)
 			continue;
 		let_through(rd, fields[i].f);
-		/* L1 may VMWRITE read-only fields only where IA32_VMX_MISC says
-		 * so */
-		if (!fields[i].ro || (nested_caps.misc & MISC_VMWRITE_ANY))
+		/* RO and RD fields: L1's VMWRITE exits (and is emulated, for
+		 * an RO field where IA32_VMX_MISC bit 29 allows it), so L0
+		 * knows every write and never pulls them */
+		if (fields[i].writable)
 			let_through(wr, fields[i].f);
 	}
 	make_lists();
 	usable = true;
-	log_info("nested: VMCS shadowing: %u fields of L1's VMCS are read and "
-		 "written without exits",
-		 (unsigned)NFIELDS);
+	unsigned writable = 0;
+
+	for (unsigned i = 0; i < NFIELDS; i++)
+		writable += fields[i].writable;
+	log_info("nested: VMCS shadowing: %u fields of L1's VMCS are read "
+		 "without exits, %u of them written without exits too",
+		 lists.n_push, writable);
 }
 
 static bool active(const struct vcpu *v)
@@ -152,16 +156,11 @@ static void pull_fields(struct nested *n)
 {
 #define SHADOW_FIELD_RO(name)
 #define SHADOW_FIELD_RW(name) PULL(n, name);
+#define SHADOW_FIELD_RD(name)
 #include "nested/shadow_fields.def"
 #undef SHADOW_FIELD_RO
 #undef SHADOW_FIELD_RW
-	if (!pull_ro)
-		return;
-#define SHADOW_FIELD_RO(name) PULL(n, name);
-#define SHADOW_FIELD_RW(name)
-#include "nested/shadow_fields.def"
-#undef SHADOW_FIELD_RO
-#undef SHADOW_FIELD_RW
+#undef SHADOW_FIELD_RD
 }
 
 /* Runs with the shadow VMCS current, then makes vmcs01 current again. The
@@ -208,9 +207,11 @@ void nested_shadow_push_exit(struct vcpu *v, const struct dirty12 *changed)
 	if (ro_too) {
 #define SHADOW_FIELD_RO(name) PUSH(c, name);
 #define SHADOW_FIELD_RW(name)
+#define SHADOW_FIELD_RD(name)
 #include "nested/shadow_fields.def"
 #undef SHADOW_FIELD_RO
 #undef SHADOW_FIELD_RW
+#undef SHADOW_FIELD_RD
 	}
 	PUSH(c, VM_ENTRY_INTR_INFO);
 	DIRTY12_FOR_EACH(changed, &lists.in_shadow, slot)

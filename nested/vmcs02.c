@@ -473,12 +473,19 @@ bool vmcs02_enter(struct vcpu *v)
 {
 	struct nested *n = &v->nested;
 	const struct vmcs12 *c = n->vmcs12;
-	struct vmcs02_l1 l1 = {
-	    .dr7 = vmcs_read(GUEST_DR7),
-	    .debugctl = vmcs_read(GUEST_IA32_DEBUGCTL),
-	    .pat = vmcs_read(GUEST_IA32_PAT),
-	    .efer = vmcs_read(GUEST_IA32_EFER),
-	};
+	uint32_t entry12 = (uint32_t)vmcs12_get(c, VM_ENTRY_CONTROLS);
+	struct vmcs02_l1 l1 = {0};
+
+	/* L1's own values reach L2 only where vmcs12 loads none (SDM 27.3.2:
+	 * an entry loads DR7/DEBUGCTL, PAT, EFER only under those controls) */
+	if (!(entry12 & ENTRY_LOAD_DEBUG_CONTROLS)) {
+		l1.dr7 = vmcs_read(GUEST_DR7);
+		l1.debugctl = vmcs_read(GUEST_IA32_DEBUGCTL);
+	}
+	if (!(entry12 & ENTRY_LOAD_IA32_PAT))
+		l1.pat = vmcs_read(GUEST_IA32_PAT);
+	if (!(entry12 & ENTRY_LOAD_IA32_EFER))
+		l1.efer = vmcs_read(GUEST_IA32_EFER);
 	if (!pages(n)) {
 		log_err("nested: cpu%u: no pages left for vmcs02's bitmaps",
 			v->cpu);
