@@ -2,7 +2,7 @@
 # The guard attacks (tests/system/t-notify.sh): attack_guard.c built once
 # per kind by its wrappers; they reuse nvmx's environment and L2 runner.
 GUEST_NAMES += attack_dbloop attack_acloop attack_split attack_istloop
-GUARD_DEPS := nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o nvmx_l2.o nvmx_events.o
+GUARD_DEPS := guestfile.o nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o nvmx_l2.o nvmx_events.o
 $(B)/guests/attack_dbloop.so: $(addprefix $(B)/guests/,attack_dbloop.o $(GUARD_DEPS)) $(GUEST_LIB_OBJ)
 $(B)/guests/attack_acloop.so: $(addprefix $(B)/guests/,attack_acloop.o $(GUARD_DEPS)) $(GUEST_LIB_OBJ)
 $(B)/guests/attack_split.so: $(addprefix $(B)/guests/,attack_split.o $(GUARD_DEPS)) $(GUEST_LIB_OBJ)
