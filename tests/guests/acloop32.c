@@ -94,7 +94,7 @@ void acloop32_vm(struct vm *vm, uint32_t exc_bitmap)
 
 static bool is_ac(uint32_t info)
 {
-	return (info & (INTR_VALID | 0x7ff)) == (INTR_VALID | INTR_HW_EXC | INTR_ERRCODE | 17);
+	return (info & (INTR_VALID | 0xfff)) == (INTR_VALID | INTR_HW_EXC | INTR_ERRCODE | 17);
 }
 
 bool acloop32_reference(struct vm *vm)

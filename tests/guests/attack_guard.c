@@ -19,6 +19,10 @@
  *           every delivery raises #DB again before the handler's first
  *           instruction, on the same stack (no instruction ever retires:
  *           what the notify model counts).
+ *   acloop32: the CVE-2015-5307 #AC loop itself, in L2 only
+ *           (tests/guests/acloop32.c: 32-bit protected mode, CPL 3, a
+ *           misaligned stack); first the reference lines with #AC
+ *           intercepted in vmcs12, which also run under no hypervisor.
  *
  * Which levels attack: guard.cfg next to the payload (tests/guests/guestfile.c),
  * one line "levels=l1", "levels=l2" or "levels=l1,l2" (no file: both). A
@@ -37,6 +41,7 @@
 #include <efilib.h>
 
 #include "core/gevent.h"
+#include "tests/guests/acloop32.h"
 #include "tests/guests/guestfile.h"
 #include "tests/guests/nvmx.h"
 
@@ -52,6 +57,7 @@
 #define GUARD_ACLOOP 1
 #define GUARD_SPLIT 2
 #define GUARD_ISTLOOP 3
+#define GUARD_ACLOOP32 4
 #define LEVEL_L1 1u
 #define LEVEL_L2 2u
 /* DR7: breakpoint 0 enabled (L0), on writes (R/W0 = 01), 8 bytes (LEN0 = 11) */
@@ -118,6 +124,7 @@ static const char *kind_name(void)
 	return GUARD_KIND == GUARD_DBLOOP    ? "#DB loop"
 	       : GUARD_KIND == GUARD_ACLOOP  ? "#AC loop"
 	       : GUARD_KIND == GUARD_ISTLOOP ? "#DB IST loop"
+	       : GUARD_KIND == GUARD_ACLOOP32 ? "32-bit #AC loop"
 					     : "split locks";
 }
 
@@ -430,6 +437,14 @@ static void l2_attack(void)
 		sh.l2_started = 1;
 		return;
 	}
+	if (GUARD_KIND == GUARD_ACLOOP32) {
+		acloop32_reference(&vm);
+		acloop32_vm(&vm, 0); /* vmcs12 leaves #AC to L2: the loop */
+		sh.l2_started = 1;
+		vm_run(&vm);
+		sh.l2_done = vm.x.entry == VM_OK;
+		return;
+	}
 	vm_init(&vm, L2_LONG, code);
 	set_gate((uint64_t *)env.l2_idt, 1, (uint64_t)guard_db_handler, env.cs);
 	set_gate((uint64_t *)env.l2_idt, 17, (uint64_t)guard_ac_handler, env.cs);
@@ -461,6 +476,27 @@ static void l2_attack(void)
 	sh.l2_done = vm.x.entry == VM_OK;
 }
 
+/* No hypervisor: the reference lines only (the loop itself would recurse
+ * in Bochs' exception() without end: see acloop32.c). */
+static void acloop32_bare(void)
+{
+	if (!env_init() || !acloop32_init()) {
+		check("setup", false, "no memory for nvmx or the 32-bit L2");
+		guest_finish();
+	}
+	*(volatile uint32_t *)env.vmxon = env.cap.revision;
+	*(volatile uint32_t *)env.vmcs = env.cap.revision;
+	if (vmxon(env.vmxon) != VM_OK) {
+		check("vmxon", false, "VMX operation did not start");
+		guest_finish();
+	}
+	acloop32_reference(&vm);
+	vmxoff();
+	guest_printf("%s: SKIP guard no hypervisor: the loop itself would not end in bare Bochs\n",
+		     GUARD_NAME);
+	guest_finish();
+}
+
 #ifndef GUARD_NAME
 #error "a wrapper defines GUARD_KIND and GUARD_NAME"
 #endif
@@ -483,6 +519,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check("guard-cfg", false, "guard.cfg: no valid levels= line (l1, l2 or l1,l2)");
 		guest_finish();
 	}
+	if (GUARD_KIND == GUARD_ACLOOP32 && (sh.levels & LEVEL_L1)) {
+		check("levels", false, "the 32-bit #AC loop runs in L2 only (L1 would have to leave IA-32e mode)");
+		guest_finish();
+	}
+	if (GUARD_KIND == GUARD_ACLOOP32 && !hv_signature(sig, NULL))
+		acloop32_bare(); /* does not return */
 	if (!hv_signature(sig, NULL)) {
 		guest_printf("%s: SKIP guard no hypervisor: the %s would hang bare Bochs\n",
 			     GUARD_NAME, kind_name());
@@ -503,7 +545,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	sh.l1_ist = sh.l1_stack + STACK_BYTES / 2;
 	sh.l2_ist = sh.l2_stack + STACK_BYTES / 2;
 	if (!sh.l1_stack || !sh.l2_stack || !l1_idt() ||
-	    (GUARD_KIND == GUARD_ISTLOOP && !l1_gdt()) || !env_init()) {
+	    (GUARD_KIND == GUARD_ISTLOOP && !l1_gdt()) || !env_init() ||
+	    (GUARD_KIND == GUARD_ACLOOP32 && !acloop32_init())) {
 		check("setup", false, "no memory for the stacks, the IDT or nvmx");
 		guest_finish();
 	}

@@ -47,7 +47,7 @@ seen_outcomes() { if [ "$1" = l1 ]; then echo "L1 attack $2, L2 attack not run";
 # and split-lock counters, for the record (no check)
 counts() {
 	echo "COUNTS $1: $(clean "$OUT/$1.log" | grep -aoE 'L0 counted .*' | head -n 1) |" \
-		"$(clean "$OUT/$1.log" | grep -aoE 'exits: cpu[0-9] notify +[0-9]+|events: cpu[0-9] split lock [0-9]+' | sed -E 's/ +/ /g' | tr '\n' ';')"
+		"$(clean "$OUT/$1.log" | grep -aoE 'exits: cpu[0-9] (notify|monitor-trap-flag) +[0-9]+|events: cpu[0-9] split lock [0-9]+' | sed -E 's/ +/ /g' | tr '\n' ';')"
 }
 
 # guard_models NAME: true if this run's Bochs modelled notify exits and
@@ -102,6 +102,41 @@ t_ac_loop() {
 }
 ALL="$ALL ac_loop"
 
+# The CVE-2015-5307 #AC loop itself (attack_acloop32.c, tests/guests/acloop32.c)
+# in an L2 of the payload's hypervisor: 32-bit protected mode (in IA-32e
+# mode the CPU aligns RSP before it pushes, so no #AC), CPL 3, CR0.AM,
+# EFLAGS.AC, ESP misaligned, #AC's gate to a CPL-3 handler: each delivery
+# of #AC pushes to the misaligned stack and raises #AC again, no
+# instruction completes. Bare Bochs (1 CPU, #AC intercepted in the VMCS) is
+# the reference that Bochs 3.0 does raise #AC during the delivery of #AC
+# (its interrupt() pushes with push_32 -> stack_write_dword, which checks
+# alignment: cpu/exception.cc, cpu/stack.cc); under L0 the same two lines,
+# then with vmcs12 leaving #AC to L2 the loop, contained on the BSP only.
+# Any model (no split-lock detection needed); made in the skylake run. L1
+# alone cannot run it without leaving IA-32e mode: not done.
+t_ac_loop_legacy() {
+	local n=ac-loop-legacy b=ac-loop-legacy-bare g=attack_acloop32 c
+	if [ "$MODEL" != corei7_skylake_x ]; then
+		skp $n "made in the corei7_skylake_x run only (this run: $MODEL)"
+		return 0
+	fi
+	printf 'levels=l2\n' >"$OUT/$b.guard.cfg"
+	$S/mkimage.sh "$OUT/$b.img" build/guests/$g.efi "" "$OUT/$b.guard.cfg=/EFI/BOOT/guard.cfg" >/dev/null
+	boot $b bochs 'attack-acloop32: summary' --disk "$OUT/$b.img" --cpus 1 --timeout 300
+	expect $b '^attack-acloop32: SKIP guard no hypervisor: the loop itself would not end' "bare Bochs: the loop itself not run"
+	guard_boot $n $g corei7_skylake_x '' l2 || return 0
+	for c in ac32-push-faults ac32-delivery-faults; do
+		expect $b "^attack-acloop32: PASS $c " "bare Bochs: $c"
+		expect $n "^attack-acloop32: PASS $c " "Matryoshka (vmcs12 intercepting #AC): $c"
+	done
+	expect $n 'guard: cpu0: L2 re-delivers exception 17 at rip 0x[0-9a-f]+ without progress \(1000 rounds\): stopping this vCPU' "L2's #AC loop contained on cpu0"
+	expect $n 'vmx: stopping cpu0 \(exception-or-NMI\)' "cpu0 stopped with a dump"
+	expect $n 'attack-acloop32: seen after [0-9]+ polls: L1 attack not run, L2 attack did not complete; L0 counted 1 exception loops' "the watcher saw L0 count the loop"
+	expect_not $n 'stopping cpu1' "cpu1 (idle) not stopped"
+	counts $n
+}
+ALL="$ALL ac_loop_legacy"
+
 # split_lock LEVEL POLICY: 20 split locks by L1 (level l1, on AP 1) or by
 # an L2 of the payload's hypervisor (l2, on the BSP) under split_lock=POLICY,
 # the other level's attack not run: L0 must have seen nothing from that
@@ -141,7 +176,9 @@ split_lock() {
 		expect $n "guard: split-lock detection on, policy ratelimit:${pol#*:} per second" "detection on, policy $pol"
 		expect $n "splitlock: cpu$c: $L over $pol at rip 0x[0-9a-f]+: waits" "over the rate: cpu$c waited"
 		expect $n "^attack-split: PASS split-lock-$lv-completed " "$L's locked increments all completed"
-		expect $n "$(seen_outcomes $lv completed); L0 counted 0 exception loops, (2[0-9]|[3-9][0-9]) split locks" "L0 counted all 20 (at least)"
+		# a split lock let through is no guest event here: L0 counts the wait
+		expect $n "$(seen_outcomes $lv completed); L0 counted 0 exception loops, 1 split locks" "L0 counted the one wait"
+		expect $n "exits: cpu$c monitor-trap-flag +(2[0-9]|[3-9][0-9])" "cpu$c: all 20 stepped over (at least 20 MTF exits)"
 		expect_not $n 'stopping cpu' "no vCPU stopped"
 		;;
 	esac
