@@ -244,8 +244,9 @@ ALL="$ALL notify_invalid"
 
 # A legacy alignment-check #AC in L2 (CPL 3, CR0.AM, RFLAGS.AC): L0's #AC
 # intercept must route it as the CPU would, to L1 when vmcs12 intercepts #AC,
-# else into L2. Any model (no split-lock detection needed); bare Bochs is
-# the reference for both lines.
+# else into L2; and the same load by L1 itself at CPL 3 goes to L1's own
+# handler (ac-legacy-in-l1). Any model (no split-lock detection needed);
+# bare Bochs is the reference for the three lines.
 t_ac_legacy_l2() {
 	local n=ac-legacy-l2 b=ac-legacy-bare g=attack_aclegacy
 	image $n "next=/EFI/BOOT/$g.efi\nlog=info\n" "$EFI" "build/guests/$g.efi=/EFI/BOOT/$g.efi"
@@ -253,7 +254,7 @@ t_ac_legacy_l2() {
 	boot $b bochs 'attack-aclegacy: summary' --disk "$OUT/$b.img" --cpus 1 --timeout 300
 	boot $n bochs 'attack-aclegacy: summary' --disk "$OUT/$n.img" --cpus 2 --timeout 300
 	local c
-	for c in ac-legacy-to-l1 ac-legacy-into-l2; do
+	for c in ac-legacy-to-l1 ac-legacy-into-l2 ac-legacy-in-l1; do
 		expect $b "^attack-aclegacy: PASS $c " "bare Bochs: $c"
 		expect $n "^attack-aclegacy: PASS $c " "Matryoshka: $c"
 	done
