@@ -12,9 +12,15 @@
  * path (cpu/exception.cc) pushes with push_32, whose stack_write_dword
  * (cpu/stack.cc) raises #AC for a misaligned address at CPL 3 with AC on.
  *
- * Layout of the two pages: the GDT at 0, the IDT at 0x100, L2's code at
- * 0x300, the #AC handler at 0x400, the TSS at 0x800; the stack is the
- * second page, ESP 2 bytes below its end.
+ * L1 runs the same loop after leaving IA-32e mode on its own CPU
+ * (acloop32_l1: a far return to a 32-bit code segment, CR0.PG and
+ * IA32_EFER.LME cleared, Vol. 3A 10.8.5.4), in place (the payload's code
+ * and the pages are below 4 GiB, identity-mapped by the firmware).
+ *
+ * Layout of the three pages: the GDT at 0, L1's GDTR at 0xe0 and IDTR at
+ * 0xf0, the IDT at 0x100, the loop's code at 0x300, the #AC handler at
+ * 0x400, the TSS at 0x800; L2's stack is the second page, L1's the third,
+ * ESP 2 bytes below the end.
  */
 #include <efi.h>
 #include <efilib.h>
@@ -33,7 +39,10 @@
 #define OFF_CODE    0x300
 #define OFF_HANDLER 0x400
 #define OFF_TSS	    0x800
+#define OFF_GDTR    0xe0
+#define OFF_IDTR    0xf0
 #define MISALIGN    2
+#define PAGES	    3
 
 static uint64_t page; /* the two pages */
 
@@ -46,10 +55,10 @@ bool acloop32_init(void)
 	EFI_PHYSICAL_ADDRESS a = 0x3fffffff;
 	uint64_t *gdt, *idt;
 
-	if (EFI_ERROR(BS->AllocatePages(AllocateMaxAddress, EfiLoaderData, 2, &a)))
+	if (EFI_ERROR(BS->AllocatePages(AllocateMaxAddress, EfiLoaderData, PAGES, &a)))
 		return false;
 	page = a;
-	ZeroMem((void *)page, 2 * 4096);
+	ZeroMem((void *)page, PAGES * 4096);
 	gdt = (uint64_t *)page;
 	gdt[1] = 0x00cf9b000000ffffull; /* ring-0 code and data (unused) */
 	gdt[2] = 0x00cf93000000ffffull;
@@ -61,9 +70,44 @@ bool acloop32_init(void)
 	idt = (uint64_t *)(page + OFF_IDT);
 	idt[17] = ((page + OFF_HANDLER) & 0xffff) | (uint64_t)SEL_CODE3 << 16 |
 		  0xeeull << 40 | ((page + OFF_HANDLER) >> 16) << 48;
+	*(uint16_t *)(page + OFF_GDTR) = 6 * 8 - 1;
+	*(uint64_t *)(page + OFF_GDTR + 2) = page;
+	*(uint16_t *)(page + OFF_IDTR) = 32 * 8 - 1;
+	*(uint32_t *)(page + OFF_IDTR + 2) = (uint32_t)(page + OFF_IDT);
 	CopyMem((void *)(page + OFF_CODE), (void *)l2_code, sizeof(l2_code));
 	CopyMem((void *)(page + OFF_HANDLER), (void *)handler, sizeof(handler));
 	return true;
+}
+
+/*
+ * acloop32_go(page): on this CPU, our GDT, then 32-bit code (selector 0x08)
+ * at CPL 0, paging and IA32_EFER.LME off, data segments 0x10, our IDT,
+ * CR0.AM on, IRET to CPL 3 (0x23, stack 0x2b at the third page's end - 2,
+ * EFLAGS.AC, IF clear) at the loop's code. ESI carries the page.
+ */
+void acloop32_go(uint64_t page) HIDDEN;
+void acloop32_compat(void) HIDDEN;
+__asm__(".pushsection .text\n\t.code64\n"
+	"acloop32_go:\n\tcli\n\tlgdt 0xe0(%rdi)\n\tmovl %edi, %esi\n"
+	"\tleaq acloop32_compat(%rip), %rax\n\tpushq $0x08\n\tpushq %rax\n\tlretq\n"
+	"\t.code32\n"
+	"acloop32_compat:\n\tmovl %cr0, %eax\n\tandl $0x7fffffff, %eax\n\tmovl %eax, %cr0\n"
+	"\tmovl $0xc0000080, %ecx\n\trdmsr\n\tandl $0xfffffeff, %eax\n\twrmsr\n"
+	"\tmovw $0x10, %ax\n\tmovw %ax, %ds\n\tmovw %ax, %es\n\tmovw %ax, %ss\n"
+	"\tmovw %ax, %fs\n\tmovw %ax, %gs\n\tlidt 0xf0(%esi)\n"
+	"\tmovl %cr0, %eax\n\torl $0x40000, %eax\n\tmovl %eax, %cr0\n"
+	"\tpushl $0x2b\n\tleal 0x2ffe(%esi), %eax\n\tpushl %eax\n"
+	"\tpushl $0x40002\n\tpushl $0x23\n\tleal 0x300(%esi), %eax\n\tpushl %eax\n"
+	"\tiretl\n\t.code64\n.popsection\n");
+_Static_assert(OFF_GDTR == 0xe0 && OFF_IDTR == 0xf0 && OFF_CODE == 0x300 &&
+		       PAGES * 4096 - MISALIGN == 0x2ffe,
+	       "the asm above uses these offsets");
+
+void acloop32_l1(void)
+{
+	acloop32_go(page);
+	for (;;) /* not reached */
+		;
 }
 
 static void seg(unsigned s, uint16_t sel, uint64_t base, uint32_t limit, uint32_t ar)

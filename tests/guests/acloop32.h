@@ -13,7 +13,7 @@
 
 #include "tests/guests/nvmx.h"
 
-/* The L2's tables, code and stack in two pages below 1 GiB (EPT12's reach);
+/* The L2's and L1's tables, code and stacks in three pages below 1 GiB (EPT12's reach);
  * false without memory. Needs env_init first. */
 bool acloop32_init(void);
 /* vm_init for that L2 (unrestricted guest), with exc_bitmap in vmcs12. */
@@ -26,5 +26,8 @@ void acloop32_vm(struct vm *vm, uint32_t exc_bitmap);
  * 28.2.4). Two check lines; true if both pass.
  */
 bool acloop32_reference(struct vm *vm);
+/* The same loop in L1 itself on the calling CPU: leaves IA-32e mode, never
+ * returns. Interrupts off. */
+__attribute__((noreturn)) void acloop32_l1(void);
 
 #endif
