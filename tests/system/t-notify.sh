@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # Issue 10: the notify window, the split-lock #AC policy and exception-loop
-# containment, on the payloads tests/guests/attack_{dbloop,acloop,split}.c
-# (three CPUs: AP 1 attacks as L1, the BSP from an L2 of the payload's own
-# hypervisor, AP 2 watches and reports). Notify exits and split-lock
+# containment, on the payloads tests/guests/attack_{dbloop,istloop,acloop,
+# acloop32,split}.c (three CPUs: AP 1 attacks as L1, the BSP from an L2 of
+# the payload's own hypervisor, AP 2 watches and reports; guard.cfg next to
+# the payload names the levels that attack) and attack_aclegacy.c. Notify exits and split-lock
 # detection exist only on MODEL=sapphire_rapids of a Bochs built with the
 # project's models (tests/bochs/patches/0100-notify-vm-exit.patch,
 # 0101-split-lock-detect.patch); where the Bochs in use lacks them, the
 # tests that need them print SKIP with the reason and count nothing.
-# Run one alone: tests/system/run-all.sh db_loop (etc.).
+# Run one alone: tests/system/run-all.sh db_loop (etc.; MODEL= for sapphire_rapids).
 
 # guard_boot NAME PAYLOAD MODEL CONFIG LEVELS [TIMEOUT]: boots it with 3 CPUs
 # on that model, the payload's guard.cfg saying which levels attack (l1, l2
