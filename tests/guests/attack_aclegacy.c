@@ -85,7 +85,7 @@ static void l1_check(uint64_t cr3, uint64_t kstack_top, uint64_t ustack_top)
 	struct l1u_event ev;
 
 	if (!l1_user_ac(cr3, kstack_top, ustack_top, aclegacy_addr, &ev)) {
-		check("ac-legacy-in-l1", false, "no memory for the GDT, IDT or TSS copy");
+		check("ac-legacy-in-l1", false, "no memory for the GDT, IDT or TSS copy, or a GDT too large (line above)");
 		return;
 	}
 	check("ac-legacy-in-l1",
