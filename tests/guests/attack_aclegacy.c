@@ -6,11 +6,14 @@
  * the CPU would without L0 (SDM Vol. 3A 6.15; Vol. 3C 26.2): to L1 as exit
  * 0 vector 17 when vmcs12 intercepts #AC, else into L2's own handler.
  * L2 starts at CPL 3 straight from VM entry (user segments in vmcs12,
- * page tables with U/S set, TSS.RSP0 for the handler's stack).
+ * page tables with U/S set, TSS.RSP0 for the handler's stack). First, the
+ * same load by L1 itself at CPL 3 (tests/guests/aclegacy_l1.c): its #AC
+ * must reach L1's own handler.
  */
 #include <efi.h>
 #include <efilib.h>
 
+#include "tests/guests/aclegacy_l1.h"
 #include "tests/guests/nvmx.h"
 
 #define CR0_AM	    (1ull << 18)
@@ -76,6 +79,22 @@ static void setup(uint64_t cr3, uint64_t user_stack, uint32_t exc_bitmap)
 	l2_ev.count = 0;
 }
 
+/* The same misaligned load by L1 itself at CPL 3: L1's handler gets #AC(0). */
+static void l1_check(uint64_t cr3, uint64_t kstack_top, uint64_t ustack_top)
+{
+	struct l1u_event ev;
+
+	if (!l1_user_ac(cr3, kstack_top, ustack_top, aclegacy_addr, &ev)) {
+		check("ac-legacy-in-l1", false, "no memory for the GDT, IDT or TSS copy, or a GDT too large (line above)");
+		return;
+	}
+	check("ac-legacy-in-l1",
+	      ev.vector == 17 && ev.error == 0 && ev.rip == ev.load &&
+		  (ev.cs & 3) == 3,
+	      "L1 itself at CPL 3: its own handler saw vector %lu error %lu at the load + %ld, CPL %lu",
+	      ev.vector, ev.error, (long)(ev.rip - ev.load), ev.cs & 3);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
@@ -93,6 +112,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		check("setup", false, "no memory");
 		guest_finish();
 	}
+	/* before any VM exit of ours sets GDTR's limit to 0xffff (Vol. 3C 28.5.2) */
+	l1_check(cr3, kstack + 4 * 4096, ustack + 4 * 4096);
 	/* the handler's stack: the CPL 3 -> 0 switch takes TSS.RSP0 */
 	*(volatile uint64_t *)(env.tss + 4) = kstack + 4 * 4096;
 	*(volatile uint32_t *)env.vmxon = env.cap.revision;

@@ -19,6 +19,16 @@
  *           every delivery raises #DB again before the handler's first
  *           instruction, on the same stack (no instruction ever retires:
  *           what the notify model counts).
+ *   acloop32: the CVE-2015-5307 #AC loop itself (tests/guests/acloop32.c:
+ *           32-bit protected mode, CPL 3, a misaligned stack) in L2, and
+ *           in L1 after AP 1 left IA-32e mode; first the reference lines
+ *           with #AC intercepted in vmcs12, which also run under no
+ *           hypervisor (only they: the loop would not end there).
+ *
+ * Which levels attack: guard.cfg next to the payload (tests/guests/guestfile.c),
+ * one line "levels=l1", "levels=l2" or "levels=l1,l2" (no file: both). A
+ * level not named is not started: its CPU stays idle in the firmware, and
+ * the report says "not run" for it.
  *
  * With L0's #AC/#DB intercepts (the default) the loops end in L0's
  * exception-loop containment: both attacking vCPUs stop, the watcher's L0
@@ -32,6 +42,8 @@
 #include <efilib.h>
 
 #include "core/gevent.h"
+#include "tests/guests/acloop32.h"
+#include "tests/guests/guestfile.h"
 #include "tests/guests/nvmx.h"
 
 #define GUARD_SPLITS 20
@@ -46,6 +58,9 @@
 #define GUARD_ACLOOP 1
 #define GUARD_SPLIT 2
 #define GUARD_ISTLOOP 3
+#define GUARD_ACLOOP32 4
+#define LEVEL_L1 1u
+#define LEVEL_L2 2u
 /* DR7: breakpoint 0 enabled (L0), on writes (R/W0 = 01), 8 bytes (LEN0 = 11) */
 #define DR7_W8_BP0 0xd0001ull
 
@@ -100,6 +115,7 @@ static struct {
 	uint16_t gdt_limit, tr_sel;
 	uint64_t l1_ist, l2_ist;    /* the IST stacks' tops (istloop) */
 	uint64_t l1_stack, l2_stack;
+	unsigned levels; /* LEVEL_L1 | LEVEL_L2: the attacks started */
 } sh;
 
 static struct vm vm;
@@ -109,6 +125,7 @@ static const char *kind_name(void)
 	return GUARD_KIND == GUARD_DBLOOP    ? "#DB loop"
 	       : GUARD_KIND == GUARD_ACLOOP  ? "#AC loop"
 	       : GUARD_KIND == GUARD_ISTLOOP ? "#DB IST loop"
+	       : GUARD_KIND == GUARD_ACLOOP32 ? "32-bit #AC loop"
 					     : "split locks";
 }
 
@@ -174,6 +191,8 @@ static VOID EFIAPI l1_attack(VOID *arg)
 		__asm__ volatile("movq %0, %%dr0" : : "r"(sh.l1_ist - 8));
 	}
 	sh.l1_started = 1;
+	if (GUARD_KIND == GUARD_ACLOOP32)
+		acloop32_l1(); /* leaves IA-32e mode: never returns */
 	if (GUARD_KIND == GUARD_ACLOOP)
 		wrmsr(MSR_TEST_CTRL, TEST_CTRL_SLD);
 	if (GUARD_KIND == GUARD_ISTLOOP)
@@ -210,14 +229,33 @@ static unsigned watched_event(void)
 	return GUARD_KIND == GUARD_SPLIT ? GEV_SPLIT_LOCK : GEV_EXC_LOOP;
 }
 
-/* AP 2: waits until both attacks ended or L0 saw them, then reports. */
+static unsigned n_levels(void)
+{
+	return !!(sh.levels & LEVEL_L1) + !!(sh.levels & LEVEL_L2);
+}
+
+static bool all_done(void)
+{
+	return (!(sh.levels & LEVEL_L1) || sh.l1_done) &&
+	       (!(sh.levels & LEVEL_L2) || sh.l2_done);
+}
+
+static const char *outcome(unsigned level, int done)
+{
+	return !(sh.levels & level) ? "not run"
+	       : done		    ? "completed"
+				    : "did not complete";
+}
+
+/* AP 2: waits until the attacks ended or L0 saw them, then reports. */
 static VOID EFIAPI watch(VOID *arg)
 {
 	uint64_t loops = 0, notify = 0, splits = 0;
 	int polls;
 
 	(void)arg;
-	while (!sh.l1_started || !sh.l2_started)
+	while (((sh.levels & LEVEL_L1) && !sh.l1_started) ||
+	       ((sh.levels & LEVEL_L2) && !sh.l2_started))
 		cpu_relax();
 	uint64_t end = rdtsc() + WATCH_SECONDS * tsc_hz();
 
@@ -225,10 +263,10 @@ static VOID EFIAPI watch(VOID *arg)
 		loops = gev(GEV_EXC_LOOP, HC_GEV_ALL);
 		notify = gev(GEV_NOTIFY_STUCK, HC_GEV_ALL);
 		splits = gev(GEV_SPLIT_LOCK, HC_GEV_ALL);
-		if (sh.l1_done && sh.l2_done)
+		if (all_done())
 			break;
-		/* both seen stuck by notify exits, or stopped there */
-		if (notify >= 4 || gev(GEV_NOTIFY_INVALID, HC_GEV_ALL) >= 2)
+		/* seen stuck by notify exits, or stopped there */
+		if (notify >= 4 || gev(GEV_NOTIFY_INVALID, HC_GEV_ALL) >= n_levels())
 			break;
 		/* both loops stopped by L0; split locks: both stopped at their
 		 * first (no increment landed), not held by ratelimit's wait */
@@ -236,7 +274,7 @@ static VOID EFIAPI watch(VOID *arg)
 		bool none = !*(volatile uint32_t *)(guard_line + 62) &&
 			    !*(volatile uint32_t *)(guard_line + 126);
 
-		if (seen >= 2 && (GUARD_KIND != GUARD_SPLIT || none))
+		if (seen >= n_levels() && (GUARD_KIND != GUARD_SPLIT || none))
 			break;
 		for (uint64_t i = 0; i < POLL_SPINS; i++)
 			cpu_relax();
@@ -248,8 +286,8 @@ static VOID EFIAPI watch(VOID *arg)
 	notify = gev(GEV_NOTIFY_STUCK, HC_GEV_ALL);
 	splits = gev(GEV_SPLIT_LOCK, HC_GEV_ALL);
 	guest_printf("%s: seen after %d polls: L1 attack %s, L2 attack %s; L0 counted %lu exception loops, %lu split locks, %lu no-progress notify exits\n",
-		     GUARD_NAME, polls, sh.l1_done ? "completed" : "did not complete",
-		     sh.l2_done ? "completed" : "did not complete", loops, splits, notify);
+		     GUARD_NAME, polls, outcome(LEVEL_L1, sh.l1_done),
+		     outcome(LEVEL_L2, sh.l2_done), loops, splits, notify);
 	if (GUARD_KIND == GUARD_SPLIT && sh.l1_done)
 		guest_printf("%s: L1's %u split locks took %lu TSC ticks (Bochs: instructions), %lu each\n",
 			     GUARD_NAME, GUARD_SPLITS, sh.l1_tsc,
@@ -272,6 +310,38 @@ static VOID EFIAPI watch(VOID *arg)
 	rbx = rcx = rdx = 0;
 	hypercall(HC_PRINT_COUNTERS, &rbx, &rcx, &rdx);
 	guest_finish();
+}
+
+/* "l1", "l2" or "l1,l2" at s, up to the end of the line: the levels. */
+static unsigned parse_levels(const char *s)
+{
+	unsigned lv = 0;
+
+	for (;;) {
+		if (s[0] != 'l' || (s[1] != '1' && s[1] != '2'))
+			return 0;
+		lv |= s[1] == '1' ? LEVEL_L1 : LEVEL_L2;
+		s += 2;
+		if (*s != ',')
+			break;
+		s++;
+	}
+	return *s == 0 || *s == '\n' || *s == '\r' ? lv : 0;
+}
+
+/* guard.cfg's "levels=" line; no file: both levels; 0: a bad file. */
+static unsigned read_levels(EFI_HANDLE image)
+{
+	char buf[128];
+	long n = guest_read_file(image, "guard.cfg", buf, sizeof(buf));
+
+	if (n == 0)
+		return LEVEL_L1 | LEVEL_L2;
+	for (long i = 0; n > 0 && i + 7 <= n; i++)
+		if ((i == 0 || buf[i - 1] == '\n') &&
+		    !__builtin_memcmp(buf + i, "levels=", 7))
+			return parse_levels(buf + i + 7);
+	return 0;
 }
 
 /* The CPUs to use: AP 1 attacks, AP 2 watches. */
@@ -370,6 +440,14 @@ static void l2_attack(void)
 		sh.l2_started = 1;
 		return;
 	}
+	if (GUARD_KIND == GUARD_ACLOOP32) {
+		acloop32_reference(&vm);
+		acloop32_vm(&vm, 0); /* vmcs12 leaves #AC to L2: the loop */
+		sh.l2_started = 1;
+		vm_run(&vm);
+		sh.l2_done = vm.x.entry == VM_OK;
+		return;
+	}
 	vm_init(&vm, L2_LONG, code);
 	set_gate((uint64_t *)env.l2_idt, 1, (uint64_t)guard_db_handler, env.cs);
 	set_gate((uint64_t *)env.l2_idt, 17, (uint64_t)guard_ac_handler, env.cs);
@@ -401,6 +479,27 @@ static void l2_attack(void)
 	sh.l2_done = vm.x.entry == VM_OK;
 }
 
+/* No hypervisor: the reference lines only (the loop itself would recurse
+ * in Bochs' exception() without end: see acloop32.c). */
+static void acloop32_bare(void)
+{
+	if (!env_init() || !acloop32_init()) {
+		check("setup", false, "no memory for nvmx or the 32-bit L2");
+		guest_finish();
+	}
+	*(volatile uint32_t *)env.vmxon = env.cap.revision;
+	*(volatile uint32_t *)env.vmcs = env.cap.revision;
+	if (vmxon(env.vmxon) != VM_OK) {
+		check("vmxon", false, "VMX operation did not start");
+		guest_finish();
+	}
+	acloop32_reference(&vm);
+	vmxoff();
+	guest_printf("%s: SKIP guard no hypervisor: the loop itself would not end in bare Bochs\n",
+		     GUARD_NAME);
+	guest_finish();
+}
+
 #ifndef GUARD_NAME
 #error "a wrapper defines GUARD_KIND and GUARD_NAME"
 #endif
@@ -416,7 +515,15 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	InitializeLib(image, systab);
 	BS->SetWatchdogTimer(0, 0, 0, NULL);
 	guest_init(GUARD_NAME);
-	guest_printf("%s: start (%s)\n", GUARD_NAME, kind_name());
+	sh.levels = read_levels(image);
+	guest_printf("%s: start (%s; levels%s%s)\n", GUARD_NAME, kind_name(),
+		     sh.levels & LEVEL_L1 ? " l1" : "", sh.levels & LEVEL_L2 ? " l2" : "");
+	if (!sh.levels) {
+		check("guard-cfg", false, "guard.cfg: no valid levels= line (l1, l2 or l1,l2)");
+		guest_finish();
+	}
+	if (GUARD_KIND == GUARD_ACLOOP32 && !hv_signature(sig, NULL))
+		acloop32_bare(); /* does not return */
 	if (!hv_signature(sig, NULL)) {
 		guest_printf("%s: SKIP guard no hypervisor: the %s would hang bare Bochs\n",
 			     GUARD_NAME, kind_name());
@@ -437,18 +544,21 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	sh.l1_ist = sh.l1_stack + STACK_BYTES / 2;
 	sh.l2_ist = sh.l2_stack + STACK_BYTES / 2;
 	if (!sh.l1_stack || !sh.l2_stack || !l1_idt() ||
-	    (GUARD_KIND == GUARD_ISTLOOP && !l1_gdt()) || !env_init()) {
+	    (GUARD_KIND == GUARD_ISTLOOP && !l1_gdt()) || !env_init() ||
+	    (GUARD_KIND == GUARD_ACLOOP32 && !acloop32_init())) {
 		check("setup", false, "no memory for the stacks, the IDT or nvmx");
 		guest_finish();
 	}
 	if (EFI_ERROR(BS->CreateEvent(0, 0, NULL, NULL, &e1)) ||
 	    EFI_ERROR(BS->CreateEvent(0, 0, NULL, NULL, &e2)) ||
 	    EFI_ERROR(s->StartupThisAP(s, watch, ap2, e2, 0, NULL, NULL)) ||
-	    EFI_ERROR(s->StartupThisAP(s, l1_attack, ap1, e1, 0, NULL, NULL))) {
+	    ((sh.levels & LEVEL_L1) &&
+	     EFI_ERROR(s->StartupThisAP(s, l1_attack, ap1, e1, 0, NULL, NULL)))) {
 		check("aps-started", false, "StartupThisAP failed");
 		guest_finish();
 	}
-	l2_attack();
+	if (sh.levels & LEVEL_L2)
+		l2_attack();
 	for (;;)
 		__asm__ volatile("hlt");
 }
