@@ -201,6 +201,33 @@ static void msr_exits(void)
 	      "WRMSR KERNEL_GS_BASE (bit clear): %s, L1 then reads 0x%lx",
 	      vm_exit_str(&vm), now);
 
+	/*
+	 * State L1 reads only through an exit (L0 keeps it in vmcs02 after
+	 * the exit until L1 looks: docs/nested.md, "Round trip"): L2 writes
+	 * SYSENTER_ESP (bit clear: no exit; the exit saves the MSR, SDM
+	 * 28.3.1), exits, L1 resumes it having written only the RIP (a
+	 * shadowed field), L2 reads the MSR back, exits again; then L1 reads
+	 * the field.
+	 */
+	go(l2_wrmsr);
+	vm.r.rcx = MSR_SYSENTER_ESP;
+	vm.r.rax = 0x1230;
+	vm.r.rdx = 0x7fff;
+	vm_run(&vm);
+	bool wrote = l2_vmcall_done();
+
+	vmw(F_GUEST_RIP, (uint64_t)l2_rdmsr);
+	vm.r.rcx = MSR_SYSENTER_ESP;
+	vm.r.rax = vm.r.rdx = 0;
+	vm_run(&vm);
+	bool kept = l2_vmcall_done() && vm.r.rax == 0x1230 && vm.r.rdx == 0x7fff;
+	uint64_t esp = vmr(F_GUEST_SYSENTER_ESP);
+
+	check("exit-saves-lazy-state", wrote && kept && esp == 0x7fff00001230ull,
+	      "L2's WRMSR SYSENTER_ESP: %s; after a resume L2 reads "
+	      "0x%lx:0x%lx, L1 then reads the field 0x%lx",
+	      wrote ? "exit" : "no exit", vm.r.rdx, vm.r.rax, esp);
+
 	/* Outside both bitmap ranges every RDMSR exits (25.6.9). */
 	go(l2_rdmsr);
 	vm.r.rcx = 0x2000;
