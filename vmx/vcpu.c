@@ -114,9 +114,11 @@ static void set_proc_ctl(struct vcpu *v, uint32_t bit, bool on)
  */
 static void requeue_interrupted_event(struct vcpu *v)
 {
+	if (v->injected)
+		return;
 	uint32_t info = (uint32_t)vmcs_read(IDT_VECTORING_INFO);
 
-	if (!(info & INTR_INFO_VALID) || v->injected)
+	if (!(info & INTR_INFO_VALID))
 		return;
 	/*
 	 * A CPU in the shutdown state delivers nothing but NMI and #MC (SDM
