@@ -49,8 +49,8 @@ void check_fast_strings(void)
 	int w1 = try_wrmsr(MSR_MISC_ENABLE, m);
 	try_rdmsr(MSR_MISC_ENABLE, &on);
 	check("misc-enable-fast-strings-rw",
-	      w0 == NO_FAULT && w1 == NO_FAULT && !(off & MISC_FAST_STRINGS) &&
-		  on == m,
+	      (m & MISC_FAST_STRINGS) && w0 == NO_FAULT && w1 == NO_FAULT &&
+		  !(off & MISC_FAST_STRINGS) && on == m,
 	      "cleared: %s, reads 0x%lx; restored: %s, reads 0x%lx",
 	      vector_name(w0), off, vector_name(w1), on);
 	if (!fsrm)
