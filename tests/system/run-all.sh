@@ -242,6 +242,11 @@ t_linux_l1() { # a real OS as L1: Debian's cloud kernel via GRUB, chain-loaded b
 	expect $n 'LINUX-L1: init reached' "/init reached"
 	expect $n 'LINUX-L1: hypervisor-flag yes' "Linux sees a hypervisor"
 	expect $n 'LINUX-L1: vmx-flag yes' "Linux sees VMX"
+	# sapphire_rapids has 5-level paging (CPUID LA57) and Linux uses it as L1
+	case $MODEL in
+	sapphire_rapids) expect $n 'LINUX-L1: paging-levels 5 ' "Linux runs with 5-level paging" ;;
+	*) expect $n 'LINUX-L1: paging-levels 4 \(la57-flag no\)' "Linux runs with 4-level paging (no LA57)" ;;
+	esac
 	expect $n '\[info cpu0\] exits: cpu0 total [0-9]+' "exit counters printed through the hypercall"
 	expect $n '\[info cpu0\] exits: cpu0 CPUID +[0-9]+' "CPUID exits counted"
 	expect $n 'LINUX-L1: hypercall print-counters returned 0x0' "the hypercall from Linux (CPL 0) succeeded"
