@@ -19,7 +19,7 @@ stress_counted() {
 # it (the VM-entry checks pass offline, the vmcs02 L0 would build printed).
 stress_blob_replayed() {
 	local n=$1 r="$OUT/$1.replay"
-	build/tools/nstate replay "$OUT/$n.log" >"$r" 2>&1
+	build/tools/nstate replay "$OUT/$n.log" --model "$MODEL" >"$r" 2>&1
 	local st=$?
 	if grep -aqE '^flags 0x1 GUEST_MODE format 0 size (4224|8320)$' "$r" && grep -aq '^verdict: valid$' "$r"; then
 		ok $n "tools/nstate: L0's guest-mode blob: $(grep -a '^blob:' "$r"), $(grep -a '^verdict' "$r")"
