@@ -25,12 +25,12 @@
 #include "lib/fmt.h"
 #include "tests/guests/bxfix.h"
 
-#define MSR_MISC_ENABLE	     0x1a0
-#define MISC_FAST_STRINGS    (1ull << 0)
-#define MISC_BTS_UNAVAIL     (1ull << 11)
-#define MISC_PEBS_UNAVAIL    (1ull << 12)
-#define CPUID7_EBX_ERMS	     (1u << 9)
-#define CPUID7_EDX_FSRM	     (1u << 4)
+#define MSR_MISC_ENABLE	  0x1a0
+#define MISC_FAST_STRINGS (1ull << 0)
+#define MISC_BTS_UNAVAIL  (1ull << 11)
+#define MISC_PEBS_UNAVAIL (1ull << 12)
+#define CPUID7_EBX_ERMS	  (1u << 9)
+#define CPUID7_EDX_FSRM	  (1u << 4)
 
 void check_fast_strings(void)
 {
@@ -39,10 +39,12 @@ void check_fast_strings(void)
 	bool erms = (cpuid(7, 0).ebx & CPUID7_EBX_ERMS) != 0;
 	bool fsrm = (cpuid(7, 0).edx & CPUID7_EDX_FSRM) != 0;
 
-	check("misc-enable-fast-strings", r == NO_FAULT && (m & MISC_FAST_STRINGS),
+	check("misc-enable-fast-strings",
+	      r == NO_FAULT && (m & MISC_FAST_STRINGS),
 	      "RDMSR 0x1A0: %s, value 0x%lx", vector_name(r), m);
 	check("misc-enable-bts-pebs-unavailable",
-	      r == NO_FAULT && (m & MISC_BTS_UNAVAIL) && (m & MISC_PEBS_UNAVAIL),
+	      r == NO_FAULT && (m & MISC_BTS_UNAVAIL) &&
+		  (m & MISC_PEBS_UNAVAIL),
 	      "value 0x%lx", m);
 	int w0 = try_wrmsr(MSR_MISC_ENABLE, m & ~MISC_FAST_STRINGS);
 	try_rdmsr(MSR_MISC_ENABLE, &off);
@@ -54,9 +56,11 @@ void check_fast_strings(void)
 	      "cleared: %s, reads 0x%lx; restored: %s, reads 0x%lx",
 	      vector_name(w0), off, vector_name(w1), on);
 	if (!fsrm)
-		check_skip("fsrm-implies-erms", "no FSRM (CPUID.(7,0):EDX[4]) on this model");
+		check_skip("fsrm-implies-erms",
+			   "no FSRM (CPUID.(7,0):EDX[4]) on this model");
 	else
-		check("fsrm-implies-erms", erms, "CPUID.(7,0): FSRM 1, ERMS %d", erms);
+		check("fsrm-implies-erms", erms, "CPUID.(7,0): FSRM 1, ERMS %d",
+		      erms);
 }
 
 #define CPUID7_ECX_LA57 (1u << 16)
@@ -68,9 +72,9 @@ static const struct {
 	uint32_t msr;
 	const char *name;
 } addr_msrs[] = {
-	{ 0x175, "sysenter-esp" },	 { 0x176, "sysenter-eip" },
-	{ 0xc0000082, "lstar" },	 { 0xc0000083, "cstar" },
-	{ 0xc0000100, "fs-base" },	 { 0xc0000102, "kernel-gs-base" },
+    {0x175, "sysenter-esp"}, {0x176, "sysenter-eip"},
+    {0xc0000082, "lstar"},   {0xc0000083, "cstar"},
+    {0xc0000100, "fs-base"}, {0xc0000102, "kernel-gs-base"},
 };
 
 /* One MSR: value v accepted (and read back) iff want_ok; restored after. */
@@ -92,17 +96,23 @@ void check_msr_canonical(void)
 	char name[64];
 	int got;
 
-	for (unsigned k = 0; k < sizeof(addr_msrs) / sizeof(addr_msrs[0]); k++) {
-		fmt_snprintf(name, sizeof(name), "msr-canonical-57-%s", addr_msrs[k].name);
-		check(name, msr_takes(addr_msrs[k].msr, ADDR_57_ONLY, la57, &got),
+	for (unsigned k = 0; k < sizeof(addr_msrs) / sizeof(addr_msrs[0]);
+	     k++) {
+		fmt_snprintf(name, sizeof(name), "msr-canonical-57-%s",
+			     addr_msrs[k].name);
+		check(name,
+		      msr_takes(addr_msrs[k].msr, ADDR_57_ONLY, la57, &got),
 		      "WRMSR 0x%x <- 0x%lx with CR4.LA57=0, LA57 %s: %s",
 		      addr_msrs[k].msr, ADDR_57_ONLY,
-		      la57 ? "supported (no fault expected)" : "absent (#GP expected)",
+		      la57 ? "supported (no fault expected)"
+			   : "absent (#GP expected)",
 		      vector_name(got));
-		fmt_snprintf(name, sizeof(name), "msr-noncanonical-%s", addr_msrs[k].name);
-		check(name, msr_takes(addr_msrs[k].msr, ADDR_NEVER, false, &got),
-		      "WRMSR 0x%x <- 0x%lx: %s (#GP expected)", addr_msrs[k].msr,
-		      ADDR_NEVER, vector_name(got));
+		fmt_snprintf(name, sizeof(name), "msr-noncanonical-%s",
+			     addr_msrs[k].name);
+		check(name,
+		      msr_takes(addr_msrs[k].msr, ADDR_NEVER, false, &got),
+		      "WRMSR 0x%x <- 0x%lx: %s (#GP expected)",
+		      addr_msrs[k].msr, ADDR_NEVER, vector_name(got));
 	}
 }
 

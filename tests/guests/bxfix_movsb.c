@@ -39,14 +39,16 @@ static void reference(uint64_t si, uint64_t di, uint64_t n, bool back)
 
 static struct regs rep_movsb(uint8_t *src, uint8_t *dst, uint64_t n, bool back)
 {
-	struct regs r = { (uint64_t)src, (uint64_t)dst, n };
+	struct regs r = {(uint64_t)src, (uint64_t)dst, n};
 
 	if (back)
 		__asm__ volatile("std; rep movsb; cld"
-				 : "+S"(r.si), "+D"(r.di), "+c"(r.cx)::"memory");
+				 : "+S"(r.si), "+D"(r.di),
+				   "+c"(r.cx)::"memory");
 	else
 		__asm__ volatile("rep movsb"
-				 : "+S"(r.si), "+D"(r.di), "+c"(r.cx)::"memory");
+				 : "+S"(r.si), "+D"(r.di),
+				   "+c"(r.cx)::"memory");
 	return r;
 }
 
@@ -68,7 +70,8 @@ static void one(const char *what, unsigned s, unsigned d, uint64_t n, bool back)
 	struct regs r = rep_movsb(area + s, area + d, n, back);
 	uint64_t step = back ? -n : n;
 	unsigned k = first_diff();
-	bool ok = k == AREA && r.cx == 0 && r.si == (uint64_t)(area + s) + step &&
+	bool ok = k == AREA && r.cx == 0 &&
+		  r.si == (uint64_t)(area + s) + step &&
 		  r.di == (uint64_t)(area + d) + step;
 
 	if (!ok && fails++ < 40)
@@ -81,7 +84,7 @@ static void one(const char *what, unsigned s, unsigned d, uint64_t n, bool back)
 			     (long)(r.di - (uint64_t)(area + d)));
 }
 
-static const uint64_t big[] = { 127, 128, 255, 256, 1000, 4095, 4096, 5000 };
+static const uint64_t big[] = {127, 128, 255, 256, 1000, 4095, 4096, 5000};
 
 static void sizes(const char *what, unsigned s, unsigned d, bool back)
 {
@@ -97,22 +100,27 @@ void check_movsb(void)
 	unsigned before = fails;
 
 	sizes("apart", 0x100, 0x2100, false);
-	check("movsb-forward-apart", fails == before, "%u cases failed", fails - before);
+	check("movsb-forward-apart", fails == before, "%u cases failed",
+	      fails - before);
 	before = fails;
 	for (unsigned delta = 1; delta <= 40; delta++)
 		sizes("dst<src", 0x800 + delta, 0x800, false);
-	check("movsb-forward-overlap-dst-below", fails == before, "%u cases failed", fails - before);
+	check("movsb-forward-overlap-dst-below", fails == before,
+	      "%u cases failed", fails - before);
 	before = fails;
 	for (unsigned delta = 1; delta <= 40; delta++)
 		sizes("dst>src", 0x800, 0x800 + delta, false);
-	check("movsb-forward-overlap-dst-above", fails == before, "%u cases failed", fails - before);
+	check("movsb-forward-overlap-dst-above", fails == before,
+	      "%u cases failed", fails - before);
 	before = fails;
 	for (unsigned o = 0xfd0; o <= 0x1000; o++)
 		sizes("page", o, o + 0x2000 - 0x30, false);
-	check("movsb-forward-page-cross", fails == before, "%u cases failed", fails - before);
+	check("movsb-forward-page-cross", fails == before, "%u cases failed",
+	      fails - before);
 	before = fails;
 	sizes("back", 0x2100, 0x3100, true);
 	for (unsigned delta = 1; delta <= 20; delta++)
 		sizes("back-ovl", 0x2800, 0x2800 + delta, true);
-	check("movsb-backward", fails == before, "%u cases failed", fails - before);
+	check("movsb-backward", fails == before, "%u cases failed",
+	      fails - before);
 }
