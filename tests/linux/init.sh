@@ -37,6 +37,12 @@ say "kernel $(uname -r)"
 say "cpus $(grep -c '^processor' /proc/cpuinfo)"
 say "hypervisor-flag $(has_flag hypervisor)"
 say "vmx-flag $(has_flag vmx)"
+# 5-level paging in use: the vmalloc area is 12800 TiB with it, 32 TiB
+# without (VmallocTotal, kB); CPUID's la57 flag only says the CPU has it.
+paging_levels() {
+	if [ "$(awk '/^VmallocTotal:/ { print ($2 > 34359738368) }' /proc/meminfo)" = 1 ]; then echo 5; else echo 4; fi
+}
+say "paging-levels $(paging_levels) (la57-flag $(has_flag la57))"
 say "uptime $(cut -d' ' -f1 /proc/uptime)s"
 if insmod /lib/modules/mkhc.ko; then
 	rmmod mkhc || say "rmmod mkhc failed"

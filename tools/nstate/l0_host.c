@@ -22,6 +22,7 @@
 
 struct vmx_config vmx_cfg; /* vmx/config.c in L0 */
 struct ept01 ept01;	    /* vmx/ept.c in L0 */
+bool nested_la57;	    /* nested/global.c in L0 (from CPUID; here: --model) */
 
 #define POOL_PAGES 8
 static uint8_t pool[POOL_PAGES][4096] __attribute__((aligned(4096)));

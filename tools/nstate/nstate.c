@@ -8,8 +8,10 @@
  *                         nested_state_set() applies (nested/nstate.c)
  *   nstate replay FILE    the same, then the VM-entry checks L0 runs
  *                         (nested/checks*.c) on the blob's vmcs12, with the
- *                         capabilities L1 gets on Bochs corei7_skylake_x,
- *                         and the vmcs02 L0 would build from it there
+ *                         capabilities L1 gets on a Bochs model (--model,
+ *                         default corei7_skylake_x; sapphire_rapids has
+ *                         5-level paging), and the vmcs02 L0 would build
+ *                         from it there
  *                         (nested/vmcs02.c through its host seam,
  *                         nested/vmcs02_out.h; l0_host.c is the rest of L0)
  *
@@ -18,7 +20,8 @@
  *
  * FILE is a raw blob (KVM_GET_NESTED_STATE's bytes) or a serial log with a
  * vCPU stop's dump ("nstate I/N BASE64" lines; the last complete one).
- * Options: --all (zero fields too), --phys-bits N (L1's width, default 40).
+ * Options: --all (zero fields too), --phys-bits N (L1's width, default 40),
+ * --model corei7_skylake_x|sapphire_rapids (replay's CPU).
  * Exit status: 0 valid (replay: and the checks pass), 1 refused, 2 usage.
  */
 #include <stdio.h>
@@ -27,6 +30,7 @@
 
 #include "lib/base64.h"
 #include "lib/log.h"
+#include "nested/internal.h" /* nested_la57 (l0_host.c) */
 #include "nested/nstate.h"
 #include "nested/vcaps12.h"
 #include "nested/vmcs02_out.h"
@@ -38,6 +42,17 @@ static uint8_t blob[NSTATE_MAX_SIZE];
 static size_t blob_len;
 static bool all_fields;
 static unsigned phys_bits = 40;
+
+/* The CPU the replay runs on (tests/unit/bochs_msrs.h). */
+static const struct {
+	const char *name;
+	const struct vmx_msrs *msrs;
+	bool la57; /* CPUID.(7,0):ECX[16] */
+} models[] = {
+	{"corei7_skylake_x", &bochs_skylake_x, false},
+	{"sapphire_rapids", &bochs_sapphire_rapids, true},
+};
+static unsigned model;
 
 static void sink(enum log_level level, const char *line, size_t len)
 {
@@ -230,27 +245,29 @@ static int replay(const struct nstate *s)
 		printf("replay: no current VMCS, nothing to enter\n");
 		return 0;
 	}
-	vcaps12_compute(&bochs_skylake_x, &caps);
+	nested_la57 = models[model].la57;
+	env.la57 = models[model].la57;
+	vcaps12_compute(models[model].msrs, &caps);
 	env.l1_long_mode =
 	    vmcs12_get(s->vmcs12, VM_EXIT_CONTROLS) & EXIT_HOST_ADDR_SPACE_SIZE;
 	/* the checks as VMLAUNCH/VMRESUME of this vmcs12 would run them */
 	t.flags |= NSTATE_GUEST_MODE;
 	r = nstate_check_entry(&t, &env);
-	printf("replay: VM-entry checks (Bochs corei7_skylake_x capabilities, "
+	printf("replay: VM-entry checks (Bochs %s capabilities, "
 	       "%u-bit addresses, no L1 memory): %s\n",
-	       phys_bits, r.err ? r.detail : "pass");
+	       models[model].name, phys_bits, r.err ? r.detail : "pass");
 	if (r.err)
 		return 1;
 	l1_values(s->vmcs12, &l1);
-	if (!l0_host_setup(&bochs_skylake_x, &vcpu) ||
+	if (!l0_host_setup(models[model].msrs, &vcpu) ||
 	    !vmcs02_build_image(&vcpu, s->vmcs12, &l1, &img)) {
 		printf("replay: vmcs02 not built (L0's set-up failed)\n");
 		return 1;
 	}
-	printf("replay: vmcs02 as L0 on Bochs corei7_skylake_x builds it (L1's "
+	printf("replay: vmcs02 as L0 on Bochs %s builds it (L1's "
 	       "DR7 0x%llx DEBUGCTL 0 PAT 0x%llx EFER 0x%llx and TSC offset 0 "
 	       "assumed: not in the blob)\n",
-	       (unsigned long long)l1.dr7, (unsigned long long)l1.pat,
+	       models[model].name, (unsigned long long)l1.dr7, (unsigned long long)l1.pat,
 	       (unsigned long long)l1.efer);
 	print_vmcs02(s->vmcs12, &img);
 	return 0;
@@ -271,10 +288,21 @@ static int raw(const char *in, const char *out)
 	return 0;
 }
 
+static bool pick_model(const char *name)
+{
+	for (unsigned k = 0; k < sizeof(models) / sizeof(models[0]); k++)
+		if (!strcmp(name, models[k].name)) {
+			model = k;
+			return true;
+		}
+	return false;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: nstate decode|replay FILE [--all] "
-			"[--phys-bits N] | nstate raw FILE OUT\n");
+			"[--phys-bits N] [--model corei7_skylake_x|"
+			"sapphire_rapids] | nstate raw FILE OUT\n");
 	return 2;
 }
 
@@ -283,7 +311,7 @@ int main(int argc, char **argv)
 	static struct vmcs12 cur, shadow;
 	struct nstate s = {.vmcs12 = &cur, .shadow = &shadow};
 	struct nstate_result r;
-	bool do_replay;
+	bool do_replay, ok = true;
 
 	if (argc == 4 && !strcmp(argv[1], "raw"))
 		return raw(argv[2], argv[3]);
@@ -297,7 +325,11 @@ int main(int argc, char **argv)
 			all_fields = true;
 		else if (!strcmp(argv[i], "--phys-bits") && i + 1 < argc)
 			phys_bits = (unsigned)strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--model") && i + 1 < argc)
+			ok = pick_model(argv[++i]);
 		else
+			return usage();
+		if (!ok)
 			return usage();
 	}
 	log_setup(sink, NULL, LOG_INFO);
