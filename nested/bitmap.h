@@ -42,6 +42,7 @@ struct bitmap_holes {
 	unsigned n;
 	uint16_t off[BITMAP_HOLES_MAX]; /* word index */
 	uint64_t mask[BITMAP_HOLES_MAX];
+	uint64_t keep[BITMAP_HOLES_MAX]; /* ~mask: the word's bits L0 keeps */
 };
 /* From the hole MSRs (each in one of the bitmap's ranges) and L0's page;
  * false if they need more than BITMAP_HOLES_MAX words. */
