@@ -70,9 +70,15 @@ static struct {
 } count;
 
 /* L1's own state that a case may change (restored after it). */
+struct fz_dtr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
 static struct {
 	uint64_t cr0, cr4, kgs, fs_base, gs_base, pat;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+	struct fz_dtr gdtr, idtr;
 } l1;
 
 static struct vm vm;
@@ -531,6 +537,11 @@ static void restore_l1(unsigned dirty)
 		write_cr0(l1.cr0);
 		write_cr4(l1.cr4);
 	}
+	if (dirty & DIRTY_DT)
+		__asm__ volatile("lgdt %0\n\tlidt %1"
+				 :
+				 : "m"(l1.gdtr), "m"(l1.idtr)
+				 : "memory");
 }
 
 /* resume=1: the baseline enters with VMLAUNCH, then VMRESUME; false
@@ -694,6 +705,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	drain_interrupts();
 	l1.cr0 = read_cr0();
+	__asm__ volatile("sgdt %0\n\tsidt %1" : "=m"(l1.gdtr), "=m"(l1.idtr));
 	l1.cr4 = read_cr4();
 	l1.kgs = rdmsr(MSR_KERNEL_GS_BASE);
 	l1.fs_base = rdmsr(MSR_FS_BASE);

@@ -71,6 +71,10 @@ struct fz_case {
 #define DIRTY_PAT      (1u << 3)
 #define DIRTY_CRS      (1u << 4)
 #define DIRTY_KGS      (1u << 5) /* MSR lists: IA32_KERNEL_GS_BASE */
+/* host GDTR/IDTR bases: a VM exit loads them (limits 0xffff, SDM 28.5.2);
+ * a base canonical at 57 bits (sapphire_rapids' VM-entry checks) but not in
+ * the payload's 4-level mode faults at the next use of the table */
+#define DIRTY_DT       (1u << 6)
 
 /* ---- nvmxfuzz_gen.c: targets, generator, text form ---- */
 
