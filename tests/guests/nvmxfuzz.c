@@ -511,6 +511,12 @@ static void unoffered(char *buf, size_t n)
 
 static void restore_l1(unsigned dirty)
 {
+	/* first: reloading the segment registers reads the GDT */
+	if (dirty & DIRTY_DT)
+		__asm__ volatile("lgdt %0\n\tlidt %1"
+				 :
+				 : "m"(l1.gdtr), "m"(l1.idtr)
+				 : "memory");
 	if (dirty & DIRTY_SEGS) {
 		__asm__ volatile(
 		    "mov %0, %%ds\n\tmov %0, %%es\n\tmov %0, %%fs\n\t"
@@ -537,11 +543,6 @@ static void restore_l1(unsigned dirty)
 		write_cr0(l1.cr0);
 		write_cr4(l1.cr4);
 	}
-	if (dirty & DIRTY_DT)
-		__asm__ volatile("lgdt %0\n\tlidt %1"
-				 :
-				 : "m"(l1.gdtr), "m"(l1.idtr)
-				 : "memory");
 }
 
 /* resume=1: the baseline enters with VMLAUNCH, then VMRESUME; false
