@@ -32,27 +32,39 @@ static UINTN image_dir(EFI_LOADED_IMAGE *li, CHAR16 *path, UINTN max)
 	return cut;
 }
 
-long guest_read_file(EFI_HANDLE image, const char *name, char *buf, UINTN max)
+EFI_FILE_HANDLE guest_open_file(EFI_HANDLE image, const char *name,
+				EFI_STATUS *status)
 {
 	EFI_LOADED_IMAGE *li;
 	CHAR16 path[256];
 	EFI_FILE_HANDLE root, f;
-	UINTN cut, got = max - 1;
+	UINTN cut;
 
-	if (EFI_ERROR(BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li)))
-		return -1;
+	*status = BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li);
+	if (EFI_ERROR(*status))
+		return NULL;
 	cut = image_dir(li, path, sizeof(path) / sizeof(path[0]) - 64);
 	for (; *name && cut + 1 < sizeof(path) / sizeof(path[0]); name++)
 		path[cut++] = (CHAR16)*name;
 	path[cut] = 0;
 	root = LibOpenRoot(li->DeviceHandle);
-	if (!root)
-		return -1;
-	EFI_STATUS st = root->Open(root, &f, path, EFI_FILE_MODE_READ, 0);
-
+	if (!root) {
+		*status = EFI_DEVICE_ERROR;
+		return NULL;
+	}
+	*status = root->Open(root, &f, path, EFI_FILE_MODE_READ, 0);
 	root->Close(root);
-	if (EFI_ERROR(st))
-		return 0;
+	return EFI_ERROR(*status) ? NULL : f;
+}
+
+long guest_read_file(EFI_HANDLE image, const char *name, char *buf, UINTN max)
+{
+	EFI_STATUS st;
+	EFI_FILE_HANDLE f = guest_open_file(image, name, &st);
+	UINTN got = max - 1;
+
+	if (!f)
+		return st == EFI_NOT_FOUND ? 0 : -1;
 	st = f->Read(f, &got, buf);
 	f->Close(f);
 	if (EFI_ERROR(st))

@@ -6,6 +6,14 @@
 #include <efi.h>
 
 /*
+ * Opens the file NAME in the directory the payload IMAGE was loaded from
+ * for reading: the handle, or NULL with *status (EFI_NOT_FOUND and the
+ * like: no such file; other errors as the firmware gave them).
+ */
+EFI_FILE_HANDLE guest_open_file(EFI_HANDLE image, const char *name,
+				EFI_STATUS *status);
+
+/*
  * Reads the file NAME from the directory the payload IMAGE was loaded from
  * into buf (at most max - 1 bytes, NUL-terminated). Returns the bytes read,
  * 0 if there is no such file (buf untouched), -1 on an error.

@@ -51,7 +51,7 @@ $(B)/guests/nvmxbench.so: $(addprefix $(B)/guests/,nvmxbench.o nvmxbench_l2.o \
 	nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o nvmx_l2.o nvmx_events.o) \
 	$(GUEST_LIB_OBJ)
 # The differential VM-entry fuzzer (tests/system/fuzz.sh) reuses them too.
-$(B)/guests/nvmxfuzz.so: $(addprefix $(B)/guests/,nvmxfuzz.o nvmxfuzz_gen.o \
+$(B)/guests/nvmxfuzz.so: $(addprefix $(B)/guests/,nvmxfuzz.o nvmxfuzz_gen.o guestfile.o \
 	nvmx_env.o nvmx_vmx.o nvmx_vm.o nvmx_detail.o nvmx_l2.o nvmx_events.o) \
 	$(GUEST_LIB_OBJ)
 

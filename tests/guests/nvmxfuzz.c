@@ -50,6 +50,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "tests/guests/guestfile.h"
 #include "tests/guests/nvmxfuzz.h"
 
 #include "lib/fmt.h"
@@ -254,38 +255,10 @@ static bool parse_cfg(char *text)
 /* fuzz.cfg from the directory the image was loaded from, if there. */
 static bool read_cfg(EFI_HANDLE image)
 {
-	EFI_LOADED_IMAGE *li;
-	CHAR16 path[256];
-	UINTN len = 0, cut = 0;
-	EFI_FILE_HANDLE root, f;
+	EFI_STATUS st;
+	EFI_FILE_HANDLE f = guest_open_file(image, "fuzz.cfg", &st);
 
-	if (EFI_ERROR(
-		BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li)))
-		return true;
-	for (EFI_DEVICE_PATH *dp = li->FilePath; dp && !IsDevicePathEnd(dp);
-	     dp = NextDevicePathNode(dp)) {
-		if (DevicePathType(dp) != MEDIA_DEVICE_PATH ||
-		    DevicePathSubType(dp) != MEDIA_FILEPATH_DP)
-			continue;
-		for (const CHAR16 *p = ((FILEPATH_DEVICE_PATH *)dp)->PathName;
-		     *p && len + 16 < sizeof(path) / sizeof(path[0]); p++)
-			path[len++] = *p == L'/' ? L'\\' : *p;
-	}
-	for (UINTN i = 0; i < len; i++)
-		if (path[i] == L'\\')
-			cut = i + 1;
-	if (!cut)
-		path[cut++] = L'\\';
-	for (const char *n = "fuzz.cfg"; *n; n++)
-		path[cut++] = (CHAR16)*n;
-	path[cut] = 0;
-	root = LibOpenRoot(li->DeviceHandle);
-	if (!root)
-		return true;
-	EFI_STATUS st = root->Open(root, &f, path, EFI_FILE_MODE_READ, 0);
-
-	root->Close(root);
-	if (EFI_ERROR(st)) {
+	if (!f) {
 		guest_printf("nvmxfuzz: no fuzz.cfg (status 0x%lx): defaults\n",
 			     (uint64_t)st);
 		return true;
