@@ -66,7 +66,7 @@ CORE_C := core/main.c core/panic.c core/gevent.c arch/x86/gdt.c arch/x86/idt.c \
 	nested/l1mem.c nested/operand.c nested/vmrw.c nested/invalidate.c \
 	nested/checks.c nested/checks_guest.c nested/checks_seg.c nested/check_parts.c nested/entry.c nested/vmcs02.c nested/msrlist.c \
 	nested/vmexit.c nested/l2exit.c nested/ept02.c nested/ept12.c \
-	nested/reflect.c nested/bitmap.c nested/shadow.c \
+	nested/reflect.c nested/bitmap.c nested/msr_holes.c nested/shadow.c \
 	nested/shadow12.c nested/nstate.c nested/nstate_vcpu.c lib/base64.c
 # MSR policy (vmx/msr_policy.def) and its execution
 CORE_C += vmx/msr_policy.c vmx/msr_access.c

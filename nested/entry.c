@@ -110,6 +110,40 @@ static bool dry_run(struct vcpu *v, bool launch)
 	return false;
 }
 
+#define EFER_LMA (1ull << 10)
+
+/*
+ * The checks' environment for this entry. All but three of its fields are
+ * the same for every entry of the vCPU (L0's configuration): those are set
+ * at the first entry, the three here.
+ */
+static struct check_env *entry_env(struct vcpu *v, bool launch)
+{
+	struct nested *n = &v->nested;
+	struct check_env *env = &n->check_env;
+
+	if (!env->caps)
+		*env = (struct check_env){
+		    .caps = &nested_caps,
+		    .phys_bits = nested_phys_bits,
+		    .cpuid7_ebx = l1_cpuid7_ebx(),
+		    .la57 = nested_la57,
+		    .read = check_read,
+		    .ctx = v,
+		    .skip = nested_skip_check,
+		    .report = check_report,
+		};
+	/* VMLAUNCH/VMRESUME #UD in compatibility mode (SDM 31.3): with
+	 * EFER.LMA, L1 is in 64-bit mode here */
+	env->l1_long_mode = vmcs_read(GUEST_IA32_EFER) & EFER_LMA;
+	env->current_ptr = n->current_ptr;
+	/* VMLAUNCH: every check; VMRESUME: the parts whose inputs changed
+	 * since they last passed (all after VMPTRLD, a nested-state set or a
+	 * failed entry: nested_forget) */
+	env->changed = launch ? NULL : &n->unchecked;
+	return env;
+}
+
 enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 {
 	struct nested *n = &v->nested;
@@ -132,36 +166,22 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	}
 	prof_leg(&n->prof, launch ? PROF_LEG_LAUNCH : PROF_LEG_ENTRY);
 	prof_mark(&n->prof, PROF_E_PRE);
-	struct check_env env = {
-	    .caps = &nested_caps,
-	    .phys_bits = nested_phys_bits,
-	    .l1_long_mode = nvmx_long_mode(),
-	    .current_ptr = n->current_ptr,
-	    .cpuid7_ebx = l1_cpuid7_ebx(),
-	    .la57 = nested_la57,
-	    .read = check_read,
-	    .ctx = v,
-	    .skip = nested_skip_check,
-	    .report = check_report,
-	    /* VMLAUNCH: every check; VMRESUME: the parts whose inputs
-	     * changed since they last passed (all after VMPTRLD, a nested-state
-	     * set or a failed entry: nested_forget) */
-	    .changed = launch ? NULL : &n->unchecked,
-	};
+	struct check_env *env = entry_env(v, launch);
+
 	/* L1's mode is an input too (host address-space size, 27.2.4) */
-	if (env.l1_long_mode != n->checked_l1_long_mode)
-		env.changed = NULL;
+	if (env->l1_long_mode != n->checked_l1_long_mode)
+		env->changed = NULL;
 	/* parts that will run and read fields vmcs02 still holds: sync */
-	if (!env.changed || dirty12_any(env.changed, &nested_lazy_readers))
+	if (!env->changed || dirty12_any(env->changed, &nested_lazy_readers))
 		nested_sync_lazy(n);
-	unsigned err = nested_check_controls_host(c, &env, NULL);
+	unsigned err = nested_check_controls_host(c, env, NULL);
 
 	if (err) {
 		nested_forget(n);
 		nvmx_fail(v, err);
 		return EXIT_RESUME;
 	}
-	if (!nested_check_guest(c, &env, &qual, NULL)) {
+	if (!nested_check_guest(c, env, &qual, NULL)) {
 		nested_entry_failed(v, EXIT_INVALID_GUEST_STATE, qual);
 		return EXIT_RESUME;
 	}
@@ -189,7 +209,7 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	n->last_vpid12 = vpid12;
 	/* every check passed on what vmcs12 holds now */
 	dirty12_clear(&n->unchecked);
-	n->checked_l1_long_mode = env.l1_long_mode;
+	n->checked_l1_long_mode = env->l1_long_mode;
 	prof_mark(&n->prof, PROF_E_LOAD);
 	n->guest_mode = true;
 	n->run_pending = true;

@@ -258,14 +258,17 @@ static enum exit_action dispatch(struct vcpu *v, unsigned reason)
 enum exit_action nested_vmx_instruction(struct vcpu *v)
 {
 	unsigned reason = (unsigned)vmcs_read(VM_EXIT_REASON) & 0xffff;
-	bool compat =
-	    (vmcs_read(GUEST_IA32_EFER) & (1ull << 10)) && !nvmx_long_mode();
 
 	if (reason == EXIT_VMXON)
 		return emulate_vmxon(v);
-	if (!v->nested.vmxon || !(vcpu_cr0() & CR0_PE) ||
-	    (vmcs_read(GUEST_RFLAGS) & RFLAGS_VM) || compat ||
-	    (reason == EXIT_VMFUNC)) {
+	/*
+	 * SDM 31.3 (each instruction's operation): CR0.PE = 0, RFLAGS.VM = 1
+	 * and compatibility mode raise #UD before "in VMX non-root operation
+	 * -> VM exit", so the CPU has checked L1's real CR0.PE (L0 never owns
+	 * it: vmx/config_choose.c), RFLAGS.VM and CS.L already. What is left
+	 * is L1's own (virtual) VMX operation, then CPL (after the exit).
+	 */
+	if (!v->nested.vmxon || reason == EXIT_VMFUNC) {
 		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return EXIT_RESUME;
 	}

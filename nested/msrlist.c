@@ -104,7 +104,8 @@ static bool load_one(struct vcpu *v, const struct msr_entry *e,
 	}
 }
 
-uint32_t msrlist_load(uint64_t gpa, uint32_t count, struct msr_undo *undo)
+uint32_t msrlist_load_entries(uint64_t gpa, uint32_t count,
+			      struct msr_undo *undo)
 {
 	struct vcpu *v = &this_cpu()->vcpu;
 
@@ -121,7 +122,7 @@ uint32_t msrlist_load(uint64_t gpa, uint32_t count, struct msr_undo *undo)
 	return 0;
 }
 
-uint32_t msrlist_store(uint64_t gpa, uint32_t count)
+uint32_t msrlist_store_entries(uint64_t gpa, uint32_t count)
 {
 	struct vcpu *v = &this_cpu()->vcpu;
 

@@ -29,10 +29,30 @@ _Static_assert(sizeof(struct msr_undo) <= 4096, "the undo log is one page");
  * before it stay loaded, as on the CPU. With undo (may be NULL), the old
  * value of every MSR written outside the VMCS is recorded.
  */
-uint32_t msrlist_load(uint64_t gpa, uint32_t count, struct msr_undo *undo);
+uint32_t msrlist_load_entries(uint64_t gpa, uint32_t count,
+			      struct msr_undo *undo);
 /* Writes the recorded old values back, last first, through the policy. */
 void msrlist_undo(struct msr_undo *undo);
 /* Stores the MSRs' values into the entries' data; 0 or the failing entry. */
-uint32_t msrlist_store(uint64_t gpa, uint32_t count);
+uint32_t msrlist_store_entries(uint64_t gpa, uint32_t count);
+
+/*
+ * Inline: most vmcs12s have empty lists, and every nested round trip asks
+ * (an empty list costs a test here instead of a call and a frame).
+ */
+static inline uint32_t msrlist_load(uint64_t gpa, uint32_t count,
+				    struct msr_undo *undo)
+{
+	if (count)
+		return msrlist_load_entries(gpa, count, undo);
+	if (undo)
+		undo->n = undo->lost = 0;
+	return 0;
+}
+
+static inline uint32_t msrlist_store(uint64_t gpa, uint32_t count)
+{
+	return count ? msrlist_store_entries(gpa, count) : 0;
+}
 
 #endif

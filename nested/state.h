@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "nested/checks.h"
 #include "nested/dirty12.h"
 #include "nested/ept02_policy.h"
 #include "nested/prof.h"
@@ -58,6 +59,8 @@ struct nested {
 	uint32_t proc02;      /* vmcs02's primary controls from vmcs12 */
 	bool msr02_filled;    /* vmcs02's MSR bitmap is all ones but holes */
 	bool checked_l1_long_mode; /* L1's mode when the checks last passed */
+	/* the checks' environment, built at the first entry (nested/entry.c) */
+	struct check_env check_env;
 	bool msr12_known;	   /* msr12_hpa is gmem_page_hpa(msr12_gpa) */
 	uint64_t msr12_gpa, msr12_hpa;
 	/* counters (HC_PRINT_COUNTERS and make bench) */

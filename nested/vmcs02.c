@@ -22,6 +22,7 @@
 #include "lib/string.h"
 #include "mm/page_alloc.h"
 #include "nested/bitmap.h"
+#include "nested/msr_holes.h"
 #include "nested/dirty12.h"
 #include "nested/internal.h"
 #include "nested/vmcs02_out.h"
@@ -145,7 +146,6 @@ static bool pages(struct nested *n)
  * Only RAM is read (gmem_page_hpa): an MSR bitmap in no memory reads as
  * all ones on a CPU, so L1's bitmap is taken as absent (all exits).
  */
-static struct bitmap_holes holes;
 static bool holes_ok;
 
 static void msr_bitmap(struct nested *n, const struct vmcs12 *c, uint32_t proc12)
@@ -173,7 +173,7 @@ static void msr_bitmap(struct nested *n, const struct vmcs12 *c, uint32_t proc12
 		bitmap_msr_fill(out);
 		n->msr02_filled = true;
 	}
-	bitmap_merge_msr_holes(out, &holes, l1);
+	msr_holes_merge(out, l1);
 }
 
 /*
@@ -420,16 +420,9 @@ static struct groups g;
 /* Once, on the bootstrap CPU (nested_global_init). */
 void vmcs02_global_init(void)
 {
-	static const uint32_t hole_msrs[] = {
-#define MSR_HOLE(msr) msr,
-#include "nested/msr_holes.def"
-#undef MSR_HOLE
-	};
-
-	holes_ok = bitmap_holes_from(&holes, hole_msrs, N(hole_msrs),
-				     phys_to_virt(vmx_cfg.msr_bitmap_pa));
+	holes_ok = msr_holes_init(phys_to_virt(vmx_cfg.msr_bitmap_pa));
 	if (!holes_ok)
-		log_err("nested: too many MSR holes: vmcs02's MSR bitmap is "
+		log_err("nested: the MSR holes do not fit the merge: vmcs02's MSR bitmap is "
 			"merged whole at every entry");
 	dirty12_of(&g.ctl, ctl_slots, N(ctl_slots));
 	dirty12_of(&g.cr, cr_slots, N(cr_slots));

@@ -19,6 +19,7 @@
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 #define CR4_PAE	 (1ull << 5)
+#define CR0_PG	 (1ull << 31)
 /* CR0 bits a VM exit leaves alone (SDM 28.5.1): ET, NW, CD, 63:32, 28:19, 17,
  * 15:6 */
 #define CR0_KEEP                                                               \
@@ -140,8 +141,13 @@ static void save_guest(struct vmcs12 *c, struct dirty12 *u,
 	store(c, u, s, VMCS12_SLOT_VM_ENTRY_CONTROLS, entry12);
 	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
 
+	/* 28.3.4: with EPT, the PDPTEs in use if L2 was using PAE paging
+	 * (otherwise the CPU saves nothing there; Bochs likewise) */
 	if ((proc12 & CPU_SECONDARY_CONTROLS) &&
-	    (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT))
+	    (vmcs12_get(c, SECONDARY_VM_EXEC_CONTROL) & SEC_ENABLE_EPT) &&
+	    !(entry12 & ENTRY_IA32E_MODE) &&
+	    (vmcs12_get(c, GUEST_CR0) & CR0_PG) &&
+	    (vmcs12_get(c, GUEST_CR4) & CR4_PAE))
 		for (unsigned i = 0; i < 4; i++)
 			store(c, u, s, pdptes[i].slot, vmcs_read(pdptes[i].field));
 }
@@ -267,8 +273,6 @@ static void load_host(struct vcpu *v, const struct vmcs12 *c, bool nmi_exit)
 	 * DPL is 0 */
 	if (!vmcs12_get(c, HOST_SS_SELECTOR))
 		vmcs_write(GUEST_SS_AR_BYTES, AR_UNUSABLE | AR_DATA);
-	vmcs_write(GUEST_FS_BASE, vmcs12_get(c, HOST_FS_BASE));
-	vmcs_write(GUEST_GS_BASE, vmcs12_get(c, HOST_GS_BASE));
 	vmcs_write(GUEST_TR_SELECTOR, vmcs12_get(c, HOST_TR_SELECTOR));
 	vmcs_write(GUEST_TR_BASE, vmcs12_get(c, HOST_TR_BASE));
 	vmcs_write(GUEST_TR_LIMIT, 0x67);

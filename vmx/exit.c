@@ -101,6 +101,8 @@ static void prepare_entry(struct vcpu *v)
 
 int vmx_handle_exit(struct vcpu *v)
 {
+	if (v->nested.guest_mode && (v->nested.reflected == 300 || v->nested.reflected == 301))
+		__asm__ volatile("xchg %%bx, %%bx" ::: "memory");
 	prof_begin(&v->nested.prof);
 	iommu_poll_faults(); /* first, when little is live (drivers/iommu.h) */
 	uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);

@@ -59,7 +59,12 @@ enum guard_route guard_exception(struct vcpu *v, bool l2, uint32_t exc_bitmap12)
  * back on). True if this exit is that step's own MTF exit, which then is
  * L0's alone unless vmcs12 set MTF itself (sl_mtf_was_set).
  */
-bool splitlock_exit_hook(struct vcpu *v, unsigned reason);
+bool splitlock_step_ends(struct vcpu *v, unsigned reason);
+static inline bool splitlock_exit_hook(struct vcpu *v, unsigned reason)
+{
+	/* inline: every exit asks, and a step is rarely in flight */
+	return v->guard.sl_stepping && splitlock_step_ends(v, reason);
+}
 /* L0 steps over a split lock (vmx/splitlock.c); false: stop the vCPU. */
 enum exit_action splitlock_handle(struct vcpu *v);
 

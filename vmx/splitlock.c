@@ -63,12 +63,10 @@ static void set_mtf(struct vcpu *v, bool on)
 	}
 }
 
-bool splitlock_exit_hook(struct vcpu *v, unsigned reason)
+bool splitlock_step_ends(struct vcpu *v, unsigned reason)
 {
 	struct vcpu_guard *g = &v->guard;
 
-	if (!g->sl_stepping)
-		return false;
 	g->sl_stepping = false;
 	detection(v, wanted(v));
 	if (g->sl_mtf_was_set)
