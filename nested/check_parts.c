@@ -22,13 +22,44 @@ _Static_assert(DIRTY12_WORDS == 3, "nc_part_inputs spells out 3 words");
 const struct dirty12 nc_part_inputs[NC_PART_COUNT] = {
     NC_PART_LIST(NC_MASK)};
 
-/* The inputs of the parts of nested_check_controls_host(), together. */
-#define NC_CTL_HOST_W(F)                                                       \
-	NC_IN_EXEC(F) NC_IN_EXIT(F) NC_IN_ENTRY(F) NC_IN_HOST_REGS(F)          \
-	NC_IN_HOST_SEGS(F) NC_IN_ADDRESS_SPACE(F)
-const struct dirty12 nc_ctl_host_inputs = {
-    .w = {0 NC_CTL_HOST_W(NC_W0), 0 NC_CTL_HOST_W(NC_W1),
-	  0 NC_CTL_HOST_W(NC_W2)}};
+/* Per vmcs12 slot, the parts that have it as an input (from nc_part_inputs
+ * at the first call: a transposition the preprocessor cannot make). */
+static uint32_t slot_parts[VMCS12_SLOT_COUNT];
+static uint32_t always_parts;
+static bool slot_parts_ready;
+
+static __attribute__((noinline, cold)) void slot_parts_init(void)
+{
+	for (unsigned p = 0; p < NC_PART_COUNT; p++) {
+		if (nc_part_always[p])
+			always_parts |= 1u << p;
+		for (unsigned s = 0; s < VMCS12_SLOT_COUNT; s++)
+			if (dirty12_test(&nc_part_inputs[p], s))
+				slot_parts[s] |= 1u << p;
+	}
+	slot_parts_ready = true;
+}
+
+_Static_assert(DIRTY12_WORDS == 3, "nc_parts_to_run reads 3 words");
+
+uint32_t nc_parts_to_run(const struct dirty12 *changed)
+{
+	if (!changed)
+		return ~0u;
+	if (__builtin_expect(!slot_parts_ready, 0))
+		slot_parts_init();
+	uint32_t parts = always_parts;
+	uint64_t m0 = changed->w[0], m1 = changed->w[1], m2 = changed->w[2];
+
+	/* usually one or two fields changed (RIP): a loop step each */
+	for (; m0; m0 &= m0 - 1)
+		parts |= slot_parts[__builtin_ctzll(m0)];
+	for (; m1; m1 &= m1 - 1)
+		parts |= slot_parts[64 + __builtin_ctzll(m1)];
+	for (; m2; m2 &= m2 - 1)
+		parts |= slot_parts[128 + __builtin_ctzll(m2)];
+	return parts;
+}
 
 #ifdef UNIT_TEST
 int nc_part_now = -1;

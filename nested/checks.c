@@ -387,11 +387,14 @@ unsigned nested_check_controls_host(const struct vmcs12 *c,
 				    const struct check_env *e,
 				    const char **failed)
 {
-	struct nc_run run = {.c = c, .e = e, .failed = -1};
+	struct nc_run run = {.c = c,
+			     .e = e,
+			     .failed = -1,
+			     .parts = e->parts ? e->parts
+				       : nc_parts_to_run(e->changed)};
 
-	/* the common VMRESUME: no control or host field changed (one test
-	 * for the six parts' inputs, the same rule as nc_part_runs) */
-	if (e->changed && !dirty12_any(e->changed, &nc_ctl_host_inputs))
+	/* the common VMRESUME: no control or host field changed */
+	if (!(run.parts & NC_CTL_HOST_PARTS))
 		return 0;
 	if (NC_RUN(exec_controls, exec_controls(&run)) &&
 	    NC_RUN(exit_controls, exit_controls(&run)) &&

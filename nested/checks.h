@@ -54,6 +54,11 @@ struct check_env {
 	 * what it was when the checks last passed.
 	 */
 	const struct dirty12 *changed;
+	/*
+	 * 0, or nc_parts_to_run(changed) when the caller has it already (the
+	 * two check functions then need not compute it each).
+	 */
+	uint32_t parts;
 };
 
 /*
@@ -484,13 +489,22 @@ enum nc_part {
 
 /* The part's inputs as a set (nested/check_parts.c). */
 extern const struct dirty12 nc_part_inputs[NC_PART_COUNT];
-/* The inputs of every part of nested_check_controls_host() (none is
- * always run): when none changed, none of them runs. */
-extern const struct dirty12 nc_ctl_host_inputs;
 /* The parts that run whatever changed (they read L1's memory). */
 #define NC_ALWAYS(part, always, inputs) [NC_PART_##part] = (always),
 static const bool nc_part_always[NC_PART_COUNT] = {NC_PART_LIST(NC_ALWAYS)};
 #undef NC_ALWAYS
+_Static_assert(NC_PART_COUNT <= 32, "a part set is a 32-bit mask");
+/* The parts of nested_check_controls_host(), as a mask (bit p: part p). */
+#define NC_CTL_HOST_PARTS                                                      \
+	((1u << NC_PART_exec_controls) | (1u << NC_PART_exit_controls) |       \
+	 (1u << NC_PART_entry_controls) | (1u << NC_PART_host_regs) |          \
+	 (1u << NC_PART_host_segments) | (1u << NC_PART_address_space))
+/*
+ * The parts that must run for changed (NULL: all), as a mask: those with an
+ * input in the set, and the always-run ones (nested/check_parts.c). One
+ * table lookup per changed field instead of one set test per part.
+ */
+uint32_t nc_parts_to_run(const struct dirty12 *changed);
 #ifdef UNIT_TEST
 /* The part running now (-1: none) and the hook that sees each field read. */
 extern int nc_part_now;
@@ -511,7 +525,8 @@ void nc_note_read(unsigned slot);
 struct nc_run {
 	const struct vmcs12 *c;
 	const struct check_env *e;
-	int failed; /* enum nested_check_id of the failure, -1 before */
+	int failed;	/* enum nested_check_id of the failure, -1 before */
+	uint32_t parts; /* the parts to run (nc_parts_to_run) */
 };
 
 /* true: the failure counts (recorded in r); false: it is the skipped one */
@@ -561,10 +576,7 @@ static const bool nc_unemulated[VMCS12_SLOT_COUNT] = {
  * VMRESUME. */
 static inline bool nc_part_runs(const struct nc_run *r, enum nc_part p)
 {
-	const struct dirty12 *changed = r->e->changed;
-
-	return !changed || nc_part_always[p] ||
-	       dirty12_any(changed, &nc_part_inputs[p]);
+	return (r->parts >> p) & 1;
 }
 #ifdef UNIT_TEST
 #define NC_PART_BEGIN(p) (nc_part_now = (p))

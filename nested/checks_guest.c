@@ -301,11 +301,11 @@ static bool link_pointer(struct nc_run *r, const struct guest_mode *g)
 static bool pdptes(struct nc_run *r, const struct guest_mode *g)
 {
 	const struct check_env *e = r->e;
-	uint64_t pdpte[4] = {0, 0, 0, 0};
-	uint64_t reserved = PDPTE_RESERVED | ~((1ull << e->phys_bits) - 1);
 
 	if (g->ia32e || !(g->cr0 & CR0_PG) || !(g->cr4 & CR4_PAE))
 		return true;
+	uint64_t pdpte[4] = {0, 0, 0, 0};
+	uint64_t reserved = PDPTE_RESERVED | ~((1ull << e->phys_bits) - 1);
 	if (g->proc2 & SEC_ENABLE_EPT) {
 		pdpte[0] = G(GUEST_PDPTR0);
 		pdpte[1] = G(GUEST_PDPTR1);
@@ -331,7 +331,11 @@ static bool pdptes(struct nc_run *r, const struct guest_mode *g)
 bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 			uint64_t *qual, const char **failed)
 {
-	struct nc_run run = {.c = c, .e = e, .failed = -1};
+	struct nc_run run = {.c = c,
+			     .e = e,
+			     .failed = -1,
+			     .parts = e->parts ? e->parts
+				       : nc_parts_to_run(e->changed)};
 	struct guest_mode g;
 
 	mode_of(&run, &g);

@@ -141,6 +141,7 @@ static struct check_env *entry_env(struct vcpu *v, bool launch)
 	 * since they last passed (all after VMPTRLD, a nested-state set or a
 	 * failed entry: nested_forget) */
 	env->changed = launch ? NULL : &n->unchecked;
+	env->parts = 0;
 	return env;
 }
 
@@ -174,7 +175,11 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 	/* parts that will run and read fields vmcs02 still holds: sync */
 	if (!env->changed || dirty12_any(env->changed, &nested_lazy_readers))
 		nested_sync_lazy(n);
-	unsigned err = nested_check_controls_host(c, env, NULL);
+	/* (after the sync, which may add to the changed fields) */
+	env->parts = nc_parts_to_run(env->changed);
+	unsigned err = (env->parts & NC_CTL_HOST_PARTS)
+			   ? nested_check_controls_host(c, env, NULL)
+			   : 0;
 
 	if (err) {
 		nested_forget(n);

@@ -59,13 +59,13 @@ void nested_vmexit_init(void)
 
 /*
  * A saved value into vmcs12; u (if not NULL) learns which check inputs
- * changed, s (if not NULL) which fields changed at all.
+ * changed, s (if not NULL) which fields changed at all. Inline: slot is a
+ * constant of each SAVE, so the marks are single ORs (RIP changes at every
+ * exit).
  */
-static __attribute__((noinline)) void store_changed(struct vmcs12 *c,
-						    struct dirty12 *u,
-						    struct dirty12 *s,
-						    unsigned slot,
-						    uint64_t value)
+static inline __attribute__((always_inline)) void
+store_changed(struct vmcs12 *c, struct dirty12 *u, struct dirty12 *s,
+	      unsigned slot, uint64_t value)
 {
 	uint64_t old = c->field[slot];
 
@@ -77,8 +77,9 @@ static __attribute__((noinline)) void store_changed(struct vmcs12 *c,
 }
 
 /* Most saved fields keep their value: one VMREAD and one compare each. */
-static inline void store(struct vmcs12 *c, struct dirty12 *u,
-			 struct dirty12 *s, unsigned slot, uint64_t value)
+static inline __attribute__((always_inline)) void
+store(struct vmcs12 *c, struct dirty12 *u, struct dirty12 *s, unsigned slot,
+      uint64_t value)
 {
 	if (__builtin_expect(c->field[slot] != value, 0))
 		store_changed(c, u, s, slot, value);
@@ -184,10 +185,9 @@ void nvmx_save_guest(struct vmcs12 *c)
 	save_lazy_fields(c, 0);
 }
 
-static void exit_info(struct nested *n, const struct nested_exit_info *e)
+/* The exit information of an exit L0 makes up for L1 (28.2). */
+static void exit_info(struct vmcs12 *c, const struct nested_exit_info *e)
 {
-	struct vmcs12 *c = n->vmcs12;
-
 	vmcs12_set(c, VM_EXIT_REASON, e->reason);
 	vmcs12_set(c, EXIT_QUALIFICATION, e->qualification);
 	vmcs12_set(c, VM_EXIT_INTR_INFO, e->intr_info);
@@ -198,8 +198,32 @@ static void exit_info(struct nested *n, const struct nested_exit_info *e)
 	vmcs12_set(c, VMX_INSTRUCTION_INFO, e->insn_info);
 	vmcs12_set(c, GUEST_LINEAR_ADDRESS, e->guest_linear);
 	vmcs12_set(c, GUEST_PHYSICAL_ADDRESS, e->guest_physical);
-	if (!(e->reason & EXIT_REASON_ENTRY_FAILURE)) /* 28.2.? the injected
-							 event is consumed */
+}
+
+/* VMREAD straight into the cache (no copy through a struct). */
+#define READ_INFO(c, name) vmcs_read_to(name, &(c)->field[VMCS12_SLOT_##name])
+
+/* An exit of L2 that L1 gets as it is: its information is vmcs02's. */
+static void exit_info_of_vmcs02(struct vmcs12 *c)
+{
+	READ_INFO(c, VM_EXIT_REASON);
+	READ_INFO(c, EXIT_QUALIFICATION);
+	READ_INFO(c, VM_EXIT_INTR_INFO);
+	READ_INFO(c, VM_EXIT_INTR_ERROR_CODE);
+	READ_INFO(c, IDT_VECTORING_INFO);
+	READ_INFO(c, IDT_VECTORING_ERROR_CODE);
+	READ_INFO(c, VM_EXIT_INSTRUCTION_LEN);
+	READ_INFO(c, VMX_INSTRUCTION_INFO);
+	READ_INFO(c, GUEST_LINEAR_ADDRESS);
+	READ_INFO(c, GUEST_PHYSICAL_ADDRESS);
+}
+
+/* 28.2.?: an exit that is no entry failure consumed the injected event */
+static void injected_consumed(struct nested *n)
+{
+	struct vmcs12 *c = n->vmcs12;
+
+	if (!(vmcs12_get(c, VM_EXIT_REASON) & EXIT_REASON_ENTRY_FAILURE))
 		store(c, &n->unchecked, 0, VMCS12_SLOT_VM_ENTRY_INTR_INFO,
 		      vmcs12_get(c, VM_ENTRY_INTR_INFO) &
 			  ~(uint64_t)INTR_INFO_VALID);
@@ -331,6 +355,7 @@ static __attribute__((noreturn)) void vmx_abort(struct vcpu *v,
 	__builtin_unreachable();
 }
 
+/* e: the exit information, or NULL when it is vmcs02's (nested_reflect) */
 static void finish(struct vcpu *v, const struct nested_exit_info *e,
 		   bool from_l2)
 {
@@ -338,11 +363,18 @@ static void finish(struct vcpu *v, const struct nested_exit_info *e,
 	struct vmcs12 *c = n->vmcs12;
 	/* the saved guest fields that changed (nested_shadow_push_exit) */
 	struct dirty12 changed = {{0}};
-	bool nmi = (e->reason & 0xffff) == EXIT_EXCEPTION_NMI &&
-		   (e->intr_info & INTR_TYPE_MASK) == INTR_TYPE_NMI;
 
 	prof_leg(&n->prof, PROF_LEG_EXIT);
-	exit_info(n, e);
+	if (e)
+		exit_info(c, e);
+	else
+		exit_info_of_vmcs02(c);
+	injected_consumed(n);
+	bool nmi =
+	    (vmcs12_get(c, VM_EXIT_REASON) & 0xffff) == EXIT_EXCEPTION_NMI &&
+	    (vmcs12_get(c, VM_EXIT_INTR_INFO) & INTR_TYPE_MASK) ==
+		INTR_TYPE_NMI;
+
 	prof_mark(&n->prof, PROF_X_INFO);
 	if (from_l2) {
 		save_guest(c, &n->unchecked, &changed);
@@ -399,18 +431,5 @@ void nested_entry_failed(struct vcpu *v, uint32_t reason,
 
 void nested_reflect(struct vcpu *v)
 {
-	struct nested_exit_info e = {
-	    .reason = (uint32_t)vmcs_read(VM_EXIT_REASON),
-	    .qualification = vmcs_read(EXIT_QUALIFICATION),
-	    .intr_info = (uint32_t)vmcs_read(VM_EXIT_INTR_INFO),
-	    .intr_error = (uint32_t)vmcs_read(VM_EXIT_INTR_ERROR_CODE),
-	    .idt_info = (uint32_t)vmcs_read(IDT_VECTORING_INFO),
-	    .idt_error = (uint32_t)vmcs_read(IDT_VECTORING_ERROR_CODE),
-	    .insn_len = (uint32_t)vmcs_read(VM_EXIT_INSTRUCTION_LEN),
-	    .insn_info = (uint32_t)vmcs_read(VMX_INSTRUCTION_INFO),
-	    .guest_linear = vmcs_read(GUEST_LINEAR_ADDRESS),
-	    .guest_physical = vmcs_read(GUEST_PHYSICAL_ADDRESS),
-	};
-
-	nested_vmexit(v, &e);
+	finish(v, NULL, true);
 }

@@ -157,7 +157,21 @@ vmcs_write_at(enum vmcs_field f, uint64_t v, const char *file, int line)
 failed:
 	vmcs_access_failed("VMWRITE", f, vmx_access_failure(), file, line);
 }
+/* VMREAD into memory (the instruction's memory form: no register copy). */
+static inline __attribute__((always_inline)) void
+vmcs_read_to_at(enum vmcs_field f, uint64_t *dst, const char *file, int line)
+{
+	__asm__ goto("vmread %1, %0; jbe %l[failed]"
+		     : "=m"(*dst)
+		     : "r"((uint64_t)f)
+		     : "cc"
+		     : failed);
+	return;
+failed:
+	vmcs_access_failed("VMREAD", f, vmx_access_failure(), file, line);
+}
 #define vmcs_read(f) vmcs_read_at((f), __FILE__, __LINE__)
+#define vmcs_read_to(f, dst) vmcs_read_to_at((f), (dst), __FILE__, __LINE__)
 #define vmcs_write(f, v) vmcs_write_at((f), (v), __FILE__, __LINE__)
 
 /* "unsupported VMCS component" etc. (SDM Vol. 3C 31.4) */
