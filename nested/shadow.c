@@ -145,7 +145,7 @@ static void vmcs01_again(struct vcpu *v)
  */
 #define PULL(n, name)                                                          \
 	do {                                                                   \
-		uint64_t v_ = vmcs_read(name);                                 \
+		uint64_t v_ = vmcs_read_fast(name);                            \
 		if (__builtin_expect(                                          \
 			(n)->vmcs12->field[VMCS12_SLOT_##name] != v_, 0))      \
 			nested_pulled((n), VMCS12_SLOT_##name, v_);            \
@@ -187,7 +187,16 @@ void nested_shadow_pull(struct vcpu *v)
 
 /* One cache field into the shadow VMCS (the shadow current). */
 #define PUSH(c, name)                                                          \
-	vmcs_write(name, (c)->field[VMCS12_SLOT_##name])
+	vmcs_write_fast(name, (c)->field[VMCS12_SLOT_##name])
+
+/* A read-only cache field into the shadow VMCS, with ro_too (the caller). */
+#define PUSH_RO(c, name)                                                       \
+	do {                                                                   \
+		if (vmcs_field_basic(name))                                    \
+			vmwrite_basic(name, (c)->field[VMCS12_SLOT_##name]);   \
+		else                                                           \
+			vmcs_write(name, (c)->field[VMCS12_SLOT_##name]);      \
+	} while (0)
 
 /*
  * After an exit of L2: the shadow held the cache's values since the pull
@@ -205,7 +214,9 @@ void nested_shadow_push_exit(struct vcpu *v, const struct dirty12 *changed)
 		return;
 	shadow_current(v);
 	if (ro_too) {
-#define SHADOW_FIELD_RO(name) PUSH(c, name);
+		/* the CPU lets L0 VMWRITE read-only fields (IA32_VMX_MISC[29]):
+		 * a basic one cannot fail then either (vmx/vmcs_basic.def) */
+#define SHADOW_FIELD_RO(name) PUSH_RO(c, name);
 #define SHADOW_FIELD_RW(name)
 #define SHADOW_FIELD_RD(name)
 #include "nested/shadow_fields.def"

@@ -122,6 +122,16 @@ static inline void vmcs02_put(enum vmcs_field f, uint64_t v)
 		vmcs_write(f, v);
 }
 
+/* The same for a constant field: unchecked where it is basic (vmx/vmx.h). */
+static inline __attribute__((always_inline)) void
+vmcs02_put_fast(enum vmcs_field f, uint64_t v)
+{
+	if (__builtin_expect(image != 0, 0))
+		image_set(image, f, v);
+	else
+		vmcs_write_fast(f, v);
+}
+
 static bool pages(struct nested *n)
 {
 	if (n->msr_bitmap02_pa)
@@ -288,13 +298,13 @@ static void controls_always(struct vcpu *v, const struct vmcs12 *c)
 	struct nested *n = &v->nested;
 	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
 
-	vmcs02_put(CPU_BASED_VM_EXEC_CONTROL, n->proc02);
+	vmcs02_put_fast(CPU_BASED_VM_EXEC_CONTROL, n->proc02);
 	v->proc_ctls = n->proc02;
 	/* L0 may switch NMI-window exiting off only if L1 did not ask for it */
 	v->proc_ctls_keep = proc12 & CPU_NMI_WINDOW_EXITING;
-	vmcs02_put(TSC_OFFSET, tsc_offset02(v, c));
+	vmcs02_put_fast(TSC_OFFSET, tsc_offset02(v, c));
 	if (vmcs12_get(c, PIN_BASED_VM_EXEC_CONTROL) & PIN_PREEMPTION_TIMER)
-		vmcs02_put(VMX_PREEMPTION_TIMER_VALUE,
+		vmcs02_put_fast(VMX_PREEMPTION_TIMER_VALUE,
 			   vmcs12_get(c, VMX_PREEMPTION_TIMER_VALUE));
 }
 
@@ -367,19 +377,19 @@ static void guest_always(const struct vmcs12 *c, const struct vmcs02_l1 *l1)
 			(ia32e ? EFER_LMA | EFER_LME : 0);
 	bool dbg = entry12 & ENTRY_LOAD_DEBUG_CONTROLS;
 
-	vmcs02_put(GUEST_DR7, dbg ? vmcs12_get(c, GUEST_DR7) : l1->dr7);
-	vmcs02_put(GUEST_IA32_DEBUGCTL,
+	vmcs02_put_fast(GUEST_DR7, dbg ? vmcs12_get(c, GUEST_DR7) : l1->dr7);
+	vmcs02_put_fast(GUEST_IA32_DEBUGCTL,
 		   dbg ? vmcs12_get(c, GUEST_IA32_DEBUGCTL) : l1->debugctl);
-	vmcs02_put(GUEST_IA32_PAT, (entry12 & ENTRY_LOAD_IA32_PAT)
+	vmcs02_put_fast(GUEST_IA32_PAT, (entry12 & ENTRY_LOAD_IA32_PAT)
 				       ? vmcs12_get(c, GUEST_IA32_PAT)
 				       : l1->pat);
-	vmcs02_put(GUEST_IA32_EFER, (entry12 & ENTRY_LOAD_IA32_EFER)
+	vmcs02_put_fast(GUEST_IA32_EFER, (entry12 & ENTRY_LOAD_IA32_EFER)
 					? vmcs12_get(c, GUEST_IA32_EFER)
 					: efer);
-	vmcs02_put(VM_ENTRY_INTR_INFO, vmcs12_get(c, VM_ENTRY_INTR_INFO));
-	vmcs02_put(VM_ENTRY_EXCEPTION_ERROR_CODE,
+	vmcs02_put_fast(VM_ENTRY_INTR_INFO, vmcs12_get(c, VM_ENTRY_INTR_INFO));
+	vmcs02_put_fast(VM_ENTRY_EXCEPTION_ERROR_CODE,
 		   vmcs12_get(c, VM_ENTRY_EXCEPTION_ERROR_CODE));
-	vmcs02_put(VM_ENTRY_INSTRUCTION_LEN,
+	vmcs02_put_fast(VM_ENTRY_INSTRUCTION_LEN,
 		   vmcs12_get(c, VM_ENTRY_INSTRUCTION_LEN));
 }
 
@@ -475,8 +485,8 @@ bool vmcs02_enter(struct vcpu *v)
 	 * an entry loads DR7/DEBUGCTL, PAT, EFER only under those controls) */
 	l1.dr7 = l1.debugctl = l1.pat = l1.efer = 0;
 	if (!(entry12 & ENTRY_LOAD_DEBUG_CONTROLS)) {
-		l1.dr7 = vmcs_read(GUEST_DR7);
-		l1.debugctl = vmcs_read(GUEST_IA32_DEBUGCTL);
+		l1.dr7 = vmcs_read_fast(GUEST_DR7);
+		l1.debugctl = vmcs_read_fast(GUEST_IA32_DEBUGCTL);
 	}
 	if (!(entry12 & ENTRY_LOAD_IA32_PAT))
 		l1.pat = vmcs_read(GUEST_IA32_PAT);

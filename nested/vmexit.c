@@ -86,7 +86,8 @@ store(struct vmcs12 *c, struct dirty12 *u, struct dirty12 *s, unsigned slot,
 }
 
 /* Straight-line code per field (the field is a constant of each VMREAD). */
-#define SAVE(c, u, s, name) store(c, u, s, VMCS12_SLOT_##name, vmcs_read(name))
+#define SAVE(c, u, s, name)                                                    \
+	store(c, u, s, VMCS12_SLOT_##name, vmcs_read_fast(name))
 
 /* The guest fields L1 reads without an exit (nested/guest_fields.def). */
 static void save_exit_fields(struct vmcs12 *c, struct dirty12 *u,
@@ -137,7 +138,7 @@ static void save_guest(struct vmcs12 *c, struct dirty12 *u,
 		SAVE(c, u, s, VMX_PREEMPTION_TIMER_VALUE);
 	/* 28.2: the IA-32e mode guest control records EFER.LMA */
 	entry12 &= ~(uint32_t)ENTRY_IA32E_MODE;
-	if (vmcs_read(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE)
+	if (vmcs_read_fast(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE)
 		entry12 |= ENTRY_IA32E_MODE;
 	store(c, u, s, VMCS12_SLOT_VM_ENTRY_CONTROLS, entry12);
 	uint32_t proc12 = (uint32_t)vmcs12_get(c, CPU_BASED_VM_EXEC_CONTROL);
@@ -201,7 +202,8 @@ static void exit_info(struct vmcs12 *c, const struct nested_exit_info *e)
 }
 
 /* VMREAD straight into the cache (no copy through a struct). */
-#define READ_INFO(c, name) vmcs_read_to(name, &(c)->field[VMCS12_SLOT_##name])
+#define READ_INFO(c, name)                                                     \
+	vmcs_read_fast_to(name, &(c)->field[VMCS12_SLOT_##name])
 
 /* An exit of L2 that L1 gets as it is: its information is vmcs02's. */
 static void exit_info_of_vmcs02(struct vmcs12 *c)
@@ -235,10 +237,10 @@ host_segment(enum vmcs_field sel_field, uint64_t sel, uint64_t base,
 {
 	unsigned i = (unsigned)(sel_field - GUEST_ES_SELECTOR) / 2;
 
-	vmcs_write(sel_field, sel);
-	vmcs_write(GUEST_ES_BASE + 2 * i, base);
-	vmcs_write(GUEST_ES_LIMIT + 2 * i, 0xffffffff);
-	vmcs_write(GUEST_ES_AR_BYTES + 2 * i, sel ? ar : AR_UNUSABLE);
+	vmcs_write_fast(sel_field, sel);
+	vmcs_write_fast(GUEST_ES_BASE + 2 * i, base);
+	vmcs_write_fast(GUEST_ES_LIMIT + 2 * i, 0xffffffff);
+	vmcs_write_fast(GUEST_ES_AR_BYTES + 2 * i, sel ? ar : AR_UNUSABLE);
 }
 
 /* 28.5: L1 continues with vmcs12's host state; vmcs01 is current. */
@@ -247,41 +249,44 @@ static void load_host(struct vcpu *v, const struct vmcs12 *c, bool nmi_exit)
 	uint32_t exit12 = (uint32_t)vmcs12_get(c, VM_EXIT_CONTROLS);
 	bool host64 = exit12 & EXIT_HOST_ADDR_SPACE_SIZE;
 	uint64_t keep0 = CR0_KEEP | vmx_cfg.cr0_mask;
-	uint64_t cr0 =
-	    (vcpu_cr0() & keep0) | (vmcs12_get(c, HOST_CR0) & ~keep0);
+	/* L1's CR0 as it sees it (vcpu_cr0(); vmcs01's guest/host mask is
+	 * always vmx_cfg.cr0_mask, vmx/vmcs01.c) */
+	uint64_t l1_cr0 = (vmcs_read_fast(GUEST_CR0) & ~vmx_cfg.cr0_mask) |
+			  (vmcs_read_fast(CR0_READ_SHADOW) & vmx_cfg.cr0_mask);
+	uint64_t cr0 = (l1_cr0 & keep0) | (vmcs12_get(c, HOST_CR0) & ~keep0);
 	uint64_t cr4 = vmcs12_get(c, HOST_CR4) | (host64 ? CR4_PAE : 0);
-	uint64_t old_cr3 = vmcs_read(GUEST_CR3);
+	uint64_t old_cr3 = vmcs_read_fast(GUEST_CR3);
 
-	vmcs_write(CR0_READ_SHADOW, cr0);
-	vmcs_write(GUEST_CR0, vmx_guest_cr0(cr0));
-	vmcs_write(CR4_READ_SHADOW, cr4);
-	vmcs_write(GUEST_CR4, vmx_guest_cr4(cr4));
-	vmcs_write(GUEST_CR3, vmcs12_get(c, HOST_CR3));
-	vmcs_write(GUEST_DR7, 0x400);
-	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
-	vmcs_write(GUEST_SYSENTER_CS, vmcs12_get(c, HOST_IA32_SYSENTER_CS));
-	vmcs_write(GUEST_SYSENTER_ESP, vmcs12_get(c, HOST_IA32_SYSENTER_ESP));
-	vmcs_write(GUEST_SYSENTER_EIP, vmcs12_get(c, HOST_IA32_SYSENTER_EIP));
-	uint64_t efer = vmcs_read(GUEST_IA32_EFER);
+	vmcs_write_fast(CR0_READ_SHADOW, cr0);
+	vmcs_write_fast(GUEST_CR0, vmx_guest_cr0(cr0));
+	vmcs_write_fast(CR4_READ_SHADOW, cr4);
+	vmcs_write_fast(GUEST_CR4, vmx_guest_cr4(cr4));
+	vmcs_write_fast(GUEST_CR3, vmcs12_get(c, HOST_CR3));
+	vmcs_write_fast(GUEST_DR7, 0x400);
+	vmcs_write_fast(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write_fast(GUEST_SYSENTER_CS, vmcs12_get(c, HOST_IA32_SYSENTER_CS));
+	vmcs_write_fast(GUEST_SYSENTER_ESP, vmcs12_get(c, HOST_IA32_SYSENTER_ESP));
+	vmcs_write_fast(GUEST_SYSENTER_EIP, vmcs12_get(c, HOST_IA32_SYSENTER_EIP));
+	uint64_t efer = vmcs_read_fast(GUEST_IA32_EFER);
 
 	if (exit12 & EXIT_LOAD_IA32_EFER)
 		efer = vmcs12_get(c, HOST_IA32_EFER);
 	else
 		efer = (efer & ~(EFER_LMA | EFER_LME)) |
 		       (host64 ? EFER_LMA | EFER_LME : 0);
-	vmcs_write(GUEST_IA32_EFER, efer);
+	vmcs_write_fast(GUEST_IA32_EFER, efer);
 	if (exit12 & EXIT_LOAD_IA32_PAT)
-		vmcs_write(GUEST_IA32_PAT, vmcs12_get(c, HOST_IA32_PAT));
-	uint32_t entry01 = (uint32_t)vmcs_read(VM_ENTRY_CONTROLS) &
+		vmcs_write_fast(GUEST_IA32_PAT, vmcs12_get(c, HOST_IA32_PAT));
+	uint32_t entry01 = (uint32_t)vmcs_read_fast(VM_ENTRY_CONTROLS) &
 			   ~(uint32_t)ENTRY_IA32E_MODE;
 
-	vmcs_write(VM_ENTRY_CONTROLS,
+	vmcs_write_fast(VM_ENTRY_CONTROLS,
 		   entry01 | (host64 ? ENTRY_IA32E_MODE : 0));
 	/* 28.5.2: selectors from the host fields, flat segments around them */
-	vmcs_write(GUEST_CS_SELECTOR, vmcs12_get(c, HOST_CS_SELECTOR));
-	vmcs_write(GUEST_CS_BASE, 0);
-	vmcs_write(GUEST_CS_LIMIT, 0xffffffff);
-	vmcs_write(GUEST_CS_AR_BYTES,
+	vmcs_write_fast(GUEST_CS_SELECTOR, vmcs12_get(c, HOST_CS_SELECTOR));
+	vmcs_write_fast(GUEST_CS_BASE, 0);
+	vmcs_write_fast(GUEST_CS_LIMIT, 0xffffffff);
+	vmcs_write_fast(GUEST_CS_AR_BYTES,
 		   host64 ? AR_CODE64 | AR_L : AR_CODE64 | AR_DB);
 	host_segment(GUEST_SS_SELECTOR, vmcs12_get(c, HOST_SS_SELECTOR), 0,
 		     AR_DATA);
@@ -296,26 +301,26 @@ static void load_host(struct vcpu *v, const struct vmcs12 *c, bool nmi_exit)
 	/* a null SS is still usable in 64-bit mode for the CPU's purposes; its
 	 * DPL is 0 */
 	if (!vmcs12_get(c, HOST_SS_SELECTOR))
-		vmcs_write(GUEST_SS_AR_BYTES, AR_UNUSABLE | AR_DATA);
-	vmcs_write(GUEST_TR_SELECTOR, vmcs12_get(c, HOST_TR_SELECTOR));
-	vmcs_write(GUEST_TR_BASE, vmcs12_get(c, HOST_TR_BASE));
-	vmcs_write(GUEST_TR_LIMIT, 0x67);
-	vmcs_write(GUEST_TR_AR_BYTES, AR_TSS_BUSY);
-	vmcs_write(GUEST_LDTR_SELECTOR, 0);
-	vmcs_write(GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
-	vmcs_write(GUEST_GDTR_BASE, vmcs12_get(c, HOST_GDTR_BASE));
-	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write(GUEST_IDTR_BASE, vmcs12_get(c, HOST_IDTR_BASE));
-	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
-	vmcs_write(GUEST_RIP, vmcs12_get(c, HOST_RIP));
-	vmcs_write(GUEST_RSP, vmcs12_get(c, HOST_RSP));
-	vmcs_write(GUEST_RFLAGS, 2);
+		vmcs_write_fast(GUEST_SS_AR_BYTES, AR_UNUSABLE | AR_DATA);
+	vmcs_write_fast(GUEST_TR_SELECTOR, vmcs12_get(c, HOST_TR_SELECTOR));
+	vmcs_write_fast(GUEST_TR_BASE, vmcs12_get(c, HOST_TR_BASE));
+	vmcs_write_fast(GUEST_TR_LIMIT, 0x67);
+	vmcs_write_fast(GUEST_TR_AR_BYTES, AR_TSS_BUSY);
+	vmcs_write_fast(GUEST_LDTR_SELECTOR, 0);
+	vmcs_write_fast(GUEST_LDTR_AR_BYTES, AR_UNUSABLE);
+	vmcs_write_fast(GUEST_GDTR_BASE, vmcs12_get(c, HOST_GDTR_BASE));
+	vmcs_write_fast(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write_fast(GUEST_IDTR_BASE, vmcs12_get(c, HOST_IDTR_BASE));
+	vmcs_write_fast(GUEST_IDTR_LIMIT, 0xffff);
+	vmcs_write_fast(GUEST_RIP, vmcs12_get(c, HOST_RIP));
+	vmcs_write_fast(GUEST_RSP, vmcs12_get(c, HOST_RSP));
+	vmcs_write_fast(GUEST_RFLAGS, 2);
 	/* 28.5.? an NMI that caused the exit leaves NMIs blocked in L1 */
-	vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+	vmcs_write_fast(GUEST_INTERRUPTIBILITY_INFO,
 		   nmi_exit ? INTERRUPTIBILITY_NMI : 0);
-	vmcs_write(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
-	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmcs_write(VM_ENTRY_INTR_INFO, 0);
+	vmcs_write_fast(GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
+	vmcs_write_fast(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write_fast(VM_ENTRY_INTR_INFO, 0);
 	/* loading CR3 flushes L1's non-global translations, as MOV to CR3 would
 	 */
 	if (vmcs12_get(c, HOST_CR3) != old_cr3)

@@ -29,9 +29,23 @@ bool vmx_config_choose(struct vmx_config *c, const struct vmx_msrs *m);
 /* L0's MSR bitmap (vmx/msr_policy.def) into a zeroed 4 KiB page. */
 void vmx_msr_bitmap_fill(uint8_t *page);
 
-/* CR0/CR4 values L1 wants, made acceptable to VMX (SDM Vol. 3D A.7, A.8). */
-uint64_t vmx_guest_cr0(uint64_t wanted);
-uint64_t vmx_guest_cr4(uint64_t wanted);
+/*
+ * CR0/CR4 values L1 wants, made acceptable to VMX (SDM Vol. 3D A.7, A.8);
+ * PE and PG may be 0 (unrestricted guest). Inline: every nested exit asks.
+ */
+static inline uint64_t vmx_guest_cr0(uint64_t wanted)
+{
+	const uint64_t pe_pg = (1ull << 0) | (1ull << 31);
+
+	return (wanted | (vmx_cfg.cr0_fixed0 & ~pe_pg)) &
+	       (vmx_cfg.cr0_fixed1 | 0xffffffff00000000ull);
+}
+
+static inline uint64_t vmx_guest_cr4(uint64_t wanted)
+{
+	return (wanted | vmx_cfg.cr4_fixed0) &
+	       (vmx_cfg.cr4_fixed1 | 0xffffffff00000000ull);
+}
 /* Drops L1's cached translations after L0 changed its paging controls. */
 void vmx_flush_guest_tlb(uint16_t vpid);
 

@@ -104,14 +104,3 @@ void vmx_msr_bitmap_fill(uint8_t *b)
 	}
 }
 
-uint64_t vmx_guest_cr0(uint64_t wanted)
-{
-	return (wanted | (vmx_cfg.cr0_fixed0 & ~(CR0_PE | CR0_PG))) &
-	       (vmx_cfg.cr0_fixed1 | 0xffffffff00000000ull);
-}
-
-uint64_t vmx_guest_cr4(uint64_t wanted)
-{
-	return (wanted | vmx_cfg.cr4_fixed0) &
-	       (vmx_cfg.cr4_fixed1 | 0xffffffff00000000ull);
-}

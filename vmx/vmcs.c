@@ -72,3 +72,22 @@ void vmcs_access_failed(const char *insn, enum vmcs_field f, enum vmx_result r,
 	      insn, name, f, file, line, err,
 	      vmx_instruction_error_name((unsigned)err));
 }
+
+void vmx_basic_fields_selftest(void)
+{
+	static const struct {
+		enum vmcs_field f;
+		const char *name;
+	} basic[] = {
+#define VMCS_BASIC(name) {name, #name},
+#include "vmx/vmcs_basic.def"
+#undef VMCS_BASIC
+	};
+	uint64_t v;
+
+	for (unsigned i = 0; i < sizeof(basic) / sizeof(basic[0]); i++)
+		if (vmread_raw(basic[i].f, &v) != VMX_OK)
+			panic("vmx/vmcs_basic.def: VMREAD of %s (0x%x) fails on "
+			      "this CPU: it is not a field every VMX processor "
+			      "has", basic[i].name, basic[i].f);
+}

@@ -176,6 +176,8 @@ bool vmcs01_setup(struct percpu *pc, uint64_t cr0, uint64_t cr4)
 	controls(v, efer, cr0, cr4);
 	host_state(pc);
 	guest_state(fw, cr0, cr4, efer);
+	/* the hot paths' unchecked accesses rely on the list (vmx/vmx.h) */
+	vmx_basic_fields_selftest();
 	/* L1 resumes as if core_enter returned 0 (success) */
 	v->regs = (struct guest_regs){ .rax = 0, .rbx = fw->rbx, .rbp = fw->rbp,
 				       .r12 = fw->r12, .r13 = fw->r13,

@@ -9,6 +9,7 @@
 #ifndef VMX_VMX_H
 #define VMX_VMX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmx/vmcs_fields.h"
@@ -173,6 +174,71 @@ failed:
 #define vmcs_read(f) vmcs_read_at((f), __FILE__, __LINE__)
 #define vmcs_read_to(f, dst) vmcs_read_to_at((f), (dst), __FILE__, __LINE__)
 #define vmcs_write(f, v) vmcs_write_at((f), (v), __FILE__, __LINE__)
+
+/*
+ * The fields of vmx/vmcs_basic.def (see there why an access cannot fail):
+ * with a constant field, vmcs_field_basic() folds at compile time, and
+ * vmcs_read_fast/vmcs_write_fast are a bare VMREAD/VMWRITE for those
+ * fields (no failure branch) and the checked vmcs_read/vmcs_write for any
+ * other. Only in a VMCS the caller made current with a checked VMPTRLD.
+ * Writes of the read-only VM-exit information fields (SDM Vol. 3C B.1:
+ * encoding bits 11:10 = 1) stay checked: they need "VMWRITE to any field".
+ */
+static inline __attribute__((always_inline)) bool
+vmcs_field_basic(enum vmcs_field f)
+{
+	switch (f) {
+#define VMCS_BASIC(name) case name:
+#include "vmx/vmcs_basic.def"
+#undef VMCS_BASIC
+		return true;
+	default:
+		return false;
+	}
+}
+
+static inline __attribute__((always_inline)) uint64_t
+vmread_basic(enum vmcs_field f)
+{
+	uint64_t v;
+
+	__asm__ volatile("vmread %1, %0" : "=r"(v) : "r"((uint64_t)f) : "cc");
+	return v;
+}
+
+static inline __attribute__((always_inline)) void
+vmread_basic_to(enum vmcs_field f, uint64_t *dst)
+{
+	__asm__ volatile("vmread %1, %0"
+			 : "=m"(*dst)
+			 : "r"((uint64_t)f)
+			 : "cc");
+}
+
+static inline __attribute__((always_inline)) void
+vmwrite_basic(enum vmcs_field f, uint64_t v)
+{
+	__asm__ volatile("vmwrite %0, %1" : : "rm"(v), "r"((uint64_t)f) : "cc");
+}
+
+#define vmcs_read_fast(f)                                                      \
+	(vmcs_field_basic(f) ? vmread_basic(f) : vmcs_read(f))
+#define vmcs_read_fast_to(f, dst)                                              \
+	do {                                                                   \
+		if (vmcs_field_basic(f))                                       \
+			vmread_basic_to((f), (dst));                           \
+		else                                                           \
+			vmcs_read_to((f), (dst));                              \
+	} while (0)
+#define vmcs_write_fast(f, v)                                                  \
+	do {                                                                   \
+		if (vmcs_field_basic(f) && (((f) >> 10) & 3) != 1)             \
+			vmwrite_basic((f), (v));                               \
+		else                                                           \
+			vmcs_write((f), (v));                                  \
+	} while (0)
+/* Reads every field of the list, checked, in the current VMCS (start-up). */
+void vmx_basic_fields_selftest(void);
 
 /* "unsupported VMCS component" etc. (SDM Vol. 3C 31.4) */
 const char *vmx_instruction_error_name(unsigned error);
