@@ -16,7 +16,7 @@ nstate-fuzz: $(B)/unit/test_nstate
 NSTATE_TOOL_SRC := tools/nstate/nstate.c nested/nstate.c nested/checks.c \
 	nested/checks_guest.c nested/checks_seg.c nested/check_parts.c nested/vmcs12.c nested/ept12.c \
 	nested/vcaps12.c lib/log.c lib/fmt.c lib/base64.c \
-	nested/vmcs02.c nested/dirty12.c vmx/guard_ctl.c nested/bitmap.c vmx/config_choose.c vmx/msr_policy.c \
+	nested/vmcs02.c nested/dirty12.c vmx/guard_ctl.c nested/bitmap.c nested/msr_holes.c vmx/config_choose.c vmx/msr_policy.c \
 	vmx/vmcs.c tools/nstate/l0_host.c
 $(B)/tools/nstate: $(NSTATE_TOOL_SRC) $(wildcard */*.h) nested/kvm_vmcs12.def nested/nstate_errors.def
 	@mkdir -p $(dir $@)
