@@ -157,7 +157,7 @@ enum exit_action nvmx_launch(struct vcpu *v, bool launch)
 		nvmx_fail_invalid(v);
 		return EXIT_RESUME;
 	}
-	if (vmcs_read(GUEST_INTERRUPTIBILITY_INFO) & INTERRUPTIBILITY_MOV_SS) {
+	if (vmcs_read_fast(GUEST_INTERRUPTIBILITY_INFO) & INTERRUPTIBILITY_MOV_SS) {
 		nvmx_fail(v, 26);
 		return EXIT_RESUME;
 	}

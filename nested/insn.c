@@ -257,7 +257,7 @@ static enum exit_action dispatch(struct vcpu *v, unsigned reason)
 
 enum exit_action nested_vmx_instruction(struct vcpu *v)
 {
-	unsigned reason = (unsigned)vmcs_read(VM_EXIT_REASON) & 0xffff;
+	unsigned reason = (unsigned)vmcs_read_fast(VM_EXIT_REASON) & 0xffff;
 
 	if (reason == EXIT_VMXON)
 		return emulate_vmxon(v);

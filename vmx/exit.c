@@ -105,7 +105,7 @@ int vmx_handle_exit(struct vcpu *v)
 		__asm__ volatile("xchg %%bx, %%bx" ::: "memory");
 	prof_begin(&v->nested.prof);
 	iommu_poll_faults(); /* first, when little is live (drivers/iommu.h) */
-	uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
+	uint32_t reason = (uint32_t)vmcs_read_fast(VM_EXIT_REASON);
 	unsigned basic = reason & 0xffff;
 	exit_handler h = basic < EXIT_REASON_COUNT ? handlers[basic] : 0;
 

@@ -57,7 +57,7 @@ uint64_t vcpu_cr4(void)
 
 unsigned vcpu_cpl(void)
 {
-	return (vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3;
+	return (vmcs_read_fast(GUEST_SS_AR_BYTES) >> 5) & 3;
 }
 
 uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n)
