@@ -52,7 +52,6 @@ static bool add_hole_bit(struct bitmap_holes *h, unsigned byte, uint8_t bit,
 		h->mask[h->n++] = 0;
 	}
 	h->mask[i] |= (uint64_t)bit << (8 * (byte % 8)); /* little endian */
-	h->keep[i] = ~h->mask[i];
 	return true;
 }
 
@@ -75,25 +74,6 @@ bool bitmap_holes_from(struct bitmap_holes *h, const uint32_t *msrs,
 void bitmap_msr_fill(uint8_t out[BITMAP_PAGE_SIZE])
 {
 	fill(out, 0xff);
-}
-
-void bitmap_merge_msr_holes(uint8_t out[BITMAP_PAGE_SIZE],
-			    const struct bitmap_holes *h, const uint8_t *l1)
-{
-	word *o = (word *)out;
-	const word *in = (const word *)l1;
-	/* a local count: the stores through o (may_alias) would reload h->n */
-	unsigned n = h->n;
-
-	if (!in) {
-		for (unsigned i = 0; i < n; i++)
-			o[h->off[i]] = ~0ull;
-		return;
-	}
-	/* at every entry of L2: unrolled, about five instructions a word */
-#pragma GCC unroll 8
-	for (unsigned i = 0; i < n; i++)
-		o[h->off[i]] = h->keep[i] | (in[h->off[i]] & h->mask[i]);
 }
 
 static void io_one(uint8_t *out, const uint8_t *l1, bool all)

@@ -35,26 +35,19 @@ void bitmap_merge_msr(uint8_t out[BITMAP_PAGE_SIZE],
  * read and write bits of the hole MSRs, which are L0's OR L1's. The
  * 64-bit words of the page (little endian, as the CPU reads it: bit k of
  * byte j is bit 8 * (j % 8) + k of word j / 8) that hold hole bits L0
- * leaves clear, and those bits: one merge per word at every entry.
+ * leaves clear, and those bits (nested/msr_holes.c merges them).
  */
 #define BITMAP_HOLES_MAX 64
 struct bitmap_holes {
 	unsigned n;
 	uint16_t off[BITMAP_HOLES_MAX]; /* word index */
-	uint64_t mask[BITMAP_HOLES_MAX];
-	uint64_t keep[BITMAP_HOLES_MAX]; /* ~mask: the word's bits L0 keeps */
+	uint64_t mask[BITMAP_HOLES_MAX]; /* the word's hole bits L0 leaves clear */
 };
 /* From the hole MSRs (each in one of the bitmap's ranges) and L0's page;
  * false if they need more than BITMAP_HOLES_MAX words. */
 bool bitmap_holes_from(struct bitmap_holes *h, const uint32_t *msrs,
 		       unsigned n, const uint8_t l0[BITMAP_PAGE_SIZE]);
-/*
- * out (all ones outside the holes' bits, as bitmap_msr_fill() leaves it and
- * this keeps it) gets L1's bits in the holes, or ones where l1 is NULL (no
- * MSR bitmap in vmcs12: every access exits).
- */
-void bitmap_merge_msr_holes(uint8_t out[BITMAP_PAGE_SIZE],
-			    const struct bitmap_holes *h, const uint8_t *l1);
+/* All ones: vmcs02's MSR bitmap before the holes (nested/msr_holes.h). */
 void bitmap_msr_fill(uint8_t out[BITMAP_PAGE_SIZE]);
 
 void bitmap_merge_io(uint8_t out_a[BITMAP_PAGE_SIZE],

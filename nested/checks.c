@@ -387,11 +387,8 @@ unsigned nested_check_controls_host(const struct vmcs12 *c,
 				    const struct check_env *e,
 				    const char **failed)
 {
-	struct nc_run run = {.c = c,
-			     .e = e,
-			     .failed = -1,
-			     .parts = e->parts ? e->parts
-				       : nc_parts_to_run(e->changed)};
+	struct nc_run run = {
+	    .c = c, .e = e, .failed = -1, .parts = nc_env_parts(e)};
 
 	/* the common VMRESUME: no control or host field changed */
 	if (!(run.parts & NC_CTL_HOST_PARTS))

@@ -574,6 +574,12 @@ static const bool nc_unemulated[VMCS12_SLOT_COUNT] = {
 
 /* Whether part p runs (check_env.changed). Inline: 13 of these per
  * VMRESUME. */
+/* The parts to run for e: the caller's mask, or made from e->changed. */
+static inline uint32_t nc_env_parts(const struct check_env *e)
+{
+	return e->parts ? e->parts : nc_parts_to_run(e->changed);
+}
+
 static inline bool nc_part_runs(const struct nc_run *r, enum nc_part p)
 {
 	return (r->parts >> p) & 1;

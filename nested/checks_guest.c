@@ -331,11 +331,8 @@ static bool pdptes(struct nc_run *r, const struct guest_mode *g)
 bool nested_check_guest(const struct vmcs12 *c, const struct check_env *e,
 			uint64_t *qual, const char **failed)
 {
-	struct nc_run run = {.c = c,
-			     .e = e,
-			     .failed = -1,
-			     .parts = e->parts ? e->parts
-				       : nc_parts_to_run(e->changed)};
+	struct nc_run run = {
+	    .c = c, .e = e, .failed = -1, .parts = nc_env_parts(e)};
 	struct guest_mode g;
 
 	mode_of(&run, &g);
