@@ -71,17 +71,17 @@ static uint32_t l1_cpuid7_ebx(void)
 static bool dry_run(struct vcpu *v, bool launch)
 {
 	struct nested *n = &v->nested;
-	uint64_t rflags = vmcs_read(GUEST_RFLAGS);
-	uint64_t host_rsp = vmcs_read(HOST_RSP), host_rip = vmcs_read(HOST_RIP);
+	uint64_t rflags = vmcs_read_fast(GUEST_RFLAGS);
+	uint64_t host_rsp = vmcs_read_fast(HOST_RSP), host_rip = vmcs_read_fast(HOST_RIP);
 	/* vmcs02's own launch state, not L1's instruction, picks the CPU's
 	 * instruction */
 	uint64_t failed;
 
-	vmcs_write(GUEST_RFLAGS, rflags & ~RFLAGS_FIXED1);
+	vmcs_write_fast(GUEST_RFLAGS, rflags & ~RFLAGS_FIXED1);
 	failed = vmx_dry_entry(!n->vmcs02_launched);
-	vmcs_write(HOST_RSP, host_rsp);
-	vmcs_write(HOST_RIP, host_rip);
-	vmcs_write(GUEST_RFLAGS, rflags);
+	vmcs_write_fast(HOST_RSP, host_rsp);
+	vmcs_write_fast(HOST_RIP, host_rip);
+	vmcs_write_fast(GUEST_RFLAGS, rflags);
 	n->dry_runs++;
 	if (!failed) {
 		uint32_t reason = (uint32_t)vmcs_read(VM_EXIT_REASON);
@@ -135,7 +135,7 @@ static struct check_env *entry_env(struct vcpu *v, bool launch)
 		};
 	/* VMLAUNCH/VMRESUME #UD in compatibility mode (SDM 31.3): with
 	 * EFER.LMA, L1 is in 64-bit mode here */
-	env->l1_long_mode = vmcs_read(GUEST_IA32_EFER) & EFER_LMA;
+	env->l1_long_mode = vmcs_read_fast(GUEST_IA32_EFER) & EFER_LMA;
 	env->current_ptr = n->current_ptr;
 	/* VMLAUNCH: every check; VMRESUME: the parts whose inputs changed
 	 * since they last passed (all after VMPTRLD, a nested-state set or a

@@ -489,9 +489,9 @@ bool vmcs02_enter(struct vcpu *v)
 		l1.debugctl = vmcs_read_fast(GUEST_IA32_DEBUGCTL);
 	}
 	if (!(entry12 & ENTRY_LOAD_IA32_PAT))
-		l1.pat = vmcs_read(GUEST_IA32_PAT);
+		l1.pat = vmcs_read_fast(GUEST_IA32_PAT);
 	if (!(entry12 & ENTRY_LOAD_IA32_EFER))
-		l1.efer = vmcs_read(GUEST_IA32_EFER);
+		l1.efer = vmcs_read_fast(GUEST_IA32_EFER);
 	if (!pages(n)) {
 		log_err("nested: cpu%u: no pages left for vmcs02's bitmaps",
 			v->cpu);

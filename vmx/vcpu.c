@@ -222,7 +222,7 @@ static void wait_for_sipi(struct vcpu *v)
 	__atomic_store_n(&v->sipi_vector, SIPI_NONE, __ATOMIC_RELEASE);
 }
 
-void vcpu_prepare_entry(struct vcpu *v)
+void vcpu_prepare_entry_events(struct vcpu *v)
 {
 	/*
 	 * INIT wins over everything: events in flight are dropped (SDM 9.1).

@@ -61,7 +61,23 @@ uint64_t *vcpu_gpr(struct vcpu *v, unsigned n);
 uint64_t vcpu_read_gpr(struct vcpu *v, unsigned n);
 void vcpu_write_gpr(struct vcpu *v, unsigned n, uint64_t value);
 /* Delivers owed NMIs and re-queues an interrupted event before each entry. */
-void vcpu_prepare_entry(struct vcpu *v);
+void vcpu_prepare_entry_events(struct vcpu *v);
+/*
+ * The same, inline for the common exit: an event is queued already (the
+ * emulated VMRESUME and the reflected exit queue theirs), no NMI is owed,
+ * no INIT is pending and NMI-window exiting is off: then there is nothing
+ * to re-queue or deliver, and only the queued mark ends.
+ */
+static inline void vcpu_prepare_entry(struct vcpu *v)
+{
+	if (v->injected && !v->nmis_pending &&
+	    !__atomic_load_n(&v->init_pending, __ATOMIC_ACQUIRE) &&
+	    !(v->proc_ctls & CPU_NMI_WINDOW_EXITING)) {
+		v->injected = false;
+		return;
+	}
+	vcpu_prepare_entry_events(v);
+}
 /* An NMI arrived while this CPU ran L0 or L1: owe it to L1 (unless it was an INIT doorbell). */
 void vcpu_nmi_arrived(struct vcpu *v);
 /*

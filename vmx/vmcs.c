@@ -88,6 +88,6 @@ void vmx_basic_fields_selftest(void)
 	for (unsigned i = 0; i < sizeof(basic) / sizeof(basic[0]); i++)
 		if (vmread_raw(basic[i].f, &v) != VMX_OK)
 			panic("vmx/vmcs_basic.def: VMREAD of %s (0x%x) fails on "
-			      "this CPU: it is not a field every VMX processor "
-			      "has", basic[i].name, basic[i].f);
+			      "this CPU: it is not a field every CPU L0 runs "
+			      "on has", basic[i].name, basic[i].f);
 }
