@@ -48,6 +48,7 @@
 #define F_GUEST_DEBUGCTL 0x2802u
 #define F_GUEST_PAT	 0x2804u
 #define F_GUEST_EFER	 0x2806u
+#define F_GUEST_PDPTR0	 0x280au /* PDPTR1..3 follow, 2 apart */
 #define F_HOST_PAT	 0x2c00u
 #define F_HOST_EFER	 0x2c02u
 /* 32-bit */
@@ -440,6 +441,7 @@ L2_STUB(l2_vmxoff);
 L2_STUB(l2_invept);
 L2_STUB(l2_invvpid);
 L2_STUB(l2_pm32);
+L2_STUB(l2_pae_cr3);
 L2_STUB(l2_rm_start);
 L2_STUB(l2_rm_gdt);
 L2_STUB(l2_rm_gdtr);

@@ -488,6 +488,12 @@ STUB l2_pm32
 	add eax, 1
 	DONE
 
+; ---- 32-bit PAE paging: EBX = the PDPT to load (nvmx_modes.c) ----
+
+STUB l2_pae_cr3
+	mov cr3, ebx
+	DONE
+
 ; ---- real mode (unrestricted guest), copied to its own page ----
 ; All segment bases are that page, so offsets from l2_rm_start are the
 ; addresses; L1 patches the GDT's code base and the GDTR base.

@@ -10,6 +10,11 @@
 #include "lib/string.h"
 
 #define CR0_PE	   1ull
+#define CR0_PG	   (1ull << 31)
+#define CR4_PAE	   (1ull << 5)
+#define PDPTE_P	   1ull
+#define PDPTE_PWT  (1ull << 3)
+#define PD_2M	   0x83ull /* present, writable, 2-MiB page */
 #define SHADOW_BIT (1u << 31)
 
 static struct vm vm;
@@ -121,9 +126,63 @@ static void real_mode(void)
 	      vm_exit_str(&vm), vm.x.qual);
 }
 
+/* L2's PAE paging: one page directory maps its first GiB 1:1 with 2-MiB
+ * pages; PDPT A (entered with) and B (loaded by L2) differ in PDPTE0's PWT
+ * and in PDPTE3's presence. */
+static uint64_t pae_pd[512] __attribute__((aligned(4096)));
+static uint64_t pae_pdpt[2][4] __attribute__((aligned(32)));
+
+/*
+ * SDM Vol. 3C 28.3.4: with EPT, an exit of an L2 using PAE paging saves
+ * the PDPTEs in use. L2 enters with vmcs12's PDPTEs (27.3.2.4: PDPT A's),
+ * loads PDPT B with MOV to CR3 (which reads the PDPTEs from memory) and
+ * exits: vmcs12's PDPTE fields and CR3 are B's.
+ */
+static void pae_pdptes(void)
+{
+	uint64_t *a = pae_pdpt[0], *b = pae_pdpt[1];
+	uint64_t end = (uint64_t)l2_pae_cr3 | (uint64_t)pae_pd |
+		       (uint64_t)pae_pdpt | env.l2_stack_top;
+
+	if (!env.has_ept || !env.has_ug) {
+		skip("exit-saves-pdptes", "no EPT or unrestricted guest");
+		return;
+	}
+	if (end >> 30) {
+		skip("exit-saves-pdptes", "code, stack or tables above 1 GiB");
+		return;
+	}
+	for (uint64_t i = 0; i < 512; i++)
+		pae_pd[i] = i << 21 | PD_2M;
+	memset(pae_pdpt, 0, sizeof(pae_pdpt));
+	a[0] = (uint64_t)pae_pd | PDPTE_P;
+	b[0] = (uint64_t)pae_pd | PDPTE_P | PDPTE_PWT;
+	b[3] = (uint64_t)pae_pd | PDPTE_P;
+	vm_init(&vm, L2_PROT32, l2_pae_cr3);
+	vmw(F_GUEST_CR0, vmr(F_GUEST_CR0) | CR0_PG);
+	vmw(F_GUEST_CR4, vmr(F_GUEST_CR4) | CR4_PAE);
+	vmw(F_GUEST_CR3, (uint64_t)a);
+	for (unsigned i = 0; i < 4; i++)
+		vmw(F_GUEST_PDPTR0 + 2 * i, a[i]);
+	vmw_clear(F_PROC, PROC_CR3_LOAD);
+	vm.r.rbx = (uint64_t)b;
+	vm_run(&vm);
+	uint64_t p0 = vmr(F_GUEST_PDPTR0), p3 = vmr(F_GUEST_PDPTR0 + 6);
+	uint64_t cr3 = vmr(F_GUEST_CR3);
+
+	check("exit-saves-pdptes",
+	      vmcall_done() && p0 == b[0] && p3 == b[3] &&
+		  cr3 == (uint64_t)b,
+	      "%s, PDPTE0 %s, PDPTE3 %s, CR3 %s", vm_exit_str(&vm),
+	      p0 == b[0] ? "B's" : p0 == a[0] ? "A's" : "other",
+	      p3 == b[3] ? "B's" : p3 == a[3] ? "A's" : "other",
+	      cr3 == (uint64_t)b ? "B" : "not B");
+}
+
 void check_modes(void)
 {
 	real_mode();
+	pae_pdptes();
 	vmclear(env.vmcs);
 }
 

@@ -299,7 +299,7 @@ t_apstart_4cpu() {
 
 # The number of checks of the L1 test hypervisor (one PASS, FAIL or SKIP
 # line each): change it with the checks of tests/guests/nvmx*.
-NVMX_CHECKS=217
+NVMX_CHECKS=218
 
 # The L1 test hypervisor (tests/guests/nvmx*): on bare Bochs (the CPU model
 # is the reference) and as L1 on Matryoshka, at the same time; the two logs
